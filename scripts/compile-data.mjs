@@ -4,6 +4,7 @@
 // Broken data fails here, at build and test time, never in a user's run.
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join, dirname, relative } from "node:path";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
 import { parse } from "yaml";
@@ -63,6 +64,8 @@ if (problems.length) {
   process.exit(1);
 }
 if (!process.argv.includes("--check")) {
+  // The data version names the exact facts a lock file was resolved from.
+  out.version = createHash("sha256").update(JSON.stringify(out)).digest("hex").slice(0, 12);
   mkdirSync(join(root, "generated"), { recursive: true });
   writeFileSync(join(root, "generated/matrix.json"), JSON.stringify(out) + "\n");
   writeFileSync(join(root, "generated/templates.json"), JSON.stringify(templates) + "\n");

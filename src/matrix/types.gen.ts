@@ -209,6 +209,10 @@ export interface Gpu {
  * Container OSes, Python releases and pinned tools the generated files use.
  */
 export interface PlatformMatrix {
+  /**
+   * the day the lifecycle facts (end of life, deleted tags) were checked
+   */
+  asOf: string;
   os: ContainerOs[];
   python: PythonRelease[];
   tools: {
@@ -226,6 +230,10 @@ export interface ContainerOs {
    * id of NVIDIA's CUDA package repository for this OS
    */
   nvidiaRepo: string;
+  /**
+   * NVIDIA's keyring package in this OS's repository (Debian family), which carries the signing key of the 2022 rotation
+   */
+  cudaKeyring?: string;
   /**
    * the python3 the OS ships (used when uv has no managed build of the wanted version)
    */

@@ -1,0 +1,99 @@
+// Commander wiring; the only module that touches process and decides exit codes. Commands are
+// imported lazily so that `--version` or `list` load only what they need.
+import { Command, CommanderError, Option } from "commander";
+import { UserError, type Problem } from "./errors.js";
+import { TOOL_VERSION } from "./version.js";
+
+const print = (s: string) => process.stdout.write(`${s}\n`);
+
+function formatProblem(p: Problem): string {
+  const lines = [`error[${p.code}]: ${p.message}`];
+  if (p.alternatives?.length && !p.message.includes(p.alternatives[0]!) && !(p.hint ?? "").includes(p.alternatives[0]!)) {
+    lines.push(`  exists: ${p.alternatives.join(", ")}`);
+  }
+  if (p.hint) lines.push(`  hint: ${p.hint}`);
+  return lines.join("\n");
+}
+
+function requestOptions(cmd: Command): Command {
+  return cmd
+    .option("--cuda <version|range>", "pin CUDA (11.1, 11, >=12.1)")
+    .option("--python <x.y>", "pin Python")
+    .option("--gpu <list>", "target GPUs: names (a100, rtx3090) or compute capabilities (sm_80, 8.0), comma-separated")
+    .option("--driver <version>", "the host's NVIDIA driver (470.57.02); the stack must run on it")
+    .option("--os <name>", "container OS (ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi9, …)")
+    .addOption(new Option("--variant <flavour>", "CUDA image flavour of the final stage").choices(["devel", "runtime", "base"]))
+    .option("--name <name>", "project/service name in compose and the Dev Container (default: the output folder's name)")
+    .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, or device ids (0,1)")
+    .option("--out <dir>", "output folder", ".");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const run = (fn: () => number | Promise<number>) => async () => {
+    code = await fn();
+  };
+  const program = new Command("cuda-scaffold")
+    .description("Resolve a deep-learning framework version to a CUDA stack that exists today, and write the files that build it.")
+    .version(TOOL_VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s.startsWith("error") ? s : `error: ${s}`) })
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions();
+
+  requestOptions(program.argument("[specs...]", "framework[@version-or-range]: torch, tensorflow (tf), jax, paddle, cuda"))
+    .option("--force", "overwrite files that were edited by hand")
+    .option("--dry-run", "print what would change, write nothing")
+    .option("--json", "machine-readable output on stdout")
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/generate.js")).generate(specs, opts, print))());
+
+  requestOptions(program.command("resolve").argument("<specs...>").description("print the resolution only").option("--json", "one JSON object on stdout"))
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/resolve.js")).resolve(specs, opts, print))());
+
+  requestOptions(program.command("explain").argument("<specs...>").description("every candidate considered, and why each was chosen or rejected, with sources"))
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/explain.js")).explain(specs, opts, print))());
+
+  program
+    .command("list")
+    .argument("[what]", "a framework (torch, tensorflow, jax, paddle), cuda, or gpus")
+    .description("known versions and their CUDA builds")
+    .option("--json", "JSON on stdout")
+    .action(async (what: string | undefined, opts) => run(async () => (await import("./commands/list.js")).list(what, opts, print))());
+
+  program
+    .command("check")
+    .description("re-render from cuda-scaffold.lock.json and fail (exit 2) on drift, hand edits or an end-of-life base")
+    .option("--out <dir>", "folder holding cuda-scaffold.lock.json", ".")
+    .option("--json", "JSON on stdout")
+    .action(async (opts) => run(async () => (await import("./commands/check.js")).check(opts, print))());
+
+  program
+    .command("doctor")
+    .description("inspect this host (driver, GPUs, CUDA, container toolkit, Docker) and say which stacks it can run")
+    .option("--from <dir>", "read saved nvidia-smi and other outputs from a folder instead of running them")
+    .option("--json", "JSON on stdout")
+    .action(async (opts) => run(async () => (await import("./commands/doctor.js")).doctor(opts, print))());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    throw err;
+  }
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UserError) {
+      process.stderr.write(`${err.problems.map(formatProblem).join("\n\n")}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    process.stderr.write(`cuda-scaffold ${TOOL_VERSION} hit a bug (this is not your fault):\n${err instanceof Error ? err.stack : String(err)}\nPlease report it with the command you ran.\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,51 @@
+// Re-resolve from the lock file, re-render, and compare with the disk (SPEC §4 `check`).
+import { matrix } from "../matrix/data.js";
+import { fail } from "../errors.js";
+import { parseRequest } from "../request/parse-request.js";
+import { rawFromLock } from "../request/request-options.js";
+import { resolveStack } from "../resolve/resolve-stack.js";
+import { renderFiles, LOCK_FILE } from "../render/render-files.js";
+import { fileHash, verifySeal } from "../render/header.js";
+import { readInside } from "../write/plan-writes.js";
+import { readLock } from "../write/lock-file.js";
+import { unifiedDiff } from "../write/unified-diff.js";
+import { TOOL_VERSION } from "../version.js";
+import { resolve as resolvePath } from "node:path";
+
+export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours";
+
+export function check(opts: { out?: string; json?: boolean }, print: (s: string) => void): number {
+  const out = opts.out ?? ".";
+  const lock = readLock(out);
+  if (!lock) fail({ code: "no-lock", message: `No ${LOCK_FILE} in ${out}: nothing to check.`, hint: "Generate the files first, e.g. cuda-scaffold torch@1.9.0." });
+  const req = parseRequest(rawFromLock(lock.request, out), matrix);
+  const res = resolveStack(req, matrix);
+  const files = renderFiles(res, matrix, TOOL_VERSION);
+  const root = resolvePath(out);
+  const results = files.map((f) => {
+    const disk = readInside(root, f.path).content;
+    let state: FileState;
+    if (disk === null) state = "missing";
+    else if (disk === f.content) state = "up to date";
+    else if (f.path === LOCK_FILE) state = "stale";
+    else if (lock.files[f.path] === fileHash(disk)) state = "stale";
+    else {
+      const seal = verifySeal(disk);
+      state = seal === true ? "stale" : seal === false || lock.files[f.path] ? "edited by hand" : "not ours";
+    }
+    return { path: f.path, state, diff: disk !== null && state !== "up to date" ? unifiedDiff(disk, f.content, `a/${f.path}`, `b/${f.path}`) : null };
+  });
+  const image = typeof lock.resolution.image === "string" ? lock.resolution.image : "";
+  const row = matrix.images.images.find((i) => image.startsWith(`nvidia/cuda:${i.cuda}-`) && image.endsWith(`-${i.os}`));
+  const imageProblem = row && row.status !== "supported" ? `the locked base image ${image} is ${row.status === "eol" ? "end-of-life" : "deleted"} in our data` : null;
+  const ok = results.every((r) => r.state === "up to date") && !imageProblem;
+  if (opts.json) {
+    print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, problem: imageProblem } }, null, 2));
+  } else {
+    const lines = results.map((r) => `  ${r.state.padEnd(15)} ${r.path}`);
+    if (imageProblem) lines.push("", `  ! ${imageProblem}: regenerate (cuda-scaffold ${req.specs.map((s) => s.name).join(" ")} …) to move to a live image.`);
+    for (const r of results.filter((x) => x.diff)) lines.push("", r.diff!.trimEnd());
+    print([`check ${out}: ${ok ? "everything is up to date" : "drift found"}`, ...lines].join("\n"));
+  }
+  return ok ? 0 : 2;
+}

@@ -1,0 +1,34 @@
+// Every candidate considered and why it was kept or rejected, the base image and the driver
+// floor with where they come from, and the sources of the facts used.
+import { matrix } from "../matrix/data.js";
+import { parseRequest } from "../request/parse-request.js";
+import { rawFromOptions, type RequestOptions } from "../request/request-options.js";
+import { resolveStack } from "../resolve/resolve-stack.js";
+import { requestLine } from "../render/header.js";
+import { stackSummary } from "../render/views.js";
+
+const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rejected" } as const;
+
+export function explain(specs: string[], opts: RequestOptions, print: (s: string) => void): number {
+  const req = parseRequest(rawFromOptions(specs, opts), matrix);
+  const res = resolveStack(req, matrix);
+  const lines = [`explain ${requestLine(req)}`, "", "candidates (newest release first; within a release the default build, then newest CUDA):"];
+  for (const c of res.explain.candidates) lines.push(`  ${MARK[c.verdict]} ${c.label}${c.reasons.length ? `: ${c.reasons.join("; ")}` : ""}`);
+  if (res.explain.conflicts.length) {
+    lines.push("", "combinations rejected:");
+    for (const c of res.explain.conflicts) lines.push(`  ✘ ${c}`);
+  }
+  if (res.targets.length) lines.push("", `GPUs: ${res.targets.map((t) => t.label).join(", ")}`);
+  lines.push("", `stack: ${stackSummary(res)}`, "", "base image:", `  ${res.plan.base.why}`);
+  if (res.plan.devPackages.length) lines.push(`  dev target adds ${res.plan.devPackages.join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
+  lines.push(`  Python ${res.plan.python.version}: ${res.plan.python.source === "uv" ? "uv-managed build" : `${res.plan.os.name}'s own python3`}; newest the build supports${req.python ? " matching --python" : ""}`);
+  lines.push("", `driver floor: ${res.minDriver}`);
+  for (const f of res.driverFloors) lines.push(`  ${f.driver.padEnd(10)} ${f.why}`);
+  if (res.warnings.length) {
+    lines.push("", "warnings:");
+    for (const w of res.warnings) lines.push(`  ! ${w.code}: ${w.message}`);
+  }
+  lines.push("", "sources:", ...res.explain.sources.map((s) => `  ${s}`));
+  print(lines.join("\n"));
+  return 0;
+}

@@ -1,0 +1,77 @@
+// The default command: resolve, render, plan the writes against the disk, apply them.
+import { matrix } from "../matrix/data.js";
+import { UserError } from "../errors.js";
+import { parseRequest } from "../request/parse-request.js";
+import { rawFromLock, rawFromOptions, type RequestOptions } from "../request/request-options.js";
+import { resolveStack } from "../resolve/resolve-stack.js";
+import { renderFiles, LOCK_FILE } from "../render/render-files.js";
+import { resolutionJson } from "../render/resolution-json.js";
+import { planWrites } from "../write/plan-writes.js";
+import { applyWrites } from "../write/apply-writes.js";
+import { readLock } from "../write/lock-file.js";
+import { unifiedDiff } from "../write/unified-diff.js";
+import { TOOL_VERSION } from "../version.js";
+import { summaryLines } from "./report.js";
+import { requestLine } from "../render/header.js";
+
+export interface GenerateOptions extends RequestOptions {
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+const VERB = { create: "create", update: "update", unchanged: "unchanged", edited: "edited by hand" } as const;
+
+function changedSince(old: Record<string, unknown>, now: Record<string, unknown>): string[] {
+  const keys = ["cuda", "cudnn", "python", "os", "image", "minDriver"];
+  const diffs = keys.filter((k) => JSON.stringify(old[k]) !== JSON.stringify(now[k])).map((k) => `${k} ${JSON.stringify(old[k])} → ${JSON.stringify(now[k])}`);
+  const fw = (r: Record<string, unknown>) => JSON.stringify((r.frameworks as { packages: unknown }[] | undefined)?.map((f) => f.packages));
+  if (fw(old) !== fw(now)) diffs.push("framework packages changed");
+  return diffs;
+}
+
+export function generate(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
+  const out = opts.out ?? ".";
+  const lock = readLock(out);
+  let raw = rawFromOptions(specs, opts);
+  const fromLock = specs.length === 0 && lock !== null;
+  if (fromLock) raw = { ...rawFromLock(lock.request, out), project: raw.project };
+  const req = parseRequest(raw, matrix);
+  const res = resolveStack(req, matrix);
+  const files = renderFiles(res, matrix, TOOL_VERSION);
+  const changes = planWrites(out, files, lock?.files ?? {});
+  const edited = changes.filter((c) => c.kind === "edited");
+  const result = resolutionJson(res);
+
+  if (opts.json) {
+    print(JSON.stringify({ ...result, dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
+  } else {
+    const notes: string[] = [];
+    if (fromLock) {
+      notes.push(`Regenerating from ${LOCK_FILE} (written by cuda-scaffold ${lock.tool.version}; this is ${TOOL_VERSION}).`);
+      const diffs = changedSince(lock.resolution, result);
+      if (diffs.length) notes.push(`The resolution changed, because the tool or its data changed: ${diffs.join("; ")}.`);
+    }
+    print([...notes, `cuda-scaffold ${TOOL_VERSION}: ${requestLine(req)}`, ...summaryLines(res), "", `files${opts.dryRun ? " (dry run: nothing written)" : ""}:`, ...changes.map((c) => `  ${VERB[c.kind].padEnd(15)} ${c.file.path}`)].join("\n"));
+    if (opts.dryRun) {
+      for (const c of changes.filter((x) => x.kind !== "unchanged")) print(unifiedDiff(c.current ?? "", c.file.content, c.current === null ? "/dev/null" : `a/${c.file.path}`, `b/${c.file.path}`));
+    }
+  }
+  if (opts.dryRun) return 0;
+  if (edited.length && !opts.force) {
+    throw new UserError(
+      [{
+        code: "edited-file",
+        message: `Not overwriting ${edited.map((c) => c.file.path).join(", ")}: edited by hand since cuda-scaffold wrote ${edited.length === 1 ? "it" : "them"}. Nothing was written.`,
+        hint: "See the difference with `cuda-scaffold check` (or --dry-run); pass --force to replace the edits with the generated files.",
+      }],
+      2,
+    );
+  }
+  applyWrites(changes);
+  if (!opts.json) {
+    const wrote = changes.filter((c) => c.kind !== "unchanged").length;
+    print(wrote ? `\nnext: docker compose up -d dev   (GPU host setup: sudo bash host/bootstrap-oraclelinux.sh --help)` : "\nEverything was up to date.");
+  }
+  return 0;
+}

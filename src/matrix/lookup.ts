@@ -1,0 +1,51 @@
+// Lookups over the matrix that every stage shares. Pure functions of (matrix, key).
+import type { Matrix, FrameworkName } from "./data.js";
+import type { ContainerOs, CudaImage, CudaToolkit, FrameworkMatrix, PythonRelease } from "./types.gen.js";
+import { compare, majorMinor, newestFirst } from "./versions.js";
+
+export const FRAMEWORK_NAMES: readonly FrameworkName[] = ["torch", "tensorflow", "jax", "paddle"];
+
+export function framework(m: Matrix, name: FrameworkName): FrameworkMatrix | undefined {
+  return m.frameworks[name];
+}
+
+export function toolkit(m: Matrix, cudaMinor: string): CudaToolkit | undefined {
+  return m.cuda.toolkits.find((t) => t.version === majorMinor(cudaMinor));
+}
+
+/** Driver floor of a CUDA release (X.Y.Z) or, for X.Y, of its first release. */
+export function driverFloor(m: Matrix, cuda: string): string | undefined {
+  const tk = toolkit(m, cuda);
+  if (!tk) return undefined;
+  const exact = tk.releases.find((r) => compare(r.version, cuda) === 0);
+  return (exact ?? tk.releases[0])?.driver;
+}
+
+export function latestRelease(tk: CudaToolkit): string {
+  return [...tk.releases].map((r) => r.version).sort(newestFirst)[0] ?? tk.version;
+}
+
+export function containerOs(m: Matrix, name: string): ContainerOs | undefined {
+  return m.platform.os.find((o) => o.name === name);
+}
+
+export function pythonRelease(m: Matrix, version: string): PythonRelease | undefined {
+  return m.platform.python.find((p) => p.version === version);
+}
+
+export function imagesForMinor(m: Matrix, cudaMinor: string, os: string): CudaImage[] {
+  return m.images.images
+    .filter((i) => majorMinor(i.cuda) === cudaMinor && i.os === os)
+    .sort((a, b) => newestFirst(a.cuda, b.cuda));
+}
+
+export function tool(m: Matrix, key: string): string {
+  const t = m.platform.tools[key];
+  if (!t) throw new Error(`matrix/platform.yaml has no tool "${key}"`);
+  return t.value;
+}
+
+/** The nvidia/cuda tag of an image row for a flavour, with or without a cuDNN variant. */
+export function imageTag(image: CudaImage, flavor: "base" | "runtime" | "devel", cudnnTag?: string): string {
+  return cudnnTag ? `${image.cuda}-${cudnnTag}-${flavor}-${image.os}` : `${image.cuda}-${flavor}-${image.os}`;
+}

@@ -1,0 +1,58 @@
+// The one place that parses and compares versions. CUDA (12.4.1), drivers (550.54.15), cuDNN
+// (8.9.7.29), Python (3.10) and framework versions (2.4.1+cu121) are dotted numbers, not semver;
+// they compare numerically part by part. Ranges use semver after coercion.
+import semver from "semver";
+
+/** The numeric parts of a dotted version; a local suffix (+cu102) and pre-release tails are dropped. */
+export function parts(version: string): number[] {
+  const core = version.split("+")[0] ?? "";
+  return core.split(".").map((p) => Number.parseInt(p, 10)).filter((n) => Number.isFinite(n));
+}
+
+/** Numeric comparison, missing parts count as 0: compare("11.8", "11.8.0") === 0. */
+export function compare(a: string, b: string): number {
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+export const newestFirst = (a: string, b: string): number => compare(b, a);
+export const oldestFirst = (a: string, b: string): number => compare(a, b);
+
+export function majorMinor(version: string): string {
+  const [major = 0, minor = 0] = parts(version);
+  return `${major}.${minor}`;
+}
+
+export function major(version: string): number {
+  return parts(version)[0] ?? 0;
+}
+
+export function maxVersion(versions: readonly string[]): string | undefined {
+  return [...versions].sort(newestFirst)[0];
+}
+
+function coerce(version: string): semver.SemVer | null {
+  const [a = 0, b = 0, c = 0] = parts(version);
+  return semver.parse(`${a}.${b}.${c}`);
+}
+
+/** True when `range` is a range semver understands (after our shorthand: "1.9" = 1.9.x). */
+export function isValidRange(range: string): boolean {
+  return semver.validRange(range) !== null;
+}
+
+/** Does `version` fall in `range`? "1.9" means any 1.9.x, "11" any 11.x, ">=12.1" as semver says. */
+export function satisfies(version: string, range: string): boolean {
+  const v = coerce(version);
+  return v !== null && semver.satisfies(v, range);
+}
+
+/** Exact match, ignoring a local suffix: "1.9.0" matches "1.9.0+cu102". */
+export function isExact(range: string): boolean {
+  return /^[0-9]+\.[0-9]+\.[0-9]+$/.test(range);
+}

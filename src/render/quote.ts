@@ -1,0 +1,25 @@
+// Encoding for the places values land. Every value that reaches a generated file goes through
+// one of these, once, in code — never pasted into a template raw.
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** One shell word: left bare when it is plainly safe, otherwise single-quoted. */
+export function shellQuote(value: string): string {
+  if (value !== "" && SHELL_SAFE.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Always single-quoted, for `NAME=<value>` assignments in scripts. */
+export function shellWord(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A JSON (and so YAML flow) scalar or structure. */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** A single comment line's text: no line breaks or control characters can escape the comment. */
+export function commentText(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+}

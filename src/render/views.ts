@@ -1,0 +1,149 @@
+// Resolution -> the flat views the templates read. All choices and all encoding happen here;
+// templates only place values (`if` and `each`, no version logic).
+import type { Matrix } from "../matrix/data.js";
+import { driverFloor, imageTag, tool } from "../matrix/lookup.js";
+import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
+import type { Build, Resolution } from "../resolve/types.js";
+import { shellQuote, shellWord } from "./quote.js";
+
+export const USER = "dev";
+const SHM_SIZE = "8gb";
+
+function pin(p: { name: string; version: string; extras?: string[] }, withExtras: boolean): string {
+  const extras = withExtras && p.extras?.length ? `[${p.extras.join(",")}]` : "";
+  return `${p.name}${extras}==${p.version}`;
+}
+
+/** Lines of one shell command: every line but the last ends in a continuation backslash. */
+function continued(words: string[]): string[] {
+  return words.map((w, i) => (i < words.length - 1 ? `${w} \\` : w));
+}
+
+export function stackSummary(res: Resolution): string {
+  const fw = res.builds
+    .filter((b) => b.framework !== "cuda")
+    .map((b) => {
+      const [main, ...rest] = b.packages;
+      const companions = rest.length ? ` (${rest.map((p) => `${p.name} ${p.version}`).join(", ")})` : "";
+      return `${main?.name ?? b.framework} ${main?.version ?? b.version}${companions}`;
+    });
+  const cudnn = res.cudnn ? ` · cuDNN ${res.cudnn}` : "";
+  return [...fw, `CUDA ${res.cuda}${cudnn}`, `Python ${res.plan.python.version}`, res.plan.os.name].join(" · ");
+}
+
+function pipArgs(builds: Build[]): string {
+  const withIndex = builds.filter((b) => b.packages.length);
+  const args: string[] = [];
+  const several = withIndex.length > 1;
+  for (const b of withIndex) {
+    if (b.pip.indexUrl) args.push(several ? "--extra-index-url" : "--index-url", shellQuote(b.pip.indexUrl));
+    if (b.pip.extraIndexUrl) args.push("--extra-index-url", shellQuote(b.pip.extraIndexUrl));
+    if (b.pip.findLinks) args.push("--find-links", shellQuote(b.pip.findLinks));
+  }
+  if (several && withIndex.some((b) => b.pip.indexUrl || b.pip.extraIndexUrl)) args.push("--index-strategy", "unsafe-best-match");
+  return args.length ? ` ${args.join(" ")}` : "";
+}
+
+function installWhy(b: Build): string[] {
+  const where = b.pip.indexUrl ?? b.pip.findLinks ?? b.pip.extraIndexUrl;
+  const lines = [
+    where
+      ? `${b.label}: the CUDA ${b.cuda} build, from ${where}, as ${b.display}'s own install command names it.`
+      : `${b.label}: the CUDA ${b.cuda} build, from PyPI.`,
+  ];
+  lines.push(
+    b.bundlesCuda
+      ? "Its wheels bring the CUDA runtime and cuDNN themselves; the image only needs the host's driver."
+      : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}` : ""} from the image, which is why the base carries them.`,
+  );
+  return lines;
+}
+
+export function dockerfileView(res: Resolution, m: Matrix, header: string) {
+  const { plan } = res;
+  const debian = plan.os.family === "debian";
+  const repoBase = tool(m, "cudaRepoBase");
+  const frameworks = res.builds.filter((b) => b.packages.length);
+  const has = (name: string) => res.builds.some((b) => b.framework === name);
+  const basePackages = ["ca-certificates", ...(plan.python.source === "system" ? ["python3"] : [])];
+  return {
+    syntax: tool(m, "dockerfileSyntax"),
+    header,
+    stack: stackSummary(res),
+    user: USER,
+    baseWhy: plan.base.why,
+    baseImage: plan.base.from,
+    debian,
+    setNvidiaEnv: plan.base.kind === "os",
+    basePackages,
+    baseNvidiaPackages: plan.base.packages.map(shellQuote),
+    keyringUrl: debian ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring ?? "cuda-keyring_1.1-1_all.deb"}` : "",
+    rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/cuda-${plan.os.nvidiaRepo}.repo`,
+    uvPython: plan.python.source === "uv",
+    uvImage: tool(m, "uvImage"),
+    python: plan.python.version,
+    pythonArg: plan.python.source === "uv" ? plan.python.version : `/usr/bin/python${plan.python.version}`,
+    os: plan.os.name,
+    frameworkInstall: frameworks.length > 0,
+    installWhy: frameworks.flatMap(installWhy),
+    pipArgs: pipArgs(frameworks),
+    pinLines: continued(frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true))))),
+    constraints: frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))),
+    requirementsTxt: res.request.project.requirements,
+    pyprojectToml: res.request.project.pyproject,
+    checkTorch: has("torch"),
+    checkTensorflow: has("tensorflow"),
+    checkJax: has("jax"),
+    checkPaddle: has("paddle"),
+    checkCuda: has("cuda"),
+    cudaMajor: String(major(res.cuda)),
+    cuda: res.cuda,
+    nvidiaRepo: plan.os.nvidiaRepo,
+    devPackages: plan.devPackages.map(shellQuote),
+    devOsPackages: debian ? ["build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
+    devCudaHome: plan.devPackages.length ? `/usr/local/cuda-${res.cuda}` : "",
+  };
+}
+
+function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds: string[] } {
+  if (gpus === "all") return { gpuCount: "all", gpuIds: [] };
+  if (/^[0-9]+$/.test(gpus) && !gpus.includes(",")) return { gpuCount: Number(gpus), gpuIds: [] };
+  return { gpuCount: null, gpuIds: gpus.split(",") };
+}
+
+export function composeView(res: Resolution, header: string) {
+  const name = res.request.name;
+  return { header, name, devImage: `${name}:dev`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, ...gpuSelection(res.request.gpus) };
+}
+
+export function devcontainerView(res: Resolution, header: string) {
+  const { gpuCount, gpuIds } = gpuSelection(res.request.gpus);
+  const gpus = gpuCount !== null ? String(gpuCount) : `"device=${gpuIds.join(",")}"`;
+  return { header, name: res.request.name, user: USER, runArgs: [`--gpus=${gpus}`, `--shm-size=${SHM_SIZE.replace("gb", "g")}`] };
+}
+
+/** A live nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`. */
+export function verifyImage(res: Resolution, m: Matrix): string {
+  const live = m.images.images.filter((i) => i.status !== "deleted" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
+  const same = live.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || newestFirst(a.os, b.os))[0];
+  const oldest = [...live].sort((a, b) => compare(driverFloor(m, a.cuda) ?? "0", driverFloor(m, b.cuda) ?? "0") || newestFirst(a.os, b.os))[0];
+  const row = same ?? oldest;
+  return row ? `nvidia/cuda:${imageTag(row, "base")}` : res.image;
+}
+
+export function bootstrapView(res: Resolution, m: Matrix, header: string) {
+  return {
+    header,
+    minDriverSh: shellWord(res.minDriver),
+    stackSh: shellWord(stackSummary(res)),
+    stackCudaSh: shellWord(res.cuda),
+    verifyImageSh: shellWord(verifyImage(res, m)),
+    stackImageSh: shellWord(res.image),
+    containerToolkitVersionSh: shellWord(tool(m, "containerToolkitVersion")),
+    dockerRepoUrlSh: shellWord(tool(m, "dockerRepoUrl")),
+    dockerKeyFingerprintSh: shellWord(tool(m, "dockerKeyFingerprint")),
+    toolkitRepoUrlSh: shellWord(tool(m, "containerToolkitRepoUrl")),
+    toolkitKeyFingerprintSh: shellWord(tool(m, "containerToolkitKeyFingerprint")),
+    cudaRepoBaseSh: shellWord(tool(m, "cudaRepoBase")),
+  };
+}

@@ -1,0 +1,104 @@
+// Spec -> the builds it may resolve to, in preference order: newest matching release first;
+// within a release the framework's default build, then newest CUDA first (SPEC §3.3).
+import type { Matrix, FrameworkName } from "../matrix/data.js";
+import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
+import { tool, toolkit } from "../matrix/lookup.js";
+import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
+import { suggest, type Problem } from "../errors.js";
+import type { Spec } from "../request/types.js";
+import type { Build } from "./types.js";
+
+function cudaTag(cuda: string): string {
+  return `cu${cuda.replace(".", "")}`;
+}
+
+export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
+  const main = b.packages[0];
+  const pip: Build["pip"] = {};
+  if (b.indexUrl) pip.indexUrl = b.indexUrl;
+  if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
+  if (b.findLinks) pip.findLinks = b.findLinks;
+  return {
+    framework: fw.framework,
+    display: fw.display,
+    version: release.version,
+    cuda: b.cuda,
+    cudnn: b.cudnn,
+    isDefault: b.default === true,
+    bundlesCuda: b.bundlesCuda,
+    packages: b.packages,
+    pip,
+    python: b.python ?? release.python,
+    arch: b.arch,
+    ptx: b.ptx,
+    sources: [release.source, b.source, b.archSource].filter((s): s is string => !!s),
+    label: `${fw.framework} ${main && main.version.includes("+") ? main.version : `${release.version} (${cudaTag(b.cuda)})`}`,
+  };
+}
+
+function bareCuda(m: Matrix, version: string): Build {
+  const tk = toolkit(m, version)!;
+  const top = [...tk.sm].sort(newestFirst)[0]!;
+  return {
+    framework: "cuda",
+    display: "CUDA",
+    version: tk.version,
+    cuda: tk.version,
+    cudnn: null,
+    isDefault: true,
+    bundlesCuda: false,
+    packages: [],
+    pip: {},
+    python: [tool(m, "bareCudaPython")],
+    arch: tk.sm,
+    ptx: [top],
+    sources: [tk.source, tk.smSource],
+    label: `CUDA ${tk.version}`,
+  };
+}
+
+export function matchingReleases(fw: FrameworkMatrix, range: string | null): FrameworkRelease[] {
+  return fw.releases
+    .filter((r) => range === null || (isExact(range) ? compare(r.version, range) === 0 : satisfies(r.version, range)))
+    .sort((a, b) => newestFirst(a.version, b.version));
+}
+
+/** Every build a spec may resolve to, best first; a problem when the version does not exist. */
+export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build[] {
+  if (spec.name === "cuda") {
+    const versions = m.cuda.toolkits.map((t) => t.version).filter((v) => satisfies(v, spec.range!)).sort(newestFirst);
+    if (versions.length === 0) {
+      const all = m.cuda.toolkits.map((t) => t.version);
+      problems.push({ code: "unknown-version", message: `No CUDA toolkit matches ${spec.range}.`, alternatives: nearest(spec.range!, all), hint: `Known CUDA versions: ${all[0]} to ${all[all.length - 1]}.` });
+    }
+    return versions.map((v) => bareCuda(m, v));
+  }
+  const fw = m.frameworks[spec.name as FrameworkName]!;
+  const releases = matchingReleases(fw, spec.range);
+  if (releases.length === 0) {
+    const all = fw.releases.map((r) => r.version);
+    problems.push({
+      code: "unknown-version",
+      message: `${fw.display} has no GPU release matching ${spec.range}.`,
+      alternatives: nearest(spec.range!, all),
+      hint: `Known ${spec.name} versions: ${all[0]} to ${all[all.length - 1]}; \`cuda-scaffold list ${spec.name}\` shows them all.`,
+    });
+  }
+  return releases.flatMap((r) =>
+    r.builds
+      .map((b) => toBuild(fw, r, b))
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || newestFirst(a.cuda, b.cuda)),
+  );
+}
+
+/** The known versions closest to what was asked: same major.minor first, else the neighbours. */
+export function nearest(asked: string, known: string[]): string[] {
+  const base = asked.replace(/^[^0-9]*/, "").split(/[ ,|<>=^~]/)[0] ?? "";
+  const prefix = base.split(".").slice(0, 2).join(".");
+  const same = known.filter((v) => v === prefix || v.startsWith(`${prefix}.`));
+  if (same.length) return same.slice(-3);
+  const sorted = [...known].sort(compare);
+  const below = sorted.filter((v) => compare(v, base) < 0).slice(-1);
+  const above = sorted.filter((v) => compare(v, base) > 0).slice(0, 1);
+  return [...below, ...above];
+}

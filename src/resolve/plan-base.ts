@@ -1,0 +1,152 @@
+// Chooses the container OS, the base image of the shared stage (which is the final image), what
+// the dev stage adds for nvcc, and Python — never a deleted nvidia/cuda tag (SPEC §3.4).
+import type { Matrix } from "../matrix/data.js";
+import type { ContainerOs, CudaImage, CudaToolkit } from "../matrix/types.gen.js";
+import { containerOs, driverFloor, imageTag, imagesForMinor, latestRelease, pythonRelease, tool, toolkit } from "../matrix/lookup.js";
+import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
+import type { Variant } from "../request/types.js";
+import type { BasePlan, Build, DriverFloor, StagePlan, Warning } from "./types.js";
+
+export interface StackNeeds {
+  cuda: string;
+  /** cuDNN major.minor the system must carry (frameworks that load the system cuDNN), else null */
+  systemCudnn: string | null;
+  /** some framework loads the system CUDA libraries */
+  systemCuda: boolean;
+  pythons: string[];
+  variant: Variant;
+  os: string | null;
+  pythonPin: string | null;
+}
+
+export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null): StackNeeds {
+  const system = builds.filter((b) => !b.bundlesCuda);
+  const cudnn = system.map((b) => b.cudnn).find((c): c is string => c !== null) ?? null;
+  let pythons = builds[0]?.python ?? [];
+  for (const b of builds.slice(1)) pythons = pythons.filter((p) => b.python.includes(p));
+  return { cuda, systemCudnn: cudnn ? majorMinor(cudnn) : null, systemCuda: system.length > 0, pythons, variant, os, pythonPin };
+}
+
+const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
+  (a.family === b.family ? 0 : a.family === "debian" ? -1 : 1) || newestFirst(a.name.replace(/^\D+/, ""), b.name.replace(/^\D+/, ""));
+
+function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"): string[] {
+  const [x, y] = tk.version.split(".");
+  const pattern = tool(m, kind === "dev" ? "cudaDevPackages" : "cudaRuntimePackages");
+  return pattern.split(" ").map((p) => p.replace("{X}", x ?? "").replace("{Y}", y ?? ""));
+}
+
+function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): string | undefined {
+  const pkg = (m.cuda.cudnn ?? [])
+    .filter((c) => majorMinor(c.version) === cudnn && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
+    .sort((a, b) => newestFirst(a.version, b.version))[0];
+  if (!pkg) return undefined;
+  const maj = major(pkg.version);
+  return os.family === "debian" ? `libcudnn${maj}=${pkg.version}-1+cuda${cuda}` : `libcudnn${maj}-${pkg.version}-1.cuda${cuda}`;
+}
+
+function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["python"] | undefined {
+  const wanted = [...needs.pythons].filter((p) => !needs.pythonPin || p === needs.pythonPin).sort(newestFirst);
+  for (const p of wanted) {
+    if (pythonRelease(m, p)?.uv) return { version: p, source: "uv" };
+    if (os.systemPython === p) return { version: p, source: "system" };
+  }
+  return undefined;
+}
+
+/** The newest nvidia/cuda row of this CUDA minor and OS that is not deleted and has the flavour. */
+function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string } | undefined {
+  for (const row of imagesForMinor(m, needs.cuda, os.name)) {
+    if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
+    if (!needs.systemCudnn || flavor === "base") return { row };
+    const variant = row.cudnn.find((c) => majorMinor(c.version) === needs.systemCudnn);
+    if (variant) return { row, cudnnTag: variant.tag };
+  }
+  return undefined;
+}
+
+function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: string): string {
+  const rows = imagesForMinor(m, needs.cuda, os.name);
+  const row = rows[0];
+  return `nvidia/cuda:${row ? row.cuda : needs.cuda}-${flavor}-${os.name}`;
+}
+
+export type PlanResult = { ok: true; plan: BasePlan } | { ok: false; reason: string };
+
+function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit): PlanResult {
+  const python = pickPython(m, needs, os);
+  if (!python) {
+    return { ok: false, reason: `no Python of ${needs.pythons.join("/") || "(none)"}${needs.pythonPin ? ` matching --python ${needs.pythonPin}` : ""} installs on ${os.name}` };
+  }
+  if (needs.variant === "base" && needs.systemCuda) {
+    return { ok: false, reason: "--variant base carries no CUDA libraries, and this framework loads them from the system (use --variant runtime)" };
+  }
+  const flavor = needs.variant === "devel" ? "devel" : needs.variant === "runtime" && needs.systemCuda ? "runtime" : "base";
+  const inRepo = tk.repos.includes(os.nvidiaRepo);
+  const warnings: Warning[] = [];
+  const floors: DriverFloor[] = [];
+  const live = liveImage(m, needs, os, flavor);
+  let base: StagePlan;
+  if (live) {
+    const ref = `nvidia/cuda:${imageTag(live.row, flavor, flavor === "base" ? undefined : live.cudnnTag)}`;
+    base = { from: ref, kind: "nvidia", image: live.row, packages: [], cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
+    if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
+    floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
+  } else {
+    const nominal = nominalTag(m, needs, os, needs.systemCudnn && flavor !== "base" ? `cudnn-${flavor}` : flavor);
+    const needsLibs = flavor !== "base";
+    if (needsLibs && !inRepo) {
+      return { ok: false, reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
+    }
+    const packages = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime") : [];
+    if (needsLibs && needs.systemCudnn) {
+      const pkg = cudnnPackage(m, needs.systemCudnn, needs.cuda, os);
+      if (!pkg) return { ok: false, reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and our data has no cuDNN ${needs.systemCudnn} package for it` };
+      packages.push(pkg);
+    }
+    const why = needsLibs
+      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn}` : ""} come from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
+      : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
+    base = { from: os.image, kind: "os", packages, cuda: needsLibs ? latestRelease(tk) : null, why };
+    warnings.push({ code: "base-image-deleted", message: `NVIDIA has deleted ${nominal}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
+    if (needsLibs) floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `CUDA ${latestRelease(tk)} from NVIDIA's repository`, source: tk.source });
+  }
+  let devPackages: string[] = [];
+  if (flavor !== "devel") {
+    if (inRepo) {
+      devPackages = cudaPackages(m, tk, "dev");
+      floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `nvcc ${latestRelease(tk)} in the dev target, from NVIDIA's repository`, source: tk.source });
+    } else {
+      warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });
+    }
+  }
+  return { ok: true, plan: { os, base, devPackages, python, floors, warnings } };
+}
+
+export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
+  const tk = toolkit(m, needs.cuda);
+  if (!tk) return { ok: false, reason: `CUDA ${needs.cuda} is not in our CUDA table` };
+  const candidates = needs.os
+    ? [containerOs(m, needs.os)].filter((o): o is ContainerOs => o !== undefined)
+    : m.platform.os
+        .filter((o) => tk.repos.includes(o.nvidiaRepo) || imagesForMinor(m, needs.cuda, o.name).length > 0)
+        .sort(OS_PREFERENCE);
+  if (candidates.length === 0) return { ok: false, reason: `no container OS carries CUDA ${needs.cuda}${needs.os ? ` on ${needs.os}` : ""}` };
+  let firstFailure: PlanResult | undefined;
+  let fallback: PlanResult | undefined;
+  for (const os of candidates) {
+    const result = planOnOs(m, needs, os, tk);
+    if (!result.ok) {
+      firstFailure ??= result;
+      continue;
+    }
+    // Prefer an OS where NVIDIA still publishes the image; otherwise the first that works.
+    if (result.plan.base.kind === "nvidia") return result;
+    fallback ??= result;
+  }
+  return fallback ?? firstFailure ?? { ok: false, reason: "no base image" };
+}
+
+export function floorOf(floors: DriverFloor[]): DriverFloor | undefined {
+  return [...floors].sort((a, b) => compare(b.driver, a.driver))[0];
+}

@@ -1,0 +1,180 @@
+// (Request, Matrix) -> Resolution. Pure: no I/O, no logging; problems are thrown as UserError
+// with every problem of the request, not only the first.
+import type { Matrix } from "../matrix/data.js";
+import { driverFloor, toolkit } from "../matrix/lookup.js";
+import { compare, major, maxVersion, satisfies } from "../matrix/versions.js";
+import { UserError, type Problem, type ProblemCode } from "../errors.js";
+import type { Request } from "../request/types.js";
+import { candidatesFor } from "./candidates.js";
+import { planBase, stackNeeds, floorOf } from "./plan-base.js";
+import { archRange, canDrive, resolveTargets } from "./targets.js";
+import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
+import { stackWarnings } from "./warnings.js";
+
+const MAX_COMBINATIONS = 20000;
+
+type Reason = { kind: ProblemCode; text: string };
+
+function buildFloor(m: Matrix, b: Build): DriverFloor {
+  const tk = toolkit(m, b.cuda);
+  return { driver: driverFloor(m, b.cuda) ?? "0", why: `${b.label} is built for CUDA ${b.cuda}`, source: tk?.source ?? "" };
+}
+
+function individualReasons(b: Build, req: Request, targets: Target[], m: Matrix): Reason[] {
+  const reasons: Reason[] = [];
+  if (req.cuda && !satisfies(b.cuda, req.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is outside --cuda ${req.cuda}` });
+  if (req.python && !b.python.includes(req.python)) reasons.push({ kind: "no-python", text: `no Python ${req.python} wheels (has ${b.python.join(", ")})` });
+  const missing = targets.filter((t) => !canDrive(b, t.cc));
+  if (missing.length) reasons.push({ kind: "unsupported-gpu", text: `no kernels for ${missing.map((t) => t.label).join(", ")} (has ${archRange(b)})` });
+  if (!toolkit(m, b.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is not in our CUDA table` });
+  else if (req.driver) {
+    const floor = buildFloor(m, b);
+    if (compare(req.driver, floor.driver) < 0) reasons.push({ kind: "driver-too-old", text: `needs driver ${floor.driver} or newer for CUDA ${b.cuda}; --driver is ${req.driver}` });
+  }
+  return reasons;
+}
+
+interface Stack {
+  builds: Build[];
+  cuda: string;
+  plan: BasePlan;
+  minDriver: DriverFloor;
+  floors: DriverFloor[];
+}
+
+function conflictOf(builds: Build[]): string | undefined {
+  if (builds.length < 2) return undefined;
+  const system = builds.filter((b) => !b.bundlesCuda);
+  const systemCudas = [...new Set(system.map((b) => b.cuda))];
+  if (systemCudas.length > 1) return `${system.map((b) => `${b.label} loads the system CUDA ${b.cuda}`).join(" but ")}: one image has one CUDA`;
+  const majors = [...new Set(builds.map((b) => major(b.cuda)))];
+  if (majors.length > 1) return `${builds.map((b) => `${b.label} (CUDA ${major(b.cuda)})`).join(" and ")} need CUDA libraries of different major versions, which pip cannot install side by side`;
+  const pinned = builds.filter((b) => b.bundlesCuda && b.cudnn && b.cudnn.split(".").length >= 3);
+  for (const a of pinned) {
+    for (const b of pinned) {
+      if (a !== b && a.cudnn !== b.cudnn) return `${a.label} pins cuDNN ${a.cudnn} and ${b.label} pins cuDNN ${b.cudnn} (nvidia-cudnn wheels): pip cannot install both`;
+    }
+  }
+  const systemCudnn = [...new Set(system.map((b) => b.cudnn).filter(Boolean))];
+  if (systemCudnn.length > 1) return `${system.map((b) => `${b.label} needs cuDNN ${b.cudnn}`).join(" but ")}`;
+  let pythons = builds[0]!.python;
+  for (const b of builds.slice(1)) pythons = pythons.filter((p) => b.python.includes(p));
+  if (pythons.length === 0) return `no Python version has wheels for all of ${builds.map((b) => `${b.label} (${b.python.join(", ")})`).join(", ")}`;
+  return undefined;
+}
+
+function evaluate(builds: Build[], req: Request, m: Matrix): { ok: true; stack: Stack } | { ok: false; reason: Reason } {
+  const conflict = conflictOf(builds);
+  if (conflict) return { ok: false, reason: { kind: "conflict", text: conflict } };
+  const system = builds.find((b) => !b.bundlesCuda);
+  const cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
+  const planned = planBase(m, stackNeeds(builds, cuda, req.variant, req.os, req.python));
+  if (!planned.ok) return { ok: false, reason: { kind: planned.reason.includes("Python") ? "no-python" : "no-base-image", text: planned.reason } };
+  const floors = [...builds.map((b) => buildFloor(m, b)), ...planned.plan.floors].sort((a, b) => compare(b.driver, a.driver));
+  const minDriver = floorOf(floors)!;
+  if (req.driver && compare(req.driver, minDriver.driver) < 0) {
+    return { ok: false, reason: { kind: "driver-too-old", text: `needs driver ${minDriver.driver} or newer (${minDriver.why}); --driver is ${req.driver}` } };
+  }
+  return { ok: true, stack: { builds, cuda, plan: planned.plan, minDriver, floors } };
+}
+
+/** Yields one build per spec, in preference order (first spec varies slowest). */
+function* combinations(lists: Build[][]): Generator<Build[]> {
+  const idx = lists.map(() => 0);
+  if (lists.some((l) => l.length === 0)) return;
+  for (;;) {
+    yield idx.map((i, k) => lists[k]![i]!);
+    let k = lists.length - 1;
+    while (k >= 0 && ++idx[k]! >= lists[k]!.length) idx[k--] = 0;
+    if (k < 0) return;
+  }
+}
+
+function versionsThatWork(all: Build[], req: Request, targets: Target[], m: Matrix): string[] {
+  const ok = [...new Set(all.filter((b) => individualReasons(b, req, targets, m).length === 0).map((b) => b.version))].sort(compare);
+  return ok.length <= 6 ? ok : [...ok.slice(0, 2), "…", ...ok.slice(-3)];
+}
+
+function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], alternatives: string[]): Problem {
+  const kinds = new Set(reasons.map((r) => r.kind));
+  const code: ProblemCode = kinds.size === 1 ? [...kinds][0]! : kinds.has("unsupported-gpu") ? "unsupported-gpu" : kinds.has("driver-too-old") ? "driver-too-old" : "no-matching-build";
+  const lines = notes.filter((n) => n.verdict === "rejected").slice(0, 8).map((n) => `  ${n.label}: ${n.reasons.join("; ")}`);
+  const more = notes.length > 8 ? [`  … and ${notes.length - 8} more (cuda-scaffold explain shows all)`] : [];
+  return {
+    code,
+    message: `No build of ${specLabel} fits the request:\n${[...lines, ...more].join("\n")}`,
+    alternatives,
+    hint: alternatives.length ? `Versions that fit the other options: ${alternatives.join(", ")}.` : "Relax --gpu, --driver, --cuda or --python.",
+  };
+}
+
+export function resolveStack(req: Request, m: Matrix): Resolution {
+  const problems: Problem[] = [];
+  const targets = resolveTargets(req.gpu, m, problems);
+  const lists = req.specs.map((s) => candidatesFor(s, m, problems));
+  if (problems.length) throw new UserError(problems);
+
+  const notes = new Map<Build, CandidateNote>();
+  const survivors = lists.map((list) =>
+    list.filter((b) => {
+      const reasons = individualReasons(b, req, targets, m);
+      notes.set(b, { label: b.label, verdict: reasons.length ? "rejected" : "viable", reasons: reasons.map((r) => r.text) });
+      return reasons.length === 0;
+    }),
+  );
+  survivors.forEach((list, k) => {
+    if (list.length > 0) return;
+    const spec = req.specs[k]!;
+    const all = lists[k]!;
+    const allReasons = all.flatMap((b) => individualReasons(b, req, targets, m));
+    const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
+    problems.push(refusal(`${spec.name}${spec.range ? `@${spec.range}` : ""}`, all.map((b) => notes.get(b)!), allReasons, versionsThatWork(everything, req, targets, m)));
+  });
+  if (problems.length) throw new UserError(problems);
+
+  const conflicts: string[] = [];
+  let chosen: Stack | undefined;
+  let tried = 0;
+  for (const combo of combinations(survivors)) {
+    if (++tried > MAX_COMBINATIONS) break;
+    const result = evaluate(combo, req, m);
+    if (result.ok) {
+      chosen = result.stack;
+      break;
+    }
+    if (combo.length === 1) {
+      const note = notes.get(combo[0]!)!;
+      note.verdict = "rejected";
+      note.reasons.push(result.reason.text);
+    } else if (conflicts.length < 12) conflicts.push(`${combo.map((b) => b.label).join(" + ")}: ${result.reason.text}`);
+  }
+  if (!chosen) {
+    const specLabel = req.specs.map((s) => `${s.name}${s.range ? `@${s.range}` : ""}`).join(" + ");
+    if (req.specs.length === 1) {
+      const all = lists[0]!;
+      const reasons = all.flatMap((b) => notes.get(b)!.reasons.map((text) => ({ kind: text.includes("driver") ? "driver-too-old" : text.includes("Python") ? "no-python" : "no-base-image", text }) as Reason));
+      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, [])]);
+    }
+    throw new UserError([{ code: "conflict", message: `No one environment satisfies ${specLabel}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
+  }
+  for (const b of chosen.builds) notes.get(b)!.verdict = "chosen";
+  const chosenVersions = new Map(chosen.builds.map((b) => [b.framework, b.version]));
+  const candidates = lists.flat().filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0).map((b) => notes.get(b)!);
+  const cudnn = chosen.builds.map((b) => b.cudnn).find((c): c is string => c !== null) ?? null;
+  const warnings = [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m)];
+  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source].filter((s): s is string => !!s))];
+  return {
+    request: req,
+    builds: chosen.builds,
+    cuda: chosen.cuda,
+    cudnn,
+    targets,
+    plan: chosen.plan,
+    image: chosen.plan.base.from,
+    minDriver: chosen.minDriver.driver,
+    driverFloors: chosen.floors,
+    warnings,
+    explain: { candidates, conflicts, sources },
+    matrixVersion: m.version,
+  };
+}

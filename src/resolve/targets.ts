@@ -1,0 +1,57 @@
+// --gpu names and compute capabilities -> targets, and whether a build's kernels can drive them.
+import type { Matrix } from "../matrix/data.js";
+import { compare, parts } from "../matrix/versions.js";
+import { suggest, type Problem } from "../errors.js";
+import type { Build, Target } from "./types.js";
+
+const normalize = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.]/g, "");
+
+export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[]): Target[] {
+  const targets: Target[] = [];
+  for (const input of inputs) {
+    const cc = /^(?:sm_?|compute_?)?([0-9]{1,2})\.?([0-9])$/.exec(input.replace(/\s/g, ""));
+    if (cc && (input.includes(".") || /^(sm|compute)/.test(input))) {
+      const value = `${Number(cc[1])}.${cc[2]}`;
+      targets.push({ input, label: `sm_${cc[1]}${cc[2]}`, cc: value });
+      continue;
+    }
+    const key = normalize(input);
+    const gpu = m.gpus.gpus.find((g) => g.id === key || (g.aliases ?? []).some((a) => normalize(a) === key) || normalize(g.name) === key);
+    if (gpu) {
+      targets.push({ input, label: `${gpu.id} (${gpu.name}, sm_${gpu.cc.replace(".", "")})`, cc: gpu.cc });
+      continue;
+    }
+    const names = m.gpus.gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]);
+    const close = suggest(key, names);
+    problems.push({
+      code: "unknown-gpu",
+      message: `Unknown GPU ${JSON.stringify(input)}${close.length ? `: did you mean ${close.join(" or ")}?` : "."}`,
+      alternatives: close,
+      hint: "Give a GPU name (a100, h100, rtx3090, t4, …) or a compute capability (sm_80, 8.0); `cuda-scaffold list gpus` shows the names.",
+    });
+  }
+  return targets;
+}
+
+/**
+ * Can a build drive a GPU of compute capability `cc`? Yes when it has machine code for the
+ * same major version at an equal or lower minor (SASS runs on later minors of its major), or PTX
+ * for an equal or lower capability (the driver compiles PTX for newer GPUs). Arch-specific
+ * targets (9.0a, 10.0f) only count for their exact capability.
+ */
+export function canDrive(build: Pick<Build, "arch" | "ptx">, cc: string): boolean {
+  const [maj, min] = parts(cc);
+  const sass = build.arch.some((a) => {
+    if (/[af]$/.test(a)) return compare(a.replace(/[af]$/, ""), cc) === 0;
+    const [am, an] = parts(a);
+    return am === maj && (an ?? 0) <= (min ?? 0);
+  });
+  return sass || build.ptx.some((p) => compare(p.replace(/[af]$/, ""), cc) <= 0 && !/[af]$/.test(p));
+}
+
+export function archRange(build: Pick<Build, "arch" | "ptx">): string {
+  const sm = (v: string) => `sm_${v.replace(".", "")}`;
+  const list = build.arch.map(sm).join(", ");
+  const ptx = build.ptx.length ? `; PTX ${build.ptx.map(sm).join(", ")}` : "";
+  return `${list || "none"}${ptx}`;
+}

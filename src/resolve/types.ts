@@ -1,0 +1,96 @@
+import type { FrameworkName } from "../matrix/data.js";
+import type { ContainerOs, CudaImage, PipPackage } from "../matrix/types.gen.js";
+import type { Request } from "../request/types.js";
+
+export type WarningCode =
+  | "base-image-deleted"
+  | "base-image-eol"
+  | "os-eol"
+  | "python-eol"
+  | "gpu-not-covered"
+  | "driver-floor-high"
+  | "dev-without-nvcc";
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+}
+
+/** One build of one framework, as the resolver sees it (a bare CUDA request is a build too). */
+export interface Build {
+  framework: FrameworkName | "cuda";
+  display: string;
+  version: string;
+  cuda: string;
+  cudnn: string | null;
+  isDefault: boolean;
+  bundlesCuda: boolean;
+  packages: PipPackage[];
+  pip: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string };
+  python: string[];
+  arch: string[];
+  ptx: string[];
+  sources: string[];
+  /** short label: torch 1.9.0+cu102 */
+  label: string;
+}
+
+export interface Target {
+  /** as the user typed it */
+  input: string;
+  /** a100 (A100), sm_80 */
+  label: string;
+  cc: string;
+}
+
+/** How one image stage gets its CUDA. */
+export interface StagePlan {
+  from: string;
+  kind: "nvidia" | "os";
+  /** the nvidia/cuda row, when kind is nvidia */
+  image?: CudaImage;
+  /** NVIDIA packages installed on top from NVIDIA's repository */
+  packages: string[];
+  /** CUDA release the stage carries (X.Y.Z, or X.Y when installed from the repository) */
+  cuda: string | null;
+  why: string;
+}
+
+export interface BasePlan {
+  os: ContainerOs;
+  /** the shared base stage = the final image */
+  base: StagePlan;
+  /** packages the dev stage adds for nvcc (empty when the base is a devel image) */
+  devPackages: string[];
+  python: { version: string; source: "uv" | "system" };
+  floors: DriverFloor[];
+  warnings: Warning[];
+}
+
+export interface DriverFloor {
+  driver: string;
+  why: string;
+  source: string;
+}
+
+export interface CandidateNote {
+  label: string;
+  verdict: "chosen" | "viable" | "rejected";
+  reasons: string[];
+}
+
+export interface Resolution {
+  request: Request;
+  builds: Build[];
+  cuda: string;
+  cudnn: string | null;
+  targets: Target[];
+  plan: BasePlan;
+  image: string;
+  minDriver: string;
+  /** every driver floor of the stack, highest first */
+  driverFloors: DriverFloor[];
+  warnings: Warning[];
+  explain: { candidates: CandidateNote[]; conflicts: string[]; sources: string[] };
+  matrixVersion: string;
+}

@@ -1,0 +1,36 @@
+// What the user should know about a resolved stack (SPEC §3.5), beyond the base-image choice.
+import type { Matrix } from "../matrix/data.js";
+import { pythonRelease, tool } from "../matrix/lookup.js";
+import { compare } from "../matrix/versions.js";
+import { canDrive } from "./targets.js";
+import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
+
+export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix): Warning[] {
+  const warnings: Warning[] = [];
+  const asOf = m.platform.asOf;
+  if (compare(plan.os.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
+    warnings.push({ code: "os-eol", message: `${plan.os.name} reached end of standard support on ${plan.os.eol}; it gets no security updates. It is used because CUDA ${builds[0]?.cuda} is published for it.` });
+  }
+  const py = pythonRelease(m, plan.python.version);
+  if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
+    warnings.push({ code: "python-eol", message: `Python ${py.version} reached end of life on ${py.eol}; it is the newest Python this framework version supports.` });
+  }
+  if (targets.length === 0) {
+    for (const b of builds.filter((x) => x.framework !== "cuda")) {
+      const archs = new Map<string, string[]>();
+      for (const g of m.gpus.gpus) {
+        if (canDrive(b, g.cc)) continue;
+        archs.set(g.architecture, [...(archs.get(g.architecture) ?? []), g.id]);
+      }
+      if (archs.size) {
+        const list = [...archs].map(([arch, ids]) => `${arch} (${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""})`).join("; ");
+        warnings.push({ code: "gpu-not-covered", message: `${b.label} has no kernels for: ${list}. Pass --gpu with your GPUs to choose a build that drives them.` });
+      }
+    }
+  }
+  const common = tool(m, "commonDriver");
+  if (compare(floor.driver, common) > 0) {
+    warnings.push({ code: "driver-floor-high", message: `The host needs NVIDIA driver ${floor.driver} or newer (${floor.why}); many hosts still run the ${common.split(".")[0]} branch. Check with nvidia-smi, or pass --driver to resolve for yours.` });
+  }
+  return warnings;
+}
