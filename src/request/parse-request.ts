@@ -62,7 +62,7 @@ function parseSpec(raw: string, m: Matrix, problems: Problem[]): Spec | undefine
   const canonical = names.get(name);
   if (!canonical) {
     const known = [...names.keys()];
-    const close = /^[a-z0-9_-]{1,40}$/.test(name) ? suggest(name, known) : [];
+    const close = /^[a-z0-9_-]{1,40}$/.test(name) ? [...new Set(suggest(name, known).map((k) => names.get(k)!))] : [];
     problems.push({
       code: "unknown-framework",
       message: `Unknown framework ${show(name || raw)}${close.length ? `: did you mean ${close.map((c) => `\`${c}\``).join(" or ")}?` : "."}`,

@@ -4,7 +4,7 @@ import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative, resolve, sep, isAbsolute } from "node:path";
 import { fail } from "../errors.js";
 import { fileHash, verifySeal } from "../render/header.js";
-import type { GeneratedFile } from "../render/render-files.js";
+import { LOCK_FILE, type GeneratedFile } from "../render/render-files.js";
 
 export type ChangeKind = "create" | "update" | "unchanged" | "edited";
 
@@ -40,6 +40,16 @@ export function readInside(root: string, rel: string): { target: string; content
   return { target, content: readFileSync(target, "utf8"), mode: st.mode & 0o777 };
 }
 
+/** The lock file is the tool's own record: any valid lock of ours may be replaced. */
+function isLock(path: string, content: string): boolean {
+  if (path !== LOCK_FILE) return false;
+  try {
+    return (JSON.parse(content) as { lockfileVersion?: unknown }).lockfileVersion === 1;
+  } catch {
+    return false;
+  }
+}
+
 export function planWrites(outDir: string, files: GeneratedFile[], lockedHashes: Record<string, string>): Change[] {
   const root = resolve(outDir);
   return files.map((file) => {
@@ -47,7 +57,7 @@ export function planWrites(outDir: string, files: GeneratedFile[], lockedHashes:
     let kind: ChangeKind;
     if (content === null) kind = "create";
     else if (content === file.content) kind = "unchanged";
-    else if (lockedHashes[file.path] === fileHash(content) || verifySeal(content) === true) kind = "update";
+    else if (lockedHashes[file.path] === fileHash(content) || verifySeal(content) === true || isLock(file.path, content)) kind = "update";
     else kind = "edited";
     return { file, kind, target, current: content, currentMode: mode };
   });

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { compare, isExact, isValidRange, majorMinor, parts, satisfies } from "../src/matrix/versions.js";
+
+describe("compare", () => {
+  it.each([
+    ["11.8", "11.8.0", 0],
+    ["10.2", "11.0", -1],
+    ["12.10", "12.9", 1],
+    ["550.54.15", "550.54.14", 1],
+    ["440.33", "440.33.01", -1],
+    ["1.9.0+cu102", "1.9.0", 0],
+    ["8.9.7.29", "8.9.7", 1],
+    ["3.10", "3.9", 1],
+  ])("%s vs %s = %i", (a, b, want) => {
+    expect(compare(a, b)).toBe(want);
+  });
+});
+
+describe("parts and majorMinor", () => {
+  it.each([
+    ["12.4.1", [12, 4, 1], "12.4"],
+    ["2.4.1+cu121", [2, 4, 1], "2.4"],
+    ["10.2", [10, 2], "10.2"],
+    ["13", [13], "13.0"],
+  ])("%s", (v, p, mm) => {
+    expect(parts(v)).toEqual(p);
+    expect(majorMinor(v)).toBe(mm);
+  });
+});
+
+describe("ranges", () => {
+  it.each([
+    ["1.9.3", "1.9", true],
+    ["1.10.0", "1.9", false],
+    ["2.1.2", "^2.1", true],
+    ["3.0.0", "^2.1", false],
+    ["2.2.0", ">=2.0 <2.3", true],
+    ["2.3.0", ">=2.0 <2.3", false],
+    ["11.8", "11", true],
+    ["12.1", ">=12.1", true],
+    ["12.0", ">=12.1", false],
+    ["11.1", "11.1", true],
+  ])("%s in %s: %s", (v, range, want) => {
+    expect(satisfies(v, range)).toBe(want);
+  });
+
+  it.each([
+    ["1.9.0", true, true],
+    ["1.9", true, false],
+    ["^2.1", true, false],
+    [">=2.0 <2.3", true, false],
+    ["not-a-range", false, false],
+    ["1..2", false, false],
+  ])("%s valid=%s exact=%s", (range, valid, exact) => {
+    expect(isValidRange(range)).toBe(valid);
+    expect(isExact(range)).toBe(exact);
+  });
+});
