@@ -1,0 +1,65 @@
+// Golden files for every rendered artifact, and validation of every golden case and a sweep of
+// stacks against the official schemas, the Dockerfile linter and shellcheck.
+import { describe, expect, it } from "vitest";
+import { matrix } from "../src/matrix/data.js";
+import { UserError } from "../src/errors.js";
+import { file, renderFor } from "./support/render.js";
+import { goldenCases, sweepCases, type Case } from "./support/cases.js";
+import { hasShared } from "./support/shared.js";
+import { composeProblems, devcontainerProblems, dockerfileProblems, hasShellcheck, shellcheckProblems } from "./support/validators.js";
+
+describe.each(goldenCases())("golden $name", ({ name, specs, opts }) => {
+  const { files } = renderFor(specs, opts);
+  it.each(files.map((f) => [f.path, f.content]))("%s", async (path, content) => {
+    await expect(content).toMatchFileSnapshot(`../fixtures/golden/${name}/${path}`);
+  });
+});
+
+function rendered(c: Case) {
+  try {
+    return renderFor(c.specs, c.opts).files;
+  } catch (err) {
+    if (err instanceof UserError) return null;
+    throw err;
+  }
+}
+
+const all = [...goldenCases(), ...sweepCases()].map((c) => ({ ...c, files: rendered(c) })).filter((c) => c.files !== null);
+const deleted = new Set(matrix.images.images.filter((i) => i.status === "deleted").map((i) => `${i.cuda}-`));
+
+describe("validation", () => {
+  it("covers at least 20 distinct stacks", () => {
+    expect(new Set(all.map((c) => file(c.files!, "Dockerfile"))).size).toBeGreaterThanOrEqual(20);
+  });
+
+  describe.each(all)("$name", ({ files }) => {
+    it("Dockerfile lints clean, keeps # syntax= first and never names a deleted tag", () => {
+      const text = file(files!, "Dockerfile");
+      expect(text.split("\n")[0]).toMatch(/^# syntax=docker\/dockerfile:/);
+      expect(dockerfileProblems(text)).toEqual([]);
+      for (const from of text.matchAll(/^FROM (\S+)/gm)) {
+        const ref = from[1]!;
+        if (!ref.startsWith("nvidia/cuda:")) continue;
+        const tag = ref.slice("nvidia/cuda:".length);
+        const row = matrix.images.images.find((i) => tag.startsWith(`${i.cuda}-`) && tag.endsWith(`-${i.os}`));
+        expect(row, `${ref} is in the image data`).toBeDefined();
+        expect(row!.status, `${ref} is not deleted`).not.toBe("deleted");
+      }
+      void deleted;
+    });
+
+    it.skipIf(!hasShared)("docker-compose.yml validates against the Compose Specification", () => {
+      expect(composeProblems(file(files!, "docker-compose.yml"))).toEqual([]);
+    });
+
+    it.skipIf(!hasShared)("devcontainer.json validates against the Dev Container schema", () => {
+      expect(devcontainerProblems(file(files!, ".devcontainer/devcontainer.json"))).toEqual([]);
+    });
+
+    it.skipIf(!hasShellcheck)("the host script is shellcheck clean and keeps its shebang first", () => {
+      const text = file(files!, "host/bootstrap-oraclelinux.sh");
+      expect(text.split("\n")[0]).toBe("#!/usr/bin/env bash");
+      expect(shellcheckProblems(text)).toEqual([]);
+    });
+  });
+});

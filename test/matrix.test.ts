@@ -1,0 +1,96 @@
+// Integrity of the data: shapes are checked by the schemas at build time; these are the rules
+// that span rows and files.
+import { describe, expect, it } from "vitest";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { matrix } from "../src/matrix/data.js";
+import { FRAMEWORK_NAMES, toolkit } from "../src/matrix/lookup.js";
+import { compare, majorMinor } from "../src/matrix/versions.js";
+import { ROOT } from "./support/shared.js";
+import { tempDir } from "./support/cli.js";
+import { resolveFor } from "./support/render.js";
+
+const frameworks = FRAMEWORK_NAMES.map((n) => matrix.frameworks[n]).filter((f) => f !== undefined);
+const sorted = (xs: string[]) => [...xs].sort(compare);
+
+describe("matrix integrity", () => {
+  it("the generated TypeScript types match the schemas", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/gen-types.mjs"), "--check"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("CUDA toolkits are sorted and unique, with releases and drivers in order", () => {
+    const versions = matrix.cuda.toolkits.map((t) => t.version);
+    expect(versions).toEqual(sorted(versions));
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const t of matrix.cuda.toolkits) {
+      const releases = t.releases.map((r) => r.version);
+      expect(releases, t.version).toEqual(sorted(releases));
+      for (const r of t.releases) expect(majorMinor(r.version), r.version).toBe(t.version);
+    }
+  });
+
+  it.each(frameworks.map((f) => [f.framework, f]))("%s: releases sorted and unique, builds sorted, one default each, CUDA known", (_name, fw) => {
+    const versions = fw.releases.map((r) => r.version);
+    expect(versions).toEqual(sorted(versions));
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const r of fw.releases) {
+      const cudas = r.builds.map((b) => b.cuda);
+      expect(cudas, r.version).toEqual(sorted(cudas));
+      expect(new Set(cudas).size, r.version).toBe(cudas.length);
+      expect(r.builds.filter((b) => b.default).length, `${r.version} has one default build`).toBe(1);
+      for (const b of r.builds) expect(toolkit(matrix, b.cuda), `${fw.framework} ${r.version} cu${b.cuda} is in cuda.yaml`).toBeDefined();
+    }
+  });
+
+  it("image rows are sorted, unique, and name known CUDA versions and OSes", () => {
+    const keys = matrix.images.images.map((i) => `${i.cuda} ${i.os}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const osNames = new Set(matrix.platform.os.map((o) => o.name));
+    for (let k = 1; k < matrix.images.images.length; k++) {
+      const a = matrix.images.images[k - 1]!;
+      const b = matrix.images.images[k]!;
+      expect(compare(a.cuda, b.cuda) < 0 || (compare(a.cuda, b.cuda) === 0 && a.os < b.os), `${keys[k - 1]} before ${keys[k]}`).toBe(true);
+    }
+    for (const i of matrix.images.images) {
+      expect(toolkit(matrix, i.cuda), `${i.cuda} in cuda.yaml`).toBeDefined();
+      if (!osNames.has(i.os)) expect(i.status === "deleted" || /^(centos|ubi7|ubuntu1[46]|oraclelinux|rockylinux10|ubi10|ubuntu25)/.test(i.os), `${i.os} is a known OS or an old one`).toBe(true);
+    }
+  });
+
+  it("no CUDA minor below 11.0 has a live nvidia/cuda tag (NVIDIA deleted them all)", () => {
+    const live = matrix.images.images.filter((i) => i.status !== "deleted" && compare(i.cuda, "11.0") < 0);
+    expect(live).toEqual([]);
+  });
+
+  it("every GPU's compute capability is one some CUDA toolkit can target, and names are unique", () => {
+    const all = new Set(matrix.cuda.toolkits.flatMap((t) => t.sm));
+    for (const g of matrix.gpus.gpus) expect(all.has(g.cc), `${g.id} sm_${g.cc}`).toBe(true);
+    const names = matrix.gpus.gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe("every release resolves", () => {
+  const rows = frameworks.flatMap((fw) => fw.releases.map((r) => [`${fw.framework}@${r.version}`, r.builds.find((b) => b.default)!.cuda] as const));
+  it.each(rows)("%s resolves to its default build (CUDA %s)", (spec, cuda) => {
+    const res = resolveFor([spec]);
+    expect(res.builds[0]!.version).toBe(spec.split("@")[1]);
+    expect(res.cuda).toBe(cuda);
+  });
+});
+
+describe("broken data fails the build, never a user's run", () => {
+  it("a row without its source is refused by the data compiler", () => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
+    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    const path = join(dir, "matrix/gpus.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace(/, source: https:\/\/developer\.nvidia\.com\/cuda-gpus \}/, " }"));
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--root", dir], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("must have required property 'source'");
+  });
+});
