@@ -1,24 +1,22 @@
-// Handlebars templates, precompiled into generated/templates.json at build time. `noEscape`
-// because HTML escaping corrupts Dockerfiles and shell; `strict` so a missing value is a bug.
-import Handlebars from "handlebars";
-import raw from "../../generated/templates.json" with { type: "json" };
+// Handlebars templates, precompiled at build time (scripts/compile-data.mjs) with `noEscape`
+// (HTML escaping corrupts Dockerfiles and shell) and `strict` (a missing value is a bug), so
+// only Handlebars' runtime is loaded here.
+import runtime from "handlebars/runtime.js";
+import specs from "../../generated/templates.js";
 import { json } from "./quote.js";
 
-const sources = raw as Record<string, string>;
-const hb = Handlebars.create();
+// The runtime's own typings are empty; it has the same API as the full package.
+const hb = (runtime as unknown as typeof import("handlebars")).create();
 hb.registerHelper("json", (value: unknown) => json(value));
-for (const [name, source] of Object.entries(sources)) {
-  if (name.startsWith("partials/")) hb.registerPartial(name.slice("partials/".length), source);
+const templates = new Map<string, HandlebarsTemplateDelegate>();
+for (const [name, spec] of Object.entries(specs)) {
+  const template = hb.template(spec as TemplateSpecification);
+  if (name.startsWith("partials/")) hb.registerPartial(name.slice("partials/".length), template);
+  else templates.set(name, template);
 }
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 export function renderTemplate(name: string, view: object): string {
-  let template = compiled.get(name);
-  if (!template) {
-    const source = sources[name];
-    if (source === undefined) throw new Error(`no template ${name}.hbs`);
-    template = hb.compile(source, { noEscape: true, strict: true });
-    compiled.set(name, template);
-  }
+  const template = templates.get(name);
+  if (!template) throw new Error(`no template ${name}.hbs`);
   return template(view);
 }
