@@ -1,0 +1,87 @@
+// `cuda-scaffold check`: each drift state, the locked image's lifecycle, and --json.
+import { describe, expect, it } from "vitest";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempDir } from "./support/cli.js";
+import { HASH_MARK, fileHash, sealContent } from "../src/render/header.js";
+
+function generated(): string {
+  const dir = tempDir();
+  const r = cli(["torch@1.9.0", "--out", dir, "--name", "demo"]);
+  expect(r.code, r.stderr).toBe(0);
+  return dir;
+}
+
+function states(dir: string): Record<string, string> {
+  const r = cli(["check", "--out", dir, "--json"]);
+  const out = JSON.parse(r.stdout) as { files: { path: string; state: string }[] };
+  return Object.fromEntries(out.files.map((f) => [f.path, f.state]));
+}
+
+describe("check", () => {
+  it("passes on freshly generated files", () => {
+    const dir = generated();
+    const r = cli(["check", "--out", dir]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain("everything is up to date");
+  });
+
+  it("reports a hand edit with a diff and exits 2", () => {
+    const dir = generated();
+    const path = join(dir, "Dockerfile");
+    writeFileSync(path, readFileSync(path, "utf8").replace('CMD ["gpu-check"]', 'CMD ["python", "train.py"]'));
+    const r = cli(["check", "--out", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/edited by hand\s+Dockerfile/);
+    expect(r.stdout).toContain('-CMD ["python", "train.py"]');
+    expect(r.stdout).toContain('+CMD ["gpu-check"]');
+  });
+
+  it("reports a missing file", () => {
+    const dir = generated();
+    rmSync(join(dir, "docker-compose.yml"));
+    expect(states(dir)["docker-compose.yml"]).toBe("missing");
+  });
+
+  it("reports a file the tool did not write", () => {
+    const dir = generated();
+    const lock = JSON.parse(readFileSync(join(dir, "cuda-scaffold.lock.json"), "utf8"));
+    delete lock.files["docker-compose.yml"];
+    writeFileSync(join(dir, "cuda-scaffold.lock.json"), JSON.stringify(lock, null, 2) + "\n");
+    writeFileSync(join(dir, "docker-compose.yml"), "services: {}\n");
+    expect(states(dir)["docker-compose.yml"]).toBe("not ours");
+  });
+
+  it("reports a stale file: written by the tool, but the tool now renders it differently", () => {
+    const dir = generated();
+    // What an older tool version would have left: a sealed file with other content, recorded in the lock.
+    const path = join(dir, "Dockerfile");
+    const old = readFileSync(path, "utf8").replace("# Build targets:", "# Targets:");
+    const resealed = sealContent(old.replace(/cuda-scaffold-sha256:[0-9a-f]{64}/, HASH_MARK));
+    writeFileSync(path, resealed);
+    const lockPath = join(dir, "cuda-scaffold.lock.json");
+    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
+    lock.files.Dockerfile = fileHash(resealed);
+    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    const s = states(dir);
+    expect(s.Dockerfile).toBe("stale");
+    expect(s["cuda-scaffold.lock.json"]).toBe("stale");
+  });
+
+  it("fails without a lock file, with exit 1 and what to do", () => {
+    const r = cli(["check", "--out", tempDir()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("No cuda-scaffold.lock.json");
+  });
+
+  it("flags a locked base image that is end-of-life in the data", () => {
+    const dir = generated();
+    const lockPath = join(dir, "cuda-scaffold.lock.json");
+    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
+    lock.resolution.image = "nvidia/cuda:10.2-runtime-ubuntu18.04";
+    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    const r = cli(["check", "--out", dir, "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).image.problem).toContain("deleted");
+  });
+});
