@@ -5,6 +5,7 @@ import { FRAMEWORK_NAMES } from "../matrix/lookup.js";
 import { isValidRange } from "../matrix/versions.js";
 import { UserError, suggest, type Problem } from "../errors.js";
 import type { Request, Spec, Variant } from "./types.js";
+import { resolveTargets } from "../resolve/targets.js";
 
 export interface RawRequest {
   specs: string[];
@@ -107,6 +108,8 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
   for (const g of gpu) {
     if (g.length > MAX_LEN || !/^[a-z0-9 ._-]+$/.test(g)) problems.push({ code: "invalid-value", message: `--gpu ${show(g)} is not a GPU name or compute capability.`, hint: "Use names (a100, rtx3090) or capabilities (sm_80, 8.0), comma-separated." });
   }
+  const wellFormed = gpu.filter((g) => g.length <= MAX_LEN && /^[a-z0-9 ._-]+$/.test(g));
+  resolveTargets(wellFormed, m, problems);
   if (raw.driver !== undefined && !/^[0-9]{3}\.[0-9]{1,3}(\.[0-9]{1,3})?$/.test(raw.driver)) {
     problems.push({ code: "invalid-value", message: `--driver ${show(raw.driver)} is not an NVIDIA driver version.`, hint: "Use the version nvidia-smi prints, e.g. --driver 470.57.02." });
   }
