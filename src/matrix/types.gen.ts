@@ -63,7 +63,12 @@ export interface CudnnPackage {
    * @minItems 1
    */
   repos: [string, ...string[]];
+  /**
+   * which of NVIDIA's repositories carries it: the CUDA one, or the older machine-learning one (compute/machine-learning/repos/<id>/x86_64)
+   */
+  repository: "cuda" | "machine-learning";
   source: string;
+  note?: string;
 }
 
 /**

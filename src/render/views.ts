@@ -77,6 +77,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     setNvidiaEnv: plan.base.kind === "os",
     basePackages,
     baseNvidiaPackages: plan.base.packages.map(shellQuote),
+    baseMlRepo: plan.base.mlRepo,
+    mlRepoUrl: `${tool(m, "cudaMlRepoBase")}/${plan.os.nvidiaRepo}/x86_64`,
     keyringUrl: debian ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring ?? "cuda-keyring_1.1-1_all.deb"}` : "",
     rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/cuda-${plan.os.nvidiaRepo}.repo`,
     uvPython: plan.python.source === "uv",

@@ -22,9 +22,10 @@ export interface StackNeeds {
 export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null): StackNeeds {
   const system = builds.filter((b) => !b.bundlesCuda);
   const cudnn = system.map((b) => b.cudnn).find((c): c is string => c !== null) ?? null;
+  const precision = cudnn ? cudnn.split(".").slice(0, 2).join(".") : null;
   let pythons = builds[0]?.python ?? [];
   for (const b of builds.slice(1)) pythons = pythons.filter((p) => b.python.includes(p));
-  return { cuda, systemCudnn: cudnn ? majorMinor(cudnn) : null, systemCuda: system.length > 0, pythons, variant, os, pythonPin };
+  return { cuda, systemCudnn: precision, systemCuda: system.length > 0, pythons, variant, os, pythonPin };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
@@ -36,13 +37,22 @@ function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"): stri
   return pattern.split(" ").map((p) => p.replace("{X}", x ?? "").replace("{Y}", y ?? ""));
 }
 
-function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): string | undefined {
+/** Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")? */
+export function cudnnMatches(have: string, need: string): boolean {
+  const h = have.split(".");
+  const n = need.split(".");
+  return n.every((p, i) => h[i] === p);
+}
+
+function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): { name: string; mlRepo: boolean } | undefined {
   const pkg = (m.cuda.cudnn ?? [])
-    .filter((c) => majorMinor(c.version) === cudnn && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
+    .filter((c) => cudnnMatches(c.version, cudnn) && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
+    .filter((c) => c.repository === "cuda" || os.family === "debian")
     .sort((a, b) => newestFirst(a.version, b.version))[0];
   if (!pkg) return undefined;
   const maj = major(pkg.version);
-  return os.family === "debian" ? `libcudnn${maj}=${pkg.version}-1+cuda${cuda}` : `libcudnn${maj}-${pkg.version}-1.cuda${cuda}`;
+  const name = os.family === "debian" ? `libcudnn${maj}=${pkg.version}-1+cuda${cuda}` : `libcudnn${maj}-${pkg.version}-1.cuda${cuda}`;
+  return { name, mlRepo: pkg.repository === "machine-learning" };
 }
 
 function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["python"] | undefined {
@@ -59,7 +69,7 @@ function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base"
   for (const row of imagesForMinor(m, needs.cuda, os.name)) {
     if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
     if (!needs.systemCudnn || flavor === "base") return { row };
-    const variant = row.cudnn.find((c) => majorMinor(c.version) === needs.systemCudnn);
+    const variant = row.cudnn.find((c) => cudnnMatches(c.version, needs.systemCudnn!));
     if (variant) return { row, cudnnTag: variant.tag };
   }
   return undefined;
@@ -89,7 +99,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   let base: StagePlan;
   if (live) {
     const ref = `nvidia/cuda:${imageTag(live.row, flavor, flavor === "base" ? undefined : live.cudnnTag)}`;
-    base = { from: ref, kind: "nvidia", image: live.row, packages: [], cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
+    base = { from: ref, kind: "nvidia", image: live.row, packages: [], mlRepo: false, cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
   } else {
@@ -99,15 +109,17 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       return { ok: false, reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
     }
     const packages = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime") : [];
+    let mlRepo = false;
     if (needsLibs && needs.systemCudnn) {
       const pkg = cudnnPackage(m, needs.systemCudnn, needs.cuda, os);
-      if (!pkg) return { ok: false, reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and our data has no cuDNN ${needs.systemCudnn} package for it` };
-      packages.push(pkg);
+      if (!pkg) return { ok: false, reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
+      packages.push(pkg.name);
+      mlRepo = pkg.mlRepo;
     }
     const why = needsLibs
       ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn}` : ""} come from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
       : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
-    base = { from: os.image, kind: "os", packages, cuda: needsLibs ? latestRelease(tk) : null, why };
+    base = { from: os.image, kind: "os", packages, mlRepo, cuda: needsLibs ? latestRelease(tk) : null, why };
     warnings.push({ code: "base-image-deleted", message: `NVIDIA has deleted ${nominal}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
     if (needsLibs) floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `CUDA ${latestRelease(tk)} from NVIDIA's repository`, source: tk.source });
   }

@@ -153,7 +153,11 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     if (req.specs.length === 1) {
       const all = lists[0]!;
       const reasons = all.flatMap((b) => notes.get(b)!.reasons.map((text) => ({ kind: text.includes("driver") ? "driver-too-old" : text.includes("Python") ? "no-python" : "no-base-image", text }) as Reason));
-      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, [])]);
+      const spec = req.specs[0]!;
+      const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
+      const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
+      const versions = [...new Set(works.map((b) => b.version))].sort(compare);
+      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, versions.length <= 6 ? versions : [...versions.slice(0, 2), "…", ...versions.slice(-3)])]);
     }
     throw new UserError([{ code: "conflict", message: `No one environment satisfies ${specLabel}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
   }

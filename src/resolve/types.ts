@@ -51,6 +51,8 @@ export interface StagePlan {
   image?: CudaImage;
   /** NVIDIA packages installed on top from NVIDIA's repository */
   packages: string[];
+  /** a package comes from NVIDIA's older machine-learning repository */
+  mlRepo: boolean;
   /** CUDA release the stage carries (X.Y.Z, or X.Y when installed from the repository) */
   cuda: string | null;
   why: string;

@@ -1,0 +1,36 @@
+// What the probes gathered, before any parsing: one text per source. A source that was not
+// attempted is absent from `outputs`; one that was attempted always has an entry.
+
+export const PROBE_SOURCES = [
+  "nvidia-smi-xml", // nvidia-smi -q -x
+  "nvidia-smi-csv", // nvidia-smi --query-gpu=… --format=csv
+  "nvidia-smi-csv-noheader", // nvidia-smi --query-gpu=… --format=csv,noheader
+  "nvidia-smi-table", // nvidia-smi
+  "nvidia-smi-text", // nvidia-smi -q
+  "proc-driver-version", // /proc/driver/nvidia/version
+  "nvcc", // nvcc --version
+  "uname", // uname -r (or a uname -a line)
+  "os-release", // /etc/os-release
+  "docker-info", // docker info --format '{{json .}}'
+  "nvidia-ctk", // nvidia-ctk --version
+  "mokutil", // mokutil --sb-state
+] as const;
+
+export type ProbeSource = (typeof PROBE_SOURCES)[number];
+
+export interface ProbeOutput {
+  /** The tool ran and exited 0, or the file was read. */
+  ok: boolean;
+  /** stdout; on failure stdout followed by stderr (parsers recognise the tools' error messages). */
+  text: string;
+  /** Why `ok` is false. */
+  reason?: string;
+  /** "tool": the command or file does not exist on this host (a fact: not installed / not loaded).
+   *  "capture": the --from folder has no file for it (unknown). */
+  absent?: "tool" | "capture";
+}
+
+export interface RawHost {
+  origin: "host" | "dir";
+  outputs: Partial<Record<ProbeSource, ProbeOutput>>;
+}

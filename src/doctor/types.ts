@@ -1,0 +1,98 @@
+// The shapes the doctor's parsers and inspector produce. Parsers return partial reports; the
+// inspector merges them into HostFacts.
+import type { ProbeSource } from "./raw-host.js";
+
+/** One GPU as one nvidia-smi output describes it; every field optional. */
+export interface GpuReport {
+  index?: number;
+  name?: string;
+  computeCapability?: string;
+  memoryMiB?: number;
+  busId?: string;
+  uuid?: string;
+  architecture?: string;
+}
+
+/** What one nvidia-smi output says. `gpus: []` means "no GPUs"; an absent `gpus` means "silent". */
+export interface NvsmiReport {
+  driver?: string;
+  cuda?: string;
+  gpus?: GpuReport[];
+  /** The tool's own failure message, when the output is one. */
+  error?: string;
+}
+
+export interface GpuFacts {
+  name: string;
+  computeCapability: string | null;
+  memoryMiB?: number;
+  busId?: string;
+  architecture?: string;
+}
+
+export interface OsFacts {
+  id: string | null;
+  versionId: string | null;
+  prettyName: string | null;
+  idLike?: string[];
+  versionCodename?: string;
+}
+
+export type DockerState = "running" | "not-running" | "permission-denied" | "not-installed" | "unknown";
+
+export interface DockerFacts {
+  state: DockerState;
+  serverVersion: string | null;
+  runtimes: string[];
+  defaultRuntime: string | null;
+  /** An `nvidia` runtime is registered; null when the daemon could not be asked. */
+  nvidiaRuntime: boolean | null;
+  cdiSpecDirs: string[];
+  /** CDI device names the daemon discovered (Docker ≥ 28.2), e.g. "nvidia.com/gpu=0". */
+  cdiDevices: string[];
+  error?: string;
+}
+
+export interface ToolkitFacts {
+  /** null: unknown (not probed). */
+  installed: boolean | null;
+  version: string | null;
+}
+
+export interface ProbeStatus {
+  source: ProbeSource;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface HostFacts {
+  driver: string | null;
+  /** The newest CUDA the driver supports, as nvidia-smi reports it. */
+  cuda: string | null;
+  kernelModule: "open" | "proprietary" | null;
+  gpus: GpuFacts[];
+  os?: OsFacts;
+  kernel?: string;
+  /** The CUDA toolkit release of an nvcc on the host, when there is one (e.g. "13.0.88"). */
+  nvcc?: string;
+  docker: DockerFacts;
+  containerToolkit: ToolkitFacts;
+  secureBoot: boolean | null;
+  probes: ProbeStatus[];
+}
+
+export type MissingId =
+  | "driver"
+  | "docker"
+  | "docker-daemon"
+  | "docker-permission"
+  | "container-toolkit"
+  | "docker-nvidia-runtime";
+
+export interface MissingItem {
+  id: MissingId;
+  message: string;
+  /** Shell command(s), joined with &&, that fix it on a typical host of this OS family. */
+  fix: string;
+  hint?: string;
+}

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Sandbox for the host bootstrap script: runs it as root in a private mount namespace where
+# /etc is an overlay (writes land in the sandbox), /var/log, /usr/src and /opt are the sandbox's
+# own folders, and dnf, rpm, systemctl, nvidia-smi, docker, curl, gpg, … are the stand-ins in
+# stand-ins.sh. Nothing outside the sandbox folder changes.
+#
+#   sandbox.sh probe                      exit 0 when this machine can host the sandbox
+#   sandbox.sh init DIR [key=value...]    lay out a fake Oracle Linux host in DIR (settings below)
+#   sandbox.sh run DIR [--as-nobody] [ARGS...]
+#                                         run DIR/bootstrap.sh ARGS inside the sandbox
+#   sandbox.sh reboot DIR                 what a reboot changes: newest kernel, modules, services
+#
+# Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch gpu (repeatable)
+# nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
+# uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
+# docker_key_fpr toolkit_key_fpr network_driver module_stream dkms_built=1 loaded_driver.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
+readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc)
+readonly TRIPWIRES=(grubby dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
+readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki)
+
+die() { printf 'sandbox.sh: %s\n' "$*" >&2; exit 2; }
+
+check_dir() {
+  [[ $1 == /* && -d $1 ]] || die "sandbox folder must be an existing absolute path: $1"
+  case $1 in /etc/* | /var/log/* | /usr/src/* | /opt/*) die "sandbox folder cannot live under a folder it replaces: $1" ;; esac
+}
+
+cmd_probe() {
+  [[ $EUID -eq 0 ]] || die "not root"
+  command -v unshare >/dev/null || die "unshare not found"
+  local tmp
+  tmp=$(mktemp -d)
+  mkdir "$tmp/upper" "$tmp/work"
+  if ! unshare -m --propagation private -- mount -t overlay overlay \
+    -o "lowerdir=/etc,upperdir=$tmp/upper,workdir=$tmp/work" /etc 2>/dev/null; then
+    rm -rf "$tmp"
+    die "cannot mount an overlay over /etc in a private mount namespace"
+  fi
+  rm -rf "$tmp"
+}
+
+kernel_packages() { # kernel_packages KREL: the rpm database lines of one installed kernel
+  local krel=$1 v r a
+  v=${krel%%-*}
+  r=${krel#*-}
+  a=${r##*.}
+  r=${r%.*}
+  if [[ $krel == *uek* ]]; then
+    echo "kernel-uek $v $r $a"
+    [[ $v != 6.* ]] || echo "kernel-uek-core $v $r $a"
+  else
+    echo "kernel-core $v $r $a"
+  fi
+}
+
+cmd_init() {
+  local dir=$1
+  shift
+  check_dir "$dir"
+  mkdir -p "$dir"/{bin,state,tmp,fs/etc.upper,fs/etc.work,fs/var-log,fs/usr-src,fs/opt}
+  local d
+  for d in "${ETC_DIRS[@]}"; do mkdir -p "$dir/fs/etc-d/$d"; done
+  chmod 755 "$dir" "$dir/bin"
+
+  # Settings: defaults first, the caller's key=value pairs after (the last one wins).
+  local os=ol9 kv
+  for kv; do [[ $kv != os=* ]] || os=${kv#os=}; done
+  local major=9 gcc=11 version=9.6 kernel=6.12.0-100.28.2.2.el9uek.x86_64
+  if [[ $os == ol8 ]]; then major=8 gcc=8 version=8.10 kernel=5.15.0-209.161.7.2.el8uek.x86_64; fi
+  {
+    printf '%s\n' "os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" \
+      "secure_boot=disabled" "system_gcc=$gcc" "kernel_cc=gcc (GCC) $gcc.5.0 20240719 (Red Hat $gcc.5.0-5.0.1)" \
+      "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" \
+      "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35" \
+      "toolkit_key_fpr=C95B321B61E88C1809C4F759DDCAE044F796ECB0" \
+      "network_driver=580.95.05" "fixtures=$(cd "$HERE/../../fixtures/host" && pwd)"
+    printf '%s\n' "$@"
+  } >"$dir/state/settings"
+  get() { sed -n "s/^$1=//p" "$dir/state/settings" | sed -n '$p'; }
+
+  # The fake /etc/os-release, in the overlay's upper layer.
+  case $(get os) in
+    ubuntu)
+      printf 'PRETTY_NAME="Ubuntu 22.04.5 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n' ;;
+    *)
+      printf 'NAME="Oracle Linux Server"\nVERSION="%s"\nID="ol"\nID_LIKE="fedora"\nVERSION_ID="%s"\nPRETTY_NAME="Oracle Linux Server %s"\n' \
+        "$(get os_version)" "$(get os_version)" "$(get os_version)" ;;
+  esac >"$dir/fs/etc.upper/os-release"
+
+  # Oracle's own repository definitions, as a fresh install has them.
+  local m
+  m=$(get os_major)
+  printf '[ol%s_baseos_latest]\nenabled=1\n\n[ol%s_appstream]\nenabled=1\n\n[ol%s_codeready_builder]\nenabled=0\n' "$m" "$m" "$m" \
+    >"$dir/fs/etc-d/yum.repos.d/oracle-linux-ol$m.repo"
+  if [[ $m == 8 ]]; then
+    printf '[ol8_UEKR6]\nenabled=0\n\n[ol8_UEKR7]\nenabled=%s\n' "$(get uek_repo_enabled)"
+  else
+    printf '[ol9_UEKR7]\nenabled=0\n\n[ol9_UEKR8]\nenabled=%s\n' "$(get uek_repo_enabled)"
+  fi >"$dir/fs/etc-d/yum.repos.d/uek-ol$m.repo"
+
+  # The rpm database: installed kernels and whatever the scenario preinstalls.
+  {
+    kernel_packages "$(get kernel)"
+    if [[ -n $(get extra_kernel) ]]; then kernel_packages "$(get extra_kernel)"; fi
+    local pkg
+    for pkg in $(get preinstalled | tr ',' ' '); do
+      if [[ $pkg == *:* ]]; then echo "${pkg%%:*} ${pkg#*:} 1.el$m x86_64"; else echo "$pkg 1.0 1.el$m x86_64"; fi
+    done
+  } >"$dir/state/rpmdb"
+  # A driver that is already there: its module stream, its DKMS build, the module in memory.
+  if [[ -n $(get module_stream) ]]; then get module_stream >"$dir/state/module_stream"; fi
+  if [[ $(get dkms_built) == 1 ]]; then get kernel >"$dir/state/dkms_built"; fi
+  if [[ -n $(get loaded_driver) ]]; then get loaded_driver >"$dir/state/loaded_driver"; fi
+  : >"$dir/state/services"
+  : >"$dir/calls.log"
+  if [[ $(get nouveau) == 1 ]]; then : >"$dir/state/nouveau_loaded"; fi
+
+  local cmd
+  for cmd in "${STAND_INS[@]}" "${TRIPWIRES[@]}"; do ln -sf "$HERE/stand-ins.sh" "$dir/bin/$cmd"; done
+}
+
+cmd_run() {
+  local dir=$1
+  shift
+  check_dir "$dir"
+  [[ -f $dir/bootstrap.sh ]] || die "no $dir/bootstrap.sh to run"
+  chmod 755 "$dir/bootstrap.sh"
+  : >"$dir/calls.log"
+  chmod 666 "$dir/calls.log"
+  local rc=0
+  unshare -m --propagation private -- bash "$HERE/sandbox.sh" _inside "$dir" "$@" || rc=$?
+  return "$rc"
+}
+
+cmd_inside() {
+  local dir=$1 as_nobody=false
+  shift
+  if [[ ${1:-} == --as-nobody ]]; then as_nobody=true; shift; fi
+  mount -t overlay overlay -o "lowerdir=/etc,upperdir=$dir/fs/etc.upper,workdir=$dir/fs/etc.work" /etc
+  local d
+  for d in "${ETC_DIRS[@]}"; do
+    mkdir -p "/etc/$d"
+    mount --bind "$dir/fs/etc-d/$d" "/etc/$d"
+  done
+  mount --bind "$dir/fs/var-log" /var/log
+  mount --bind "$dir/fs/usr-src" /usr/src
+  mount --bind "$dir/fs/opt" /opt
+  export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C
+  export PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  if $as_nobody; then
+    exec setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$dir/bootstrap.sh" "$@"
+  fi
+  exec bash "$dir/bootstrap.sh" "$@"
+}
+
+cmd_reboot() {
+  local dir=$1 state=$1/state
+  check_dir "$dir"
+  get() { sed -n "s/^$1=//p" "$state/settings" | sed -n '$p'; }
+  printf '%s\n' "REBOOT" >>"$dir/calls.log"
+  # The host boots its newest kernel.
+  if [[ -n $(get extra_kernel) ]]; then echo "kernel=$(get extra_kernel)" >>"$state/settings"; fi
+  # nouveau stays away once it is blacklisted.
+  rm -f "$state/nouveau_loaded" "$state/loaded_driver"
+  if [[ $(get nouveau) == 1 ]] && ! grep -qsx 'blacklist nouveau' "$dir"/fs/etc-d/modprobe.d/*.conf; then
+    : >"$state/nouveau_loaded"
+  fi
+  # The NVIDIA module loads at boot when DKMS built it for this kernel and Secure Boot lets it.
+  local driver
+  driver=$(awk '$1 == "nvidia-driver" { print $2 }' "$state/rpmdb")
+  if [[ -n $driver && ! -e $state/nouveau_loaded && "$(cat "$state/dkms_built" 2>/dev/null)" == "$(get kernel)" ]] &&
+    [[ $(get secure_boot) != enabled || -e $state/mok_enrolled ]]; then
+    echo "$driver" >"$state/loaded_driver"
+  fi
+  # Enabled services start; the others stay down.
+  awk '{ print $1, $2, ($2 == "enabled" ? "active" : "inactive") }' "$state/services" >"$state/services.new"
+  mv "$state/services.new" "$state/services"
+}
+
+case ${1:-} in
+  probe) cmd_probe ;;
+  init) shift; cmd_init "$@" ;;
+  run) shift; cmd_run "$@" ;;
+  _inside) shift; cmd_inside "$@" ;;
+  reboot) shift; cmd_reboot "$@" ;;
+  *) die "usage: sandbox.sh probe | init DIR [key=value...] | run DIR [--as-nobody] [ARGS...] | reboot DIR" ;;
+esac
