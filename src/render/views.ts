@@ -102,7 +102,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     cuda: res.cuda,
     nvidiaRepo: plan.os.nvidiaRepo,
     devPackages: plan.devPackages.map(shellQuote),
-    devOsPackages: debian ? ["build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
+    devOsPackages: debian ? ["ca-certificates", "build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
     devCudaHome: plan.devPackages.length ? `/usr/local/cuda-${res.cuda}` : "",
   };
 }
