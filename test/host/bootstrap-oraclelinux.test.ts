@@ -202,6 +202,27 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toBeNull();
   });
 
+  it("UEK with a dkms too old for build_environment stops before the driver is built", () => {
+    const sb = host({ os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", dkms_version: "3.2.1" });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain('ERROR in step "Kernel headers and toolchain": dkms 3.2.1 ignores build_environment (added in dkms 3.3.0)');
+    expect(result.calls).toContain("dnf -y install gcc-toolset-14-gcc");
+    expect(mutating(result.calls).filter((call) => /nvidia-driver|nvidia-open|cuda-rhel/.test(call))).toEqual([]);
+  });
+
+  it("stops before the container check when the driver is too old for the check image", () => {
+    const sb = host({ os: "ol8", kernel: OL8_RHCK, gpu: GPU.v100 });
+    const rpm = sb.driverRpm("cuda-repo-rhel8-11-4-local-11.4.1_470.57.02-1.x86_64.rpm");
+    const result = sb.run("--driver-rpm", rpm.path);
+    expect(result.code, result.output).toBe(1);
+    expect(result.calls).toContain("dnf -y module install nvidia-driver:470-dkms");
+    expect(result.output).toContain(
+      'ERROR in step "Verification": the check image nvidia/cuda:12.4.1-base-ubuntu22.04 needs CUDA 12.4, the host driver supports CUDA 11.4',
+    );
+    expect(result.calls.filter((call) => call.startsWith("docker run"))).toEqual([]);
+  });
+
   it("OL9 RHCK from NVIDIA's network repository: reboot into the newest kernel first, then kernel-devel-matched", () => {
     const sb = host({ os: "ol9", kernel: OL9_RHCK_OLD, extra_kernel: OL9_RHCK_NEW, gpu: GPU.l40s });
     const first = sb.run("--driver-source", "network");

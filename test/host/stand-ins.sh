@@ -372,7 +372,7 @@ stand_in_systemctl() {
 
 cuda_for_driver() {
   case ${1%%.*} in
-    5[5-6]?) echo 12.4 ;; 57?) echo 12.8 ;; 58? | 59?) echo 13.0 ;; 53?) echo 12.2 ;; *) echo 12.0 ;;
+    47?) echo 11.4 ;; 53?) echo 12.2 ;; 5[5-6]?) echo 12.4 ;; 57?) echo 12.8 ;; 58? | 59?) echo 13.0 ;; *) echo 12.0 ;;
   esac
 }
 

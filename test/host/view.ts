@@ -1,9 +1,8 @@
-// The view the host bootstrap template is rendered with in the tests, and a stand-in renderer.
+// A fixed view the host bootstrap template is rendered with in the sandbox tests.
 // Every *Sh value is already one single-quoted shell word, as the product's renderer passes it.
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Handlebars from "handlebars";
+import { renderTemplate } from "../../src/render/templates.js";
 
 export interface BootstrapView {
   header: string;
@@ -42,8 +41,7 @@ export const sampleView: BootstrapView = {
   cudaRepoBaseSh: "'https://developer.download.nvidia.com/compute/cuda/repos'",
 };
 
-/** Renders the template the way the product does (noEscape, strict). */
+/** Renders the template with the product's own (precompiled, noEscape, strict) renderer. */
 export function renderBootstrapForTest(view: BootstrapView = sampleView): string {
-  const source = readFileSync(templatePath, "utf8");
-  return Handlebars.compile(source, { noEscape: true, strict: true })(view);
+  return renderTemplate("host/bootstrap-oraclelinux.sh", view);
 }

@@ -1,0 +1,70 @@
+// Merges what every probe said into one HostFacts. Precedence for nvidia-smi facts:
+// XML > CSV > CSV without header > table > `-q` text; the kernel module file is the last word on
+// the driver version and the only one on its flavour (open or proprietary).
+import type { RawHost } from "./raw-host.js";
+import { parseRaw, type Parsed } from "./parse-raw.js";
+import { mergeGpus } from "./merge-gpus.js";
+import { probeStatuses } from "./inspect-status.js";
+import type { DockerFacts, HostFacts, NvsmiReport, OsFacts, ToolkitFacts } from "./types.js";
+
+const NVSMI_PRECEDENCE = [
+  "nvidia-smi-xml",
+  "nvidia-smi-csv",
+  "nvidia-smi-csv-noheader",
+  "nvidia-smi-table",
+  "nvidia-smi-text",
+] as const;
+
+const first = <T>(values: (T | undefined)[]): T | undefined => values.find((v) => v !== undefined);
+
+function nvsmiReports(parsed: Parsed): NvsmiReport[] {
+  return NVSMI_PRECEDENCE.flatMap((s) => (parsed[s] ? [parsed[s]] : []));
+}
+
+function dockerFacts(raw: RawHost, parsed: Parsed): DockerFacts {
+  const facts: DockerFacts = {
+    state: "unknown", serverVersion: null, runtimes: [], defaultRuntime: null,
+    nvidiaRuntime: null, cdiSpecDirs: [], cdiDevices: [],
+  };
+  const out = raw.outputs["docker-info"];
+  if (out?.absent === "tool") return { ...facts, state: "not-installed", error: out.reason ?? "docker: not found" };
+  Object.assign(facts, parsed["docker-info"]);
+  if (facts.state === "unknown" && out && !out.ok && out.absent !== "capture" && !facts.error && out.reason) facts.error = out.reason;
+  return facts;
+}
+
+function toolkitFacts(raw: RawHost, parsed: Parsed, docker: DockerFacts): ToolkitFacts {
+  const ctk = parsed["nvidia-ctk"];
+  const version = ctk?.version ?? null;
+  if (ctk?.installed || docker.nvidiaRuntime) return { installed: true, version };
+  const absent = raw.outputs["nvidia-ctk"]?.absent === "tool";
+  return { installed: ctk?.installed === false || absent ? false : null, version };
+}
+
+function osFacts(parsed: Parsed): OsFacts | undefined {
+  const os = parsed["os-release"];
+  if (!os || Object.keys(os).length === 0) return undefined;
+  return { id: null, versionId: null, prettyName: null, ...os };
+}
+
+export function inspectHost(raw: RawHost): HostFacts {
+  const parsed = parseRaw(raw);
+  const nvsmi = nvsmiReports(parsed);
+  const proc = parsed["proc-driver-version"];
+  const docker = dockerFacts(raw, parsed);
+  const facts: HostFacts = {
+    driver: first(nvsmi.map((r) => r.driver)) ?? proc?.driver ?? null,
+    cuda: first(nvsmi.map((r) => r.cuda)) ?? null,
+    kernelModule: proc?.kernelModule ?? null,
+    gpus: mergeGpus(nvsmi.flatMap((r) => (r.gpus ? [r.gpus] : []))),
+    docker,
+    containerToolkit: toolkitFacts(raw, parsed, docker),
+    secureBoot: parsed.mokutil?.secureBoot ?? null,
+    probes: probeStatuses(raw, parsed),
+  };
+  const os = osFacts(parsed);
+  if (os) facts.os = os;
+  if (parsed.uname?.kernel) facts.kernel = parsed.uname.kernel;
+  if (parsed.nvcc?.version) facts.nvcc = parsed.nvcc.version;
+  return facts;
+}

@@ -1,0 +1,50 @@
+// What this host lacks to run GPU containers, in the order to fix it, each with the command that
+// fixes it on a typical host of its OS family. Says nothing about which stacks the host can run.
+import {
+  DOCKER_DAEMON_COMMANDS, DOCKER_PERMISSION_COMMANDS, GUIDES, NVIDIA_RUNTIME_COMMANDS,
+  dockerCommands, driverCommands, osFamily, toolkitCommands,
+} from "./fix-commands.js";
+import type { HostFacts, MissingId, MissingItem } from "./types.js";
+
+const join = (commands: string[]) => commands.join(" && ");
+
+function item(id: MissingId, message: string, commands: string[], hints: (string | undefined)[]): MissingItem {
+  const hint = hints.filter((h): h is string => !!h).join(" ");
+  return hint ? { id, message, fix: join(commands), hint } : { id, message, fix: join(commands) };
+}
+
+function driverHints(facts: HostFacts, guess: string | undefined): (string | undefined)[] {
+  return [
+    guess && `${guess} ${GUIDES.driver}`,
+    osFamily(facts.os) === "rhel" &&
+      "Open kernel modules need a Turing or newer GPU; for Maxwell, Pascal or Volta use `sudo dnf -y module install nvidia-driver:latest-dkms` instead of the last two steps.",
+    facts.os?.id === "ol" &&
+      "On Oracle Linux, `cuda-scaffold <spec>` writes host/bootstrap-oraclelinux.sh, which does all of this for UEK or RHCK (`sudo bash host/bootstrap-oraclelinux.sh --driver-source network`).",
+    facts.secureBoot === true &&
+      "Secure Boot is enabled: the module built by DKMS must be signed with a key enrolled in MOK (`sudo mokutil --import /var/lib/dkms/mok.pub`, then confirm at the console on the next boot), or it will not load.",
+  ].map((h) => (h === false ? undefined : h));
+}
+
+export function missing(facts: HostFacts): MissingItem[] {
+  const family = osFamily(facts.os) ?? "ubuntu";
+  const guess = osFamily(facts.os) ? undefined : `These are the Ubuntu commands; for ${facts.os?.prettyName ?? "this OS"} see`;
+  const items: MissingItem[] = [];
+  const { docker, containerToolkit } = facts;
+  if (facts.driver === null) {
+    items.push(item("driver", "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess)));
+  }
+  if (docker.state === "not-installed") {
+    items.push(item("docker", "Docker is not installed.", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]));
+  } else if (docker.state === "not-running") {
+    items.push(item("docker-daemon", "Docker is installed but its daemon is not running.", DOCKER_DAEMON_COMMANDS, []));
+  } else if (docker.state === "permission-denied") {
+    items.push(item("docker-permission", "This user may not use the Docker daemon (permission denied on its socket).", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]));
+  }
+  if (containerToolkit.installed === false) {
+    items.push(item("container-toolkit", "The NVIDIA Container Toolkit is not installed.", toolkitCommands(family), [guess && `${guess} ${GUIDES.toolkit}`]));
+  }
+  if (docker.nvidiaRuntime === false || docker.state === "not-installed") {
+    items.push(item("docker-nvidia-runtime", "Docker has no `nvidia` runtime registered.", NVIDIA_RUNTIME_COMMANDS, []));
+  }
+  return items;
+}

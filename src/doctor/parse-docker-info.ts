@@ -1,0 +1,67 @@
+// `docker info --format '{{json .}}'`: server version, registered runtimes (is there an
+// `nvidia` one?), CDI spec dirs and discovered CDI devices. Recognises the ways it fails: docker
+// not installed, daemon not running, no permission on the socket (the CLI then prints JSON whose
+// ServerErrors says so, or a plain message).
+import type { DockerFacts, DockerState } from "./types.js";
+import { commandNotFound, firstLine } from "./text-values.js";
+
+export type DockerReport = Partial<DockerFacts>;
+
+function failureState(message: string): DockerState {
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running|daemon is not running/i.test(message))
+    return "not-running";
+  if (/permission denied/i.test(message)) return "permission-denied";
+  return "unknown";
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start < 0 || end < start) return undefined;
+  try {
+    const v: unknown = JSON.parse(text.slice(start, end + 1));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+
+function cdiDevices(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((d: unknown) => {
+    const dev = d as { Source?: unknown; ID?: unknown } | null;
+    return dev && dev.Source === "cdi" && typeof dev.ID === "string" ? [dev.ID] : [];
+  });
+}
+
+function fromInfo(info: Record<string, unknown>): DockerReport {
+  const errors = strings(info["ServerErrors"]);
+  const serverVersion = str(info["ServerVersion"]);
+  if (errors.length > 0 || !serverVersion) {
+    const error = errors.join(" ") || "docker info reported no server";
+    return { state: failureState(error), error };
+  }
+  const runtimes = info["Runtimes"] && typeof info["Runtimes"] === "object" ? Object.keys(info["Runtimes"]).sort() : [];
+  return {
+    state: "running",
+    serverVersion,
+    runtimes,
+    defaultRuntime: str(info["DefaultRuntime"]),
+    nvidiaRuntime: runtimes.includes("nvidia"),
+    cdiSpecDirs: strings(info["CDISpecDirs"]),
+    cdiDevices: cdiDevices(info["DiscoveredDevices"]),
+  };
+}
+
+export function parseDockerInfo(text: string): DockerReport {
+  const info = parseJson(text);
+  if (info) return fromInfo(info);
+  if (commandNotFound(text, "docker")) return { state: "not-installed", error: "docker: command not found" };
+  const line = firstLine(text);
+  if (line === "") return {};
+  const state = failureState(text);
+  return state === "unknown" ? {} : { state, error: line };
+}

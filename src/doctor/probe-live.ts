@@ -1,0 +1,49 @@
+// Gathers this host's raw outputs by running the tools (all at once, each bounded by the
+// timeout) and reading a few files. Every probe is optional.
+import { readFile } from "node:fs/promises";
+import { release } from "node:os";
+import type { ProbeOutput, ProbeSource, RawHost } from "./raw-host.js";
+import { runTool, type RunToolOptions } from "./run-tool.js";
+
+const QUERY_GPU = "--query-gpu=index,name,driver_version,compute_cap,memory.total,pci.bus_id,uuid";
+
+/** The commands run on a live host. nvidia-smi -q (text) and the noheader CSV add nothing there. */
+export const LIVE_COMMANDS: Partial<Record<ProbeSource, readonly [string, string[]]>> = {
+  "nvidia-smi-xml": ["nvidia-smi", ["-q", "-x"]],
+  "nvidia-smi-csv": ["nvidia-smi", [QUERY_GPU, "--format=csv"]],
+  "nvidia-smi-table": ["nvidia-smi", []],
+  nvcc: ["nvcc", ["--version"]],
+  "docker-info": ["docker", ["info", "--format", "{{json .}}"]],
+  "nvidia-ctk": ["nvidia-ctk", ["--version"]],
+  mokutil: ["mokutil", ["--sb-state"]],
+};
+
+/** Files read on a live host; the first that exists wins. */
+export const LIVE_FILES: Partial<Record<ProbeSource, string[]>> = {
+  "proc-driver-version": ["/proc/driver/nvidia/version"],
+  "os-release": ["/etc/os-release", "/usr/lib/os-release"],
+};
+
+async function readFirst(paths: string[]): Promise<ProbeOutput> {
+  for (const path of paths) {
+    try {
+      return { ok: true, text: await readFile(path, "utf8") };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") return { ok: false, text: "", reason: `${path}: ${(err as Error).message}` };
+    }
+  }
+  return { ok: false, text: "", reason: `${paths.join(", ")}: absent`, absent: "tool" };
+}
+
+export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
+  const jobs: Promise<[ProbeSource, ProbeOutput]>[] = [];
+  for (const [source, [cmd, args]] of Object.entries(LIVE_COMMANDS) as [ProbeSource, readonly [string, string[]]][]) {
+    jobs.push(runTool(cmd, args, opts).then((out) => [source, out]));
+  }
+  for (const [source, paths] of Object.entries(LIVE_FILES) as [ProbeSource, string[]][]) {
+    jobs.push(readFirst(paths).then((out) => [source, out]));
+  }
+  const outputs: RawHost["outputs"] = Object.fromEntries(await Promise.all(jobs));
+  outputs.uname = { ok: true, text: release() };
+  return { origin: "host", outputs };
+}
