@@ -26,16 +26,27 @@ export const GUIDES = {
   toolkit: "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html",
 } as const;
 
+/** Per RHEL rebuild: how to enable CodeReady Builder and where EPEL (for DKMS) comes from. */
+function rhelRepos(id: string | null | undefined, major: string): { crb: string; epel: string } {
+  if (id === "ol") return { crb: `sudo dnf config-manager --set-enabled ol${major}_codeready_builder`, epel: `oracle-epel-release-el${major}` };
+  if (id === "rhel") {
+    return {
+      crb: `sudo subscription-manager repos --enable codeready-builder-for-rhel-${major}-$(uname -m)-rpms`,
+      epel: `https://dl.fedoraproject.org/pub/epel/epel-release-latest-${major}.noarch.rpm`,
+    };
+  }
+  return { crb: `sudo dnf config-manager --set-enabled ${Number(major) >= 9 ? "crb" : "powertools"}`, epel: "epel-release" };
+}
+
 export function driverCommands(family: OsFamily, os: OsFacts | undefined, kernel: string | undefined): string[] {
   if (family === "ubuntu") return ["sudo apt-get update", "sudo apt-get install -y ubuntu-drivers-common", "sudo ubuntu-drivers install", "sudo reboot"];
   if (family === "debian") return ["sudo apt-get update", "sudo apt-get install -y linux-headers-$(uname -r) nvidia-driver", "sudo reboot"];
   const major = /^\d+/.exec(os?.versionId ?? "")?.[0] ?? "9";
   const headers = kernel?.includes("uek") ? "kernel-uek-devel-$(uname -r)" : "kernel-devel-$(uname -r) kernel-headers";
-  const epel =
-    os?.id === "ol" ? `oracle-epel-release-el${major}`
-    : os?.id === "rhel" ? `https://dl.fedoraproject.org/pub/epel/epel-release-latest-${major}.noarch.rpm`
-    : "epel-release";
+  const { crb, epel } = rhelRepos(os?.id, major);
   return [
+    "sudo dnf -y install dnf-plugins-core",
+    crb,
     `sudo dnf -y install ${headers} ${epel}`,
     `sudo dnf config-manager --add-repo https://developer.download.nvidia.com/compute/cuda/repos/rhel${major}/x86_64/cuda-rhel${major}.repo`,
     "sudo dnf -y module enable nvidia-driver:open-dkms",

@@ -16,8 +16,10 @@ function item(id: MissingId, message: string, commands: string[], hints: (string
 function driverHints(facts: HostFacts, guess: string | undefined): (string | undefined)[] {
   return [
     guess && `${guess} ${GUIDES.driver}`,
+    osFamily(facts.os) === "debian" &&
+      "Debian's nvidia-driver package is in the contrib and non-free components: enable them (and non-free-firmware) in the APT sources first.",
     osFamily(facts.os) === "rhel" &&
-      "Open kernel modules need a Turing or newer GPU; for Maxwell, Pascal or Volta use `sudo dnf -y module install nvidia-driver:latest-dkms` instead of the last two steps.",
+      "Open kernel modules need a Turing or newer GPU; for Maxwell, Pascal or Volta replace the `module enable` and `install nvidia-open` steps with `sudo dnf -y module install nvidia-driver:latest-dkms`. On Arm servers the repository path is sbsa, not x86_64.",
     facts.os?.id === "ol" &&
       "On Oracle Linux, `cuda-scaffold <spec>` writes host/bootstrap-oraclelinux.sh, which does all of this for UEK or RHCK (`sudo bash host/bootstrap-oraclelinux.sh --driver-source network`).",
     facts.secureBoot === true &&
@@ -43,7 +45,8 @@ export function missing(facts: HostFacts): MissingItem[] {
   if (containerToolkit.installed === false) {
     items.push(item("container-toolkit", "The NVIDIA Container Toolkit is not installed.", toolkitCommands(family), [guess && `${guess} ${GUIDES.toolkit}`]));
   }
-  if (docker.nvidiaRuntime === false || docker.state === "not-installed") {
+  // Registering the runtime is the last step whenever Docker or the toolkit had to be installed.
+  if (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false) {
     items.push(item("docker-nvidia-runtime", "Docker has no `nvidia` runtime registered.", NVIDIA_RUNTIME_COMMANDS, []));
   }
   return items;

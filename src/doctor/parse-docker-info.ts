@@ -14,13 +14,15 @@ function failureState(message: string): DockerState {
   return "unknown";
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
+/** The JSON object in the output, and the text around it (stderr, when the capture has both). */
+function parseJson(text: string): { info: Record<string, unknown>; rest: string } | undefined {
   const start = text.indexOf("{");
   const end = text.lastIndexOf("}");
   if (start < 0 || end < start) return undefined;
   try {
     const v: unknown = JSON.parse(text.slice(start, end + 1));
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+    return { info: v as Record<string, unknown>, rest: text.slice(0, start) + text.slice(end + 1) };
   } catch {
     return undefined;
   }
@@ -37,11 +39,13 @@ function cdiDevices(v: unknown): string[] {
   });
 }
 
-function fromInfo(info: Record<string, unknown>): DockerReport {
+// Docker ≤ 27 puts the daemon's failure in ServerErrors; Docker 28 prints a zeroed object on
+// stdout and the failure on stderr.
+function fromInfo(info: Record<string, unknown>, rest: string): DockerReport {
   const errors = strings(info["ServerErrors"]);
   const serverVersion = str(info["ServerVersion"]);
   if (errors.length > 0 || !serverVersion) {
-    const error = errors.join(" ") || "docker info reported no server";
+    const error = errors.join(" ") || firstLine(rest) || "docker info reported no server version";
     return { state: failureState(error), error };
   }
   const runtimes = info["Runtimes"] && typeof info["Runtimes"] === "object" ? Object.keys(info["Runtimes"]).sort() : [];
@@ -57,8 +61,8 @@ function fromInfo(info: Record<string, unknown>): DockerReport {
 }
 
 export function parseDockerInfo(text: string): DockerReport {
-  const info = parseJson(text);
-  if (info) return fromInfo(info);
+  const json = parseJson(text);
+  if (json) return fromInfo(json.info, json.rest);
   if (commandNotFound(text, "docker")) return { state: "not-installed", error: "docker: command not found" };
   const line = firstLine(text);
   if (line === "") return {};

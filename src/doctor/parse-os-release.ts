@@ -12,20 +12,27 @@ function unquote(raw: string): string {
   return v;
 }
 
+const FIELDS = [
+  ["ID", "id"],
+  ["VERSION_ID", "versionId"],
+  ["PRETTY_NAME", "prettyName"],
+  ["VERSION_CODENAME", "versionCodename"],
+] as const;
+
 export function parseOsRelease(text: string): Partial<OsFacts> {
   const vars = new Map<string, string>();
   for (const line of lines(text)) {
     const m = /^\s*([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) vars.set(m[1]!, unquote(m[2]!));
+    if (!m) continue;
+    const value = unquote(m[2]!);
+    if (value !== "") vars.set(m[1]!, value);
   }
   const out: Partial<OsFacts> = {};
-  const id = vars.get("ID");
-  if (id) out.id = id;
-  if (vars.has("VERSION_ID")) out.versionId = vars.get("VERSION_ID")!;
-  if (vars.has("PRETTY_NAME")) out.prettyName = vars.get("PRETTY_NAME")!;
+  for (const [key, field] of FIELDS) {
+    const value = vars.get(key);
+    if (value) out[field] = value;
+  }
   const idLike = vars.get("ID_LIKE")?.split(/\s+/).filter(Boolean);
   if (idLike?.length) out.idLike = idLike;
-  const codename = vars.get("VERSION_CODENAME");
-  if (codename) out.versionCodename = codename;
   return out;
 }

@@ -1,0 +1,38 @@
+// Every synthetic host under fixtures/hosts against its expected.json; every capture file in
+// them is recognised by its parser.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { missing } from "../../src/doctor/missing.js";
+import { HOSTS, inspectDir, variants } from "./support.js";
+
+interface Expected {
+  about: string;
+  facts: Record<string, unknown>;
+  missing: string[];
+}
+
+const expected = (variant: string): Expected => JSON.parse(readFileSync(join(HOSTS, variant, "expected.json"), "utf8"));
+
+describe("synthetic hosts", () => {
+  it("has the variants the doctor is tested on", () => {
+    expect(variants()).toEqual(["driver-not-loaded", "driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi"]);
+  });
+
+  it.each(variants())("%s: facts", async (variant) => {
+    const facts = await inspectDir(join(HOSTS, variant));
+    expect(facts).toMatchObject(expected(variant).facts);
+  });
+
+  it.each(variants())("%s: missing, in order, each with a command", async (variant) => {
+    const items = missing(await inspectDir(join(HOSTS, variant)));
+    expect(items.map((i) => i.id)).toEqual(expected(variant).missing);
+    for (const i of items) expect(i.fix).toMatch(/^(sudo |curl |newgrp )/);
+  });
+
+  it.each(variants())("%s: every captured file is recognised by its parser", async (variant) => {
+    const facts = await inspectDir(join(HOSTS, variant));
+    const unrecognised = facts.probes.filter((p) => p.reason === "nothing recognisable in the output");
+    expect(unrecognised).toEqual([]);
+  });
+});
