@@ -90,12 +90,32 @@ function* combinations(lists: Build[][]): Generator<Build[]> {
   }
 }
 
-function versionsThatWork(all: Build[], req: Request, targets: Target[], m: Matrix): string[] {
-  const ok = [...new Set(all.filter((b) => individualReasons(b, req, targets, m).length === 0).map((b) => b.version))].sort(compare);
-  return ok.length <= 6 ? ok : [...ok.slice(0, 2), "…", ...ok.slice(-3)];
+/** Versions as runs of consecutive releases: "1.0.0–1.3.1, 2.0.0–2.14.1". */
+export function versionRuns(ok: string[], all: string[]): string[] {
+  const sortedAll = [...new Set(all)].sort(compare);
+  const wanted = new Set(ok);
+  const runs: string[] = [];
+  let start: string | null = null;
+  let prev: string | null = null;
+  for (const v of sortedAll) {
+    if (wanted.has(v)) {
+      start ??= v;
+      prev = v;
+      continue;
+    }
+    if (start) runs.push(start === prev ? start : `${start}–${prev}`);
+    start = prev = null;
+  }
+  if (start) runs.push(start === prev ? start : `${start}–${prev}`);
+  return runs;
 }
 
-function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], alternatives: string[]): Problem {
+function versionsThatWork(all: Build[], req: Request, targets: Target[], m: Matrix): string[] {
+  const ok = all.filter((b) => individualReasons(b, req, targets, m).length === 0).map((b) => b.version);
+  return versionRuns(ok, all.map((b) => b.version));
+}
+
+function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], alternatives: string[], floor?: string): Problem {
   const kinds = new Set(reasons.map((r) => r.kind));
   const code: ProblemCode = kinds.size === 1 ? [...kinds][0]! : kinds.has("unsupported-gpu") ? "unsupported-gpu" : kinds.has("driver-too-old") ? "driver-too-old" : "no-matching-build";
   const lines = notes.filter((n) => n.verdict === "rejected").slice(0, 8).map((n) => `  ${n.label}: ${n.reasons.join("; ")}`);
@@ -104,7 +124,10 @@ function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], a
     code,
     message: `No build of ${specLabel} fits the request:\n${[...lines, ...more].join("\n")}`,
     alternatives,
-    hint: alternatives.length ? `Versions that fit the other options: ${alternatives.join(", ")}.` : "Relax --gpu, --driver, --cuda or --python.",
+    hint: [
+      floor ? `${specLabel} needs NVIDIA driver ${floor} or newer: upgrade the host driver to run it.` : "",
+      alternatives.length ? `Versions that fit the request: ${alternatives.join(", ")}.` : "Relax --gpu, --driver, --cuda or --python.",
+    ].filter(Boolean).join(" "),
   };
 }
 
@@ -128,7 +151,8 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     const all = lists[k]!;
     const allReasons = all.flatMap((b) => individualReasons(b, req, targets, m));
     const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
-    problems.push(refusal(`${spec.name}${spec.range ? `@${spec.range}` : ""}`, all.map((b) => notes.get(b)!), allReasons, versionsThatWork(everything, req, targets, m)));
+    const floors = allReasons.some((r) => r.kind === "driver-too-old") ? all.map((b) => buildFloor(m, b).driver).sort(compare)[0] : undefined;
+    problems.push(refusal(`${spec.name}${spec.range ? `@${spec.range}` : ""}`, all.map((b) => notes.get(b)!), allReasons, versionsThatWork(everything, req, targets, m), floors));
   });
   if (problems.length) throw new UserError(problems);
 
@@ -156,8 +180,7 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
       const spec = req.specs[0]!;
       const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
       const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
-      const versions = [...new Set(works.map((b) => b.version))].sort(compare);
-      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, versions.length <= 6 ? versions : [...versions.slice(0, 2), "…", ...versions.slice(-3)])]);
+      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
     }
     throw new UserError([{ code: "conflict", message: `No one environment satisfies ${specLabel}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
   }
