@@ -1,6 +1,6 @@
 // The embedded matrix: YAML in matrix/ is validated and precompiled to generated/matrix.json at
 // build time (scripts/compile-data.mjs), so nothing parses YAML at run time.
-import raw from "../../generated/matrix.json" with { type: "json" };
+import raw from "../../generated/matrix.js";
 import type { CudaMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, PlatformMatrix } from "./types.gen.js";
 
 export type FrameworkName = "torch" | "tensorflow" | "jax" | "paddle";

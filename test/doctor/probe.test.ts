@@ -1,6 +1,6 @@
 // probeHost on a live host whose PATH we control: no tools at all, tools that hang, tools that
 // fail, and stand-ins that print the multi-gpu captures; and probeHost on folders.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,14 +30,19 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const isAlive = (pid: number) => {
+/** Still running: exists and is not a zombie (an orphan waits for a PID 1 that may never reap it). */
+function isRunning(pid: number): boolean {
+  if (existsSync("/proc/self/stat")) {
+    if (!existsSync(`/proc/${pid}/stat`)) return false;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  }
   try {
     process.kill(pid, 0);
     return true;
   } catch {
     return false;
   }
-};
+}
 
 describe("probeHost on a live host", () => {
   it("records every missing tool as absent, without throwing", async () => {
@@ -65,8 +70,8 @@ describe("probeHost on a live host", () => {
     }
     await new Promise((r) => setTimeout(r, 200));
     for (const tool of TOOLS) {
-      const pid = Number((await import("node:fs")).readFileSync(join(pids, tool), "utf8"));
-      expect(isAlive(pid), `${tool}'s sleep (pid ${pid}) still runs`).toBe(false);
+      const pid = Number(readFileSync(join(pids, tool), "utf8"));
+      expect(isRunning(pid), `${tool}'s sleep (pid ${pid}) still runs`).toBe(false);
     }
   });
 
