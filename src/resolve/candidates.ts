@@ -12,6 +12,14 @@ function cudaTag(cuda: string): string {
   return `cu${cuda.replace(".", "")}`;
 }
 
+/** torch 1.9.0+cu102 · jax[cuda12_pip] 0.4.8 (cu120) · tensorflow 2.5.0 (cu112) */
+function buildLabel(framework: string, version: string, b: FrameworkBuild): string {
+  const main = b.packages[0];
+  if (main?.version.includes("+")) return `${framework} ${main.version}`;
+  const extras = main?.extras?.length ? `[${main.extras.join(",")}]` : "";
+  return `${framework}${extras} ${version} (${cudaTag(b.cuda)})`;
+}
+
 export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
   const main = b.packages[0];
   const pip: Build["pip"] = {};
@@ -32,7 +40,7 @@ export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: Frame
     arch: b.arch,
     ptx: b.ptx,
     sources: [release.source, b.source, b.archSource].filter((s): s is string => !!s),
-    label: `${fw.framework} ${main && main.version.includes("+") ? main.version : `${release.version} (${cudaTag(b.cuda)})`}`,
+    label: buildLabel(fw.framework, release.version, b),
   };
 }
 

@@ -7,7 +7,7 @@ import { UserError, type Problem, type ProblemCode } from "../errors.js";
 import type { Request } from "../request/types.js";
 import { candidatesFor } from "./candidates.js";
 import { planBase, stackNeeds, floorOf } from "./plan-base.js";
-import { archRange, canDrive, resolveTargets } from "./targets.js";
+import { archKnown, archRange, canDrive, resolveTargets } from "./targets.js";
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
 
@@ -24,7 +24,7 @@ function individualReasons(b: Build, req: Request, targets: Target[], m: Matrix)
   const reasons: Reason[] = [];
   if (req.cuda && !satisfies(b.cuda, req.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is outside --cuda ${req.cuda}` });
   if (req.python && !b.python.includes(req.python)) reasons.push({ kind: "no-python", text: `no Python ${req.python} wheels (has ${b.python.join(", ")})` });
-  const missing = targets.filter((t) => !canDrive(b, t.cc));
+  const missing = archKnown(b) ? targets.filter((t) => !canDrive(b, t.cc)) : [];
   if (missing.length) reasons.push({ kind: "unsupported-gpu", text: `no kernels for ${missing.map((t) => t.label).join(", ")} (has ${archRange(b)})` });
   if (!toolkit(m, b.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is not in our CUDA table` });
   else if (req.driver) {

@@ -49,6 +49,11 @@ export function canDrive(build: Pick<Build, "arch" | "ptx">, cc: string): boolea
   return sass || build.ptx.some((p) => compare(p.replace(/[af]$/, ""), cc) <= 0 && !/[af]$/.test(p));
 }
 
+/** Our data knows which architectures the build's kernels cover. */
+export function archKnown(build: Pick<Build, "arch" | "ptx">): boolean {
+  return build.arch.length + build.ptx.length > 0;
+}
+
 export function archRange(build: Pick<Build, "arch" | "ptx">): string {
   const sm = (v: string) => `sm_${v.replace(".", "")}`;
   const list = build.arch.map(sm).join(", ");

@@ -8,6 +8,7 @@ export type WarningCode =
   | "os-eol"
   | "python-eol"
   | "gpu-not-covered"
+  | "gpu-unverified"
   | "driver-floor-high"
   | "dev-without-nvcc";
 

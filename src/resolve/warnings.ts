@@ -2,7 +2,7 @@
 import type { Matrix } from "../matrix/data.js";
 import { pythonRelease, tool } from "../matrix/lookup.js";
 import { compare } from "../matrix/versions.js";
-import { canDrive } from "./targets.js";
+import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
 
 export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix): Warning[] {
@@ -15,8 +15,11 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
   if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
     warnings.push({ code: "python-eol", message: `Python ${py.version} reached end of life on ${py.eol}; it is the newest Python this framework version supports.` });
   }
+  for (const b of builds.filter((x) => !archKnown(x))) {
+    warnings.push({ code: "gpu-unverified", message: `Our data does not list the GPU architectures ${b.label}'s kernels cover, so --gpu cannot be checked for it; see ${b.sources[b.sources.length - 1] ?? "its build configuration"}.` });
+  }
   if (targets.length === 0) {
-    for (const b of builds.filter((x) => x.framework !== "cuda")) {
+    for (const b of builds.filter((x) => x.framework !== "cuda" && archKnown(x))) {
       const archs = new Map<string, string[]>();
       for (const g of m.gpus.gpus) {
         if (canDrive(b, g.cc)) continue;

@@ -58,8 +58,10 @@ export function dockerfileProblems(text: string): string[] {
     .map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
 }
 
-export function shellcheckProblems(text: string): string[] {
-  const r = spawnSync("shellcheck", ["--shell=bash", "--format=gcc", "-"], { input: text, encoding: "utf8" });
+/** shellcheck findings for a script's text, or for several script files at once. */
+export function shellcheckProblems(input: string | string[]): string[] {
+  const files = typeof input === "string" ? ["-"] : input;
+  const r = spawnSync("shellcheck", ["--shell=bash", "--format=gcc", ...files], { input: typeof input === "string" ? input : undefined, encoding: "utf8" });
   if (r.error) return [`shellcheck did not run: ${r.error.message}`];
   return r.status === 0 ? [] : r.stdout.trim().split("\n");
 }

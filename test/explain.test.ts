@@ -1,0 +1,25 @@
+// Golden `explain` output: every candidate, the rule that kept or rejected it, the base image,
+// the driver floor and the sources.
+import { describe, expect, it } from "vitest";
+import { cli } from "./support/cli.js";
+
+const cases: [string, string[]][] = [
+  ["torch-1.9.0-a100", ["torch@1.9.0", "--gpu", "a100"]],
+  ["torch-1.9.0-driver-440", ["torch@1.9.0", "--driver", "440.33"]],
+  ["tensorflow-2.5.0", ["tensorflow@2.5.0"]],
+  ["torch-2.1-tensorflow-2.15", ["torch@2.1", "tensorflow@2.15"]],
+];
+
+describe("explain", () => {
+  it.each(cases)("%s", async (name, args) => {
+    const r = cli(["explain", ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot(`../fixtures/explain/${name}.txt`);
+  });
+
+  it("says why cu102 was rejected for an A100", () => {
+    const r = cli(["explain", "torch@1.9.0", "--gpu", "a100"]);
+    expect(r.stdout).toMatch(/✘ rejected torch 1\.9\.0\+cu102: no kernels for a100 \(A100, sm_80\)/);
+    expect(r.stdout).toMatch(/✔ chosen\s+torch 1\.9\.0\+cu111/);
+  });
+});
