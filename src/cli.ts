@@ -19,13 +19,20 @@ function requestOptions(cmd: Command): Command {
   return cmd
     .option("--cuda <version|range>", "pin CUDA (11.1, 11, >=12.1)")
     .option("--python <x.y>", "pin Python")
-    .option("--gpu <list>", "target GPUs: names (a100, rtx3090) or compute capabilities (sm_80, 8.0), comma-separated")
-    .option("--driver <version>", "the host's NVIDIA driver (470.57.02); the stack must run on it")
+    .option("--gpu <list>", "target GPUs: names (a100, rtx3090) or compute capabilities (sm_80, 8.0), comma-separated; auto = this host's")
+    .option("--driver <version>", "the host's NVIDIA driver (470.57.02); the stack must run on it; auto = this host's")
     .option("--os <name>", "container OS (ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi9, …)")
     .addOption(new Option("--variant <flavour>", "CUDA image flavour of the final stage").choices(["devel", "runtime", "base"]))
     .option("--name <name>", "project/service name in compose and the Dev Container (default: the output folder's name)")
     .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, or device ids (0,1)")
-    .option("--out <dir>", "output folder", ".");
+    .option("--out <dir>", "output folder", ".")
+    .option("--host-from <dir>", "with --gpu auto / --driver auto: read saved nvidia-smi outputs from this folder instead of this host");
+}
+
+/** Replaces --gpu auto / --driver auto with this host's values (lazily: only then is the prober loaded). */
+async function hostValues<T extends { gpu?: string; driver?: string; hostFrom?: string }>(opts: T): Promise<T> {
+  if (opts.gpu !== "auto" && opts.driver !== "auto") return opts;
+  return (await import("./commands/auto-host.js")).resolveAuto(opts, opts.hostFrom);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -45,13 +52,13 @@ async function main(argv: string[]): Promise<number> {
     .option("--force", "overwrite files that were edited by hand")
     .option("--dry-run", "print what would change, write nothing")
     .option("--json", "machine-readable output on stdout")
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/generate.js")).generate(specs, opts, print))());
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/generate.js")).generate(specs, await hostValues(opts), print))());
 
   requestOptions(program.command("resolve").argument("<specs...>").description("print the resolution only").option("--json", "one JSON object on stdout"))
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/resolve.js")).resolve(specs, opts, print))());
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/resolve.js")).resolve(specs, await hostValues(opts), print))());
 
   requestOptions(program.command("explain").argument("<specs...>").description("every candidate considered, and why each was chosen or rejected, with sources"))
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/explain.js")).explain(specs, opts, print))());
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/explain.js")).explain(specs, await hostValues(opts), print))());
 
   program
     .command("list")

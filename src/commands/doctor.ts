@@ -1,4 +1,45 @@
-export function doctor(_opts: { from?: string; json?: boolean }, print: (s: string) => void): number {
-  print("doctor: not wired yet");
-  return 1;
+// `cuda-scaffold doctor`: inspect this host (or saved outputs) and say what it can run and what
+// it lacks for GPU containers.
+import { matrix } from "../matrix/data.js";
+import { inspectHost, missing, probeHost } from "../doctor/index.js";
+import { hostFactsSummary } from "./host-stacks.js";
+
+export async function doctor(opts: { from?: string; json?: boolean }, print: (s: string) => void): Promise<number> {
+  const facts = inspectHost(await probeHost(opts.from ? { from: opts.from } : {}));
+  const { gpus, cuda, stacks } = hostFactsSummary(matrix, facts);
+  const lacking = missing(facts);
+  if (opts.json) {
+    print(JSON.stringify({ ...facts, cuda, gpus, canRun: stacks, missing: lacking }, null, 2));
+    return 0;
+  }
+  const lines: string[] = [];
+  const os = facts.os?.prettyName ?? facts.os?.id ?? "unknown OS";
+  lines.push(`host     ${os}${facts.kernel ? `, kernel ${facts.kernel}` : ""}${opts.from ? ` (from ${opts.from})` : ""}`);
+  lines.push(facts.driver ? `driver   ${facts.driver}${facts.kernelModule ? ` (${facts.kernelModule} kernel module)` : ""}, CUDA ${cuda ?? "?"} or older` : "driver   none found (nvidia-smi did not answer)");
+  if (gpus.length === 0) lines.push("gpus     none found");
+  const groups = new Map<string, { g: (typeof gpus)[number]; n: number }>();
+  for (const g of gpus) {
+    const key = `${g.name}|${g.computeCapability}`;
+    groups.set(key, { g, n: (groups.get(key)?.n ?? 0) + 1 });
+  }
+  for (const { g, n } of groups.values()) {
+    const cc = g.computeCapability ? `sm_${g.computeCapability.replace(".", "")}${g.computeCapabilitySource === "matrix" ? " (from our GPU data)" : ""}` : "compute capability unknown";
+    lines.push(`gpu      ${n > 1 ? `${n}× ` : ""}${g.name} · ${cc}${g.memoryMiB ? ` · ${Math.round(g.memoryMiB / 1024)} GiB` : ""}`);
+  }
+  lines.push(`docker   ${facts.docker.state}${facts.docker.serverVersion ? ` ${facts.docker.serverVersion}` : ""}${facts.docker.nvidiaRuntime ? ", nvidia runtime registered" : ""}`);
+  lines.push(`toolkit  ${facts.containerToolkit.installed ? `NVIDIA Container Toolkit ${facts.containerToolkit.version ?? ""}`.trim() : facts.containerToolkit.installed === false ? "NVIDIA Container Toolkit not installed" : "not checked"}`);
+  if (facts.secureBoot !== null) lines.push(`secure boot ${facts.secureBoot ? "on" : "off"}`);
+  if (stacks.length) {
+    lines.push("", "can run (newest release whose build this driver and these GPUs support):");
+    for (const s of stacks) lines.push(`  ${s.framework.padEnd(11)} ${s.newest ? `${s.newest.label}   (CUDA builds ${s.cudaBuilds.join(", ")})` : "nothing: the driver is too old or the GPUs too new"}`);
+  }
+  if (lacking.length) {
+    lines.push("", "missing for GPU containers:");
+    for (const item of lacking) {
+      lines.push(`  ✘ ${item.message}`, `      fix: ${item.fix}`);
+      if (item.hint) lines.push(`      ${item.hint}`);
+    }
+  } else if (facts.driver) lines.push("", "ready for GPU containers.");
+  print(lines.join("\n"));
+  return 0;
 }

@@ -27,27 +27,29 @@ function driverHints(facts: HostFacts, guess: string | undefined): (string | und
   ].map((h) => (h === false ? undefined : h));
 }
 
+const MESSAGES: Record<MissingId, string> = {
+  driver: "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.",
+  docker: "Docker is not installed.",
+  "docker-daemon": "Docker is installed but its daemon is not running.",
+  "docker-permission": "This user may not use the Docker daemon (permission denied on its socket).",
+  "container-toolkit": "The NVIDIA Container Toolkit is not installed.",
+  "docker-nvidia-runtime": "Docker has no `nvidia` runtime registered.",
+};
+
 export function missing(facts: HostFacts): MissingItem[] {
   const family = osFamily(facts.os) ?? "ubuntu";
   const guess = osFamily(facts.os) ? undefined : `These are the Ubuntu commands; for ${facts.os?.prettyName ?? "this OS"} see`;
-  const items: MissingItem[] = [];
   const { docker, containerToolkit } = facts;
-  if (facts.driver === null) {
-    items.push(item("driver", "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess)));
-  }
-  if (docker.state === "not-installed") {
-    items.push(item("docker", "Docker is not installed.", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]));
-  } else if (docker.state === "not-running") {
-    items.push(item("docker-daemon", "Docker is installed but its daemon is not running.", DOCKER_DAEMON_COMMANDS, []));
-  } else if (docker.state === "permission-denied") {
-    items.push(item("docker-permission", "This user may not use the Docker daemon (permission denied on its socket).", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]));
-  }
-  if (containerToolkit.installed === false) {
-    items.push(item("container-toolkit", "The NVIDIA Container Toolkit is not installed.", toolkitCommands(family), [guess && `${guess} ${GUIDES.toolkit}`]));
-  }
+  const items: MissingItem[] = [];
+  const add = (id: MissingId, commands: string[], hints: (string | undefined)[] = []) => items.push(item(id, MESSAGES[id], commands, hints));
+  if (facts.driver === null) add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
+  if (docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
+  if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);
+  if (docker.state === "permission-denied") add("docker-permission", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]);
+  if (containerToolkit.installed === false) add("container-toolkit", toolkitCommands(family), [guess && `${guess} ${GUIDES.toolkit}`]);
   // Registering the runtime is the last step whenever Docker or the toolkit had to be installed.
   if (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false) {
-    items.push(item("docker-nvidia-runtime", "Docker has no `nvidia` runtime registered.", NVIDIA_RUNTIME_COMMANDS, []));
+    add("docker-nvidia-runtime", NVIDIA_RUNTIME_COMMANDS);
   }
   return items;
 }
