@@ -33,10 +33,21 @@ export function pythonRelease(m: Matrix, version: string): PythonRelease | undef
   return m.platform.python.find((p) => p.version === version);
 }
 
+const imageIndex = new WeakMap<Matrix, Map<string, CudaImage[]>>();
+
+/** nvidia/cuda rows of one CUDA minor on one OS, newest first (indexed once per matrix). */
 export function imagesForMinor(m: Matrix, cudaMinor: string, os: string): CudaImage[] {
-  return m.images.images
-    .filter((i) => majorMinor(i.cuda) === cudaMinor && i.os === os)
-    .sort((a, b) => newestFirst(a.cuda, b.cuda));
+  let index = imageIndex.get(m);
+  if (!index) {
+    index = new Map();
+    for (const i of m.images.images) {
+      const key = `${majorMinor(i.cuda)} ${i.os}`;
+      index.set(key, [...(index.get(key) ?? []), i]);
+    }
+    for (const rows of index.values()) rows.sort((a, b) => newestFirst(a.cuda, b.cuda));
+    imageIndex.set(m, index);
+  }
+  return index.get(`${cudaMinor} ${os}`) ?? [];
 }
 
 export function tool(m: Matrix, key: string): string {

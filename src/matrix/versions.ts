@@ -3,10 +3,17 @@
 // they compare numerically part by part. Ranges use semver after coercion.
 import semver from "semver";
 
+const partsCache = new Map<string, readonly number[]>();
+
 /** The numeric parts of a dotted version; a local suffix (+cu102) and pre-release tails are dropped. */
-export function parts(version: string): number[] {
-  const core = version.split("+")[0] ?? "";
-  return core.split(".").map((p) => Number.parseInt(p, 10)).filter((n) => Number.isFinite(n));
+export function parts(version: string): readonly number[] {
+  let cached = partsCache.get(version);
+  if (!cached) {
+    const core = version.split("+")[0] ?? "";
+    cached = core.split(".").map((p) => Number.parseInt(p, 10)).filter((n) => Number.isFinite(n));
+    partsCache.set(version, cached);
+  }
+  return cached;
 }
 
 /** Numeric comparison, missing parts count as 0: compare("11.8", "11.8.0") === 0. */

@@ -4,6 +4,7 @@ import type { Matrix } from "../matrix/data.js";
 import { driverFloor, imageTag, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
+import type { CudaImage } from "../matrix/types.gen.js";
 import { shellQuote, shellWord } from "./quote.js";
 
 export const USER = "dev";
@@ -124,12 +125,21 @@ export function devcontainerView(res: Resolution, header: string) {
   return { header, name: res.request.name, user: USER, runArgs: [`--gpus=${gpus}`, `--shm-size=${SHM_SIZE.replace("gb", "g")}`] };
 }
 
-/** A live nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`. */
+const liveBases = new WeakMap<Matrix, { rows: CudaImage[]; lowestDriver: CudaImage | undefined }>();
+
+/** A live nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`:
+ * the stack's own CUDA minor when NVIDIA still publishes it, else the one that needs the oldest driver. */
 export function verifyImage(res: Resolution, m: Matrix): string {
-  const live = m.images.images.filter((i) => i.status !== "deleted" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
-  const same = live.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || newestFirst(a.os, b.os))[0];
-  const oldest = [...live].sort((a, b) => compare(driverFloor(m, a.cuda) ?? "0", driverFloor(m, b.cuda) ?? "0") || newestFirst(a.os, b.os))[0];
-  const row = same ?? oldest;
+  let cached = liveBases.get(m);
+  if (!cached) {
+    const rows = m.images.images.filter((i) => i.status !== "deleted" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
+    const floors = new Map(rows.map((r) => [r, driverFloor(m, r.cuda) ?? "0"]));
+    const lowestDriver = [...rows].sort((a, b) => compare(floors.get(a)!, floors.get(b)!) || newestFirst(a.os, b.os))[0];
+    cached = { rows, lowestDriver };
+    liveBases.set(m, cached);
+  }
+  const same = cached.rows.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || newestFirst(a.os, b.os))[0];
+  const row = same ?? cached.lowestDriver;
   return row ? `nvidia/cuda:${imageTag(row, "base")}` : res.image;
 }
 
