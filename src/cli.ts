@@ -24,7 +24,7 @@ function requestOptions(cmd: Command): Command {
     .option("--os <name>", "container OS (ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi9, …)")
     .addOption(new Option("--variant <flavour>", "CUDA image flavour of the final stage").choices(["devel", "runtime", "base"]))
     .option("--name <name>", "project/service name in compose and the Dev Container (default: the output folder's name)")
-    .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, or device ids (0,1)")
+    .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, device ids (0,1), or none")
     .option("--out <dir>", "output folder", ".")
     .option("--host-from <dir>", "with --gpu auto / --driver auto: read saved nvidia-smi outputs from this folder instead of this host");
 }

@@ -108,10 +108,11 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   };
 }
 
-function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds: string[] } {
-  if (gpus === "all") return { gpuCount: "all", gpuIds: [] };
-  if (/^[0-9]+$/.test(gpus) && !gpus.includes(",")) return { gpuCount: Number(gpus), gpuIds: [] };
-  return { gpuCount: null, gpuIds: gpus.split(",") };
+function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds: string[]; reserveGpus: boolean } {
+  if (gpus === "none") return { gpuCount: null, gpuIds: [], reserveGpus: false };
+  if (gpus === "all") return { gpuCount: "all", gpuIds: [], reserveGpus: true };
+  if (/^[0-9]+$/.test(gpus) && !gpus.includes(",")) return { gpuCount: Number(gpus), gpuIds: [], reserveGpus: true };
+  return { gpuCount: null, gpuIds: gpus.split(","), reserveGpus: true };
 }
 
 export function composeView(res: Resolution, header: string) {
@@ -120,9 +121,11 @@ export function composeView(res: Resolution, header: string) {
 }
 
 export function devcontainerView(res: Resolution, header: string) {
-  const { gpuCount, gpuIds } = gpuSelection(res.request.gpus);
+  const { gpuCount, gpuIds, reserveGpus } = gpuSelection(res.request.gpus);
   const gpus = gpuCount !== null ? String(gpuCount) : `"device=${gpuIds.join(",")}"`;
-  return { header, name: res.request.name, user: USER, runArgs: [`--gpus=${gpus}`, `--shm-size=${SHM_SIZE.replace("gb", "g")}`] };
+  const shm = `--shm-size=${SHM_SIZE.replace("gb", "g")}`;
+  // GPU-less mode (--gpus none): the container starts anywhere and uses a GPU when one is there.
+  return { header, name: res.request.name, user: USER, gpuRequirement: reserveGpus ? true : "optional", runArgs: reserveGpus ? [`--gpus=${gpus}`, shm] : [shm] };
 }
 
 const liveBases = new WeakMap<Matrix, { rows: CudaImage[]; lowestDriver: CudaImage | undefined }>();

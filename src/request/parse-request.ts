@@ -125,8 +125,8 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
     problems.push({ code: "invalid-value", message: `--name ${show(raw.name)} is not a valid project name.`, hint: "Use lower-case letters, digits, - and _, starting with a letter or digit (at most 63 characters)." });
   }
   const gpus = raw.gpus ?? "all";
-  if (!/^(all|[1-9][0-9]{0,2}|([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})(,([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})){0,15})$/.test(gpus)) {
-    problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection.`, hint: "Use all, a count (2), or device ids (0,1 or GPU-<uuid>)." });
+  if (!/^(all|none|[1-9][0-9]{0,2}|([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})(,([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})){0,15})$/.test(gpus)) {
+    problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection.`, hint: "Use all, a count (2), device ids (0,1 or GPU-<uuid>), or none for a GPU-less setup." });
   }
   if (problems.length) throw new UserError(problems);
   return {

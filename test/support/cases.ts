@@ -20,6 +20,7 @@ export function goldenCases(): Case[] {
     { name: "torch-2.5.1", specs: ["torch@2.5.1"] },
     { name: "torch-newest", specs: [`torch@${newest("torch")}`] },
     { name: "torch-1.9.0-a100-requirements", specs: ["torch@1.9.0"], opts: { gpu: "a100", gpus: "0,1", project: { requirements: true, pyproject: true } } },
+    { name: "torch-1.9.0-gpuless", specs: ["torch@1.9.0"], opts: { gpus: "none" } },
     { name: "tensorflow-1.15", specs: ["tensorflow@1.15"] },
     { name: "tensorflow-2.5", specs: ["tensorflow@2.5"] },
     { name: "tensorflow-newest", specs: [`tensorflow@${newest("tensorflow")}`] },
