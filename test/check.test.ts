@@ -85,3 +85,27 @@ describe("check", () => {
     expect(JSON.parse(r.stdout).image.problem).toContain("deleted");
   });
 });
+
+describe("check and the base image's lifecycle", () => {
+  it("passes, with a note, when the image was already end-of-life at generation", () => {
+    const dir = tempDir();
+    expect(cli(["torch@1.9.0", "--gpu", "a100", "--out", dir, "--name", "demo"]).code).toBe(0);
+    const r = cli(["check", "--out", dir, "--json"]);
+    const out = JSON.parse(r.stdout);
+    expect(out.image.lockedStatus).toBe("eol");
+    expect(out.image.note).toContain("already end-of-life");
+    expect(r.code).toBe(0);
+  });
+
+  it("fails when a tag that was supported is now end-of-life", () => {
+    const dir = tempDir();
+    expect(cli(["torch@1.9.0", "--gpu", "a100", "--out", dir, "--name", "demo"]).code).toBe(0);
+    const lockPath = join(dir, "cuda-scaffold.lock.json");
+    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
+    lock.resolution.imageStatus = "supported";
+    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    const r = cli(["check", "--out", dir, "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).image.problem).toContain("now end-of-life");
+  });
+});

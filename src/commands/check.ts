@@ -37,13 +37,19 @@ export function check(opts: { out?: string; json?: boolean }, print: (s: string)
   });
   const image = typeof lock.resolution.image === "string" ? lock.resolution.image : "";
   const row = matrix.images.images.find((i) => image.startsWith(`nvidia/cuda:${i.cuda}-`) && image.endsWith(`-${i.os}`));
-  const imageProblem = row && row.status !== "supported" ? `the locked base image ${image} is ${row.status === "eol" ? "end-of-life" : "deleted"} in our data` : null;
+  // A tag that was already end-of-life when the files were made (the only one left) is reported;
+  // one that became end-of-life since, or was deleted, fails the check.
+  const lockedStatus = lock.resolution.imageStatus ?? "supported";
+  const worse = row && (row.status === "deleted" || (row.status === "eol" && lockedStatus === "supported"));
+  const imageProblem = worse ? `the locked base image ${image} is ${row.status === "eol" ? "now end-of-life" : "deleted"} in our data` : null;
+  const imageNote = row && !worse && row.status === "eol" ? `the locked base image ${image} was already end-of-life when these files were made` : null;
   const ok = results.every((r) => r.state === "up to date") && !imageProblem;
   if (opts.json) {
-    print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, problem: imageProblem } }, null, 2));
+    print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, lockedStatus, problem: imageProblem, note: imageNote } }, null, 2));
   } else {
     const lines = results.map((r) => `  ${r.state.padEnd(15)} ${r.path}`);
     if (imageProblem) lines.push("", `  ! ${imageProblem}: regenerate (cuda-scaffold ${req.specs.map((s) => s.name).join(" ")} …) to move to a live image.`);
+    if (imageNote) lines.push("", `  note: ${imageNote}; NVIDIA deletes such tags some months after end of life.`);
     for (const r of results.filter((x) => x.diff)) lines.push("", r.diff!.trimEnd());
     print([`check ${out}: ${ok ? "everything is up to date" : "drift found"}`, ...lines].join("\n"));
   }

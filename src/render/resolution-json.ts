@@ -18,6 +18,8 @@ export function resolutionJson(res: Resolution) {
     python: res.plan.python.version,
     os: res.plan.os.name,
     image: res.image,
+    /** lifecycle of the nvidia/cuda tag in FROM when the files were made (null: a plain OS image) */
+    imageStatus: res.plan.base.image?.status ?? null,
     minDriver: res.minDriver,
     variant: res.request.variant,
     gpus: res.targets.map((t) => ({ name: t.input, computeCapability: t.cc })),

@@ -10,7 +10,7 @@ export interface LockFile {
   tool: { name: string; version: string };
   matrixVersion: string;
   request: Request;
-  resolution: Record<string, unknown> & { image?: string };
+  resolution: Record<string, unknown> & { image?: string; imageStatus?: "supported" | "eol" | null };
   files: Record<string, string>;
 }
 
