@@ -130,18 +130,19 @@ export function devcontainerView(res: Resolution, header: string) {
 
 const liveBases = new WeakMap<Matrix, { rows: CudaImage[]; lowestDriver: CudaImage | undefined }>();
 
-/** A live nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`:
- * the stack's own CUDA minor when NVIDIA still publishes it, else the one that needs the oldest driver. */
+/** A supported nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`:
+ * the stack's own CUDA minor when NVIDIA still supports it, else the one that needs the oldest driver. */
 export function verifyImage(res: Resolution, m: Matrix): string {
   let cached = liveBases.get(m);
   if (!cached) {
-    const rows = m.images.images.filter((i) => i.status !== "deleted" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
+    // Only supported tags: an end-of-life one may already be gone when the script runs.
+    const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
     const floors = new Map(rows.map((r) => [r, driverFloor(m, r.cuda) ?? "0"]));
-    const lowestDriver = [...rows].sort((a, b) => compare(floors.get(a)!, floors.get(b)!) || newestFirst(a.os, b.os))[0];
+    const lowestDriver = [...rows].sort((a, b) => compare(floors.get(a)!, floors.get(b)!) || b.os.localeCompare(a.os))[0];
     cached = { rows, lowestDriver };
     liveBases.set(m, cached);
   }
-  const same = cached.rows.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || newestFirst(a.os, b.os))[0];
+  const same = cached.rows.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || b.os.localeCompare(a.os))[0];
   const row = same ?? cached.lowestDriver;
   return row ? `nvidia/cuda:${imageTag(row, "base")}` : res.image;
 }
