@@ -1,7 +1,11 @@
 // The one place that parses and compares versions. CUDA (12.4.1), drivers (550.54.15), cuDNN
 // (8.9.7.29), Python (3.10) and framework versions (2.4.1+cu121) are dotted numbers, not semver;
 // they compare numerically part by part. Ranges use semver after coercion.
-import semver from "semver";
+// Deep imports: the CLI loads only the parts of semver it uses, not the whole package.
+import parseSemver from "semver/functions/parse.js";
+import semverSatisfies from "semver/functions/satisfies.js";
+import validRange from "semver/ranges/valid.js";
+import type { SemVer } from "semver";
 
 const partsCache = new Map<string, readonly number[]>();
 
@@ -43,20 +47,20 @@ export function maxVersion(versions: readonly string[]): string | undefined {
   return [...versions].sort(newestFirst)[0];
 }
 
-function coerce(version: string): semver.SemVer | null {
+function coerce(version: string): SemVer | null {
   const [a = 0, b = 0, c = 0] = parts(version);
-  return semver.parse(`${a}.${b}.${c}`);
+  return parseSemver(`${a}.${b}.${c}`);
 }
 
 /** True when `range` is a range semver understands (after our shorthand: "1.9" = 1.9.x). */
 export function isValidRange(range: string): boolean {
-  return semver.validRange(range) !== null;
+  return validRange(range) !== null;
 }
 
 /** Does `version` fall in `range`? "1.9" means any 1.9.x, "11" any 11.x, ">=12.1" as semver says. */
 export function satisfies(version: string, range: string): boolean {
   const v = coerce(version);
-  return v !== null && semver.satisfies(v, range);
+  return v !== null && semverSatisfies(v, range);
 }
 
 /** Exact match, ignoring a local suffix: "1.9.0" matches "1.9.0+cu102". */

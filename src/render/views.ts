@@ -1,8 +1,8 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { driverFloor, imageTag, tool } from "../matrix/lookup.js";
-import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
+import { imageTag, tool } from "../matrix/lookup.js";
+import { compare, major, majorMinor } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
 import { shellQuote, shellWord } from "./quote.js";
@@ -128,22 +128,21 @@ export function devcontainerView(res: Resolution, header: string) {
   return { header, name: res.request.name, user: USER, gpuRequirement: reserveGpus ? true : "optional", runArgs: reserveGpus ? [`--gpus=${gpus}`, shm] : [shm] };
 }
 
-const liveBases = new WeakMap<Matrix, { rows: CudaImage[]; lowestDriver: CudaImage | undefined }>();
-
 /** A supported nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`:
- * the stack's own CUDA minor when NVIDIA still supports it, else the one that needs the oldest driver. */
+ * the stack's own CUDA minor when NVIDIA still supports it, else the oldest CUDA it supports
+ * (driver floors rise with the CUDA version, so that one needs the oldest driver). */
 export function verifyImage(res: Resolution, m: Matrix): string {
-  let cached = liveBases.get(m);
-  if (!cached) {
-    // Only supported tags: an end-of-life one may already be gone when the script runs.
-    const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
-    const floors = new Map(rows.map((r) => [r, driverFloor(m, r.cuda) ?? "0"]));
-    const lowestDriver = [...rows].sort((a, b) => compare(floors.get(a)!, floors.get(b)!) || b.os.localeCompare(a.os))[0];
-    cached = { rows, lowestDriver };
-    liveBases.set(m, cached);
+  let best: CudaImage | undefined;
+  let oldest: CudaImage | undefined;
+  const newer = (a: CudaImage, b: CudaImage | undefined) => !b || compare(a.cuda, b.cuda) > 0 || (compare(a.cuda, b.cuda) === 0 && a.os > b.os);
+  const older = (a: CudaImage, b: CudaImage | undefined) => !b || compare(a.cuda, b.cuda) < 0 || (compare(a.cuda, b.cuda) === 0 && a.os > b.os);
+  // Only supported tags: an end-of-life one may already be gone when the script runs.
+  for (const i of m.images.images) {
+    if (i.status !== "supported" || !i.flavors.includes("base") || !i.os.startsWith("ubuntu")) continue;
+    if (majorMinor(i.cuda) === res.cuda && newer(i, best)) best = i;
+    if (older(i, oldest)) oldest = i;
   }
-  const same = cached.rows.filter((i) => majorMinor(i.cuda) === res.cuda).sort((a, b) => newestFirst(a.cuda, b.cuda) || b.os.localeCompare(a.os))[0];
-  const row = same ?? cached.lowestDriver;
+  const row = best ?? oldest;
   return row ? `nvidia/cuda:${imageTag(row, "base")}` : res.image;
 }
 
