@@ -157,6 +157,11 @@ export interface FrameworkBuild {
    */
   packages: [PipPackage, ...PipPackage[]];
   /**
+   * the NVIDIA CUDA library wheels (nvidia-*) the build's packages require, with the version specifier of the requirement, e.g. nvidia-cudnn-cu12 ==8.9.2.26
+   */
+  cudaWheels?: CudaWheel[];
+  cudaWheelsSource?: string;
+  /**
    * pip --index-url (replaces PyPI)
    */
   indexUrl?: string;
@@ -188,6 +193,10 @@ export interface PipPackage {
   name: string;
   version: string;
   extras?: string[];
+}
+export interface CudaWheel {
+  name: string;
+  spec: string;
 }
 
 export interface GpuMatrix {
