@@ -56,3 +56,20 @@ describe("ranges", () => {
     expect(isExact(range)).toBe(exact);
   });
 });
+
+describe("pip specifiers", () => {
+  it.each([
+    ["8.9.2.26", "==8.9.2.26", true],
+    ["8.9.4.25", "==8.9.2.26", false],
+    ["9.1.0.70", ">=9.1,<10", true],
+    ["10.0.0", ">=9.1,<10", false],
+    ["12.1.105", "==12.1.*", true],
+    ["12.2.0", "==12.1.*", false],
+    ["2.2.5", "~=2.2.1", true],
+    ["2.3.0", "~=2.2.1", false],
+    ["1.0", "!=1.0", false],
+  ])("%s meets %s: %s", async (v, spec, want) => {
+    const { satisfiesSpec } = await import("../src/matrix/versions.js");
+    expect(satisfiesSpec(v, spec)).toBe(want);
+  });
+});

@@ -1,6 +1,7 @@
 // Every candidate considered and why it was kept or rejected, the base image and the driver
 // floor with where they come from, and the sources of the facts used.
 import { matrix } from "../matrix/data.js";
+import { toolkit } from "../matrix/lookup.js";
 import { parseRequest } from "../request/parse-request.js";
 import { rawFromOptions, type RequestOptions } from "../request/request-options.js";
 import { resolveStack } from "../resolve/resolve-stack.js";
@@ -24,6 +25,8 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   lines.push(`  Python ${res.plan.python.version}: ${res.plan.python.source === "uv" ? "uv-managed build" : `${res.plan.os.name}'s own python3`}; newest the build supports${req.python ? " matching --python" : ""}`);
   lines.push("", `driver floor: ${res.minDriver}`);
   for (const f of res.driverFloors) lines.push(`  ${f.driver.padEnd(10)} ${f.why}`);
+  const compat = toolkit(matrix, res.cuda)?.compatDriver;
+  if (compat) lines.push(`  (NVIDIA's minor-version compatibility lets CUDA ${res.cuda.split(".")[0]}.x run on ${compat} or newer, without PTX JIT; the floor above is the toolkit's own, which this tool uses.)`);
   if (res.warnings.length) {
     lines.push("", "warnings:");
     for (const w of res.warnings) lines.push(`  ! ${w.code}: ${w.message}`);

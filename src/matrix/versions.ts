@@ -67,3 +67,37 @@ export function satisfies(version: string, range: string): boolean {
 export function isExact(range: string): boolean {
   return /^[0-9]+\.[0-9]+\.[0-9]+$/.test(range);
 }
+
+/** Does a version meet a pip requirement specifier (PEP 440 subset: ==, !=, >=, <=, >, <, ~=, ==X.*)? */
+export function satisfiesSpec(version: string, spec: string): boolean {
+  return spec.split(",").every((clause) => {
+    const m = /^(==|!=|>=|<=|~=|>|<)(.+)$/.exec(clause.trim());
+    if (!m) return false;
+    const [, op, target] = m as unknown as [string, string, string];
+    if (target.endsWith(".*")) {
+      const prefix = parts(target.slice(0, -2));
+      const same = prefix.every((p, i) => parts(version)[i] === p);
+      return op === "!=" ? !same : same;
+    }
+    const c = compare(version, target);
+    switch (op) {
+      case "==": return c === 0;
+      case "!=": return c !== 0;
+      case ">=": return c >= 0;
+      case "<=": return c <= 0;
+      case ">": return c > 0;
+      case "<": return c < 0;
+      default: {
+        // ~=X.Y.Z means >= X.Y.Z and == X.Y.*
+        const t = parts(target);
+        return c >= 0 && t.slice(0, -1).every((p, i) => parts(version)[i] === p);
+      }
+    }
+  });
+}
+
+/** The version an exact pin names ("==8.9.2.26" -> "8.9.2.26"), else null. */
+export function pinnedVersion(spec: string): string | null {
+  const m = /^==([0-9][0-9A-Za-z.]*)$/.exec(spec.trim());
+  return m ? m[1]! : null;
+}

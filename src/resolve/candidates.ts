@@ -35,11 +35,12 @@ export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: Frame
     isDefault: b.default === true,
     bundlesCuda: b.bundlesCuda,
     packages: b.packages,
+    cudaWheels: b.cudaWheels ?? [],
     pip,
     python: b.python ?? release.python,
     arch: b.arch,
     ptx: b.ptx,
-    sources: [release.source, b.source, b.archSource].filter((s): s is string => !!s),
+    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
   };
 }
@@ -56,6 +57,7 @@ function bareCuda(m: Matrix, version: string): Build {
     isDefault: true,
     bundlesCuda: false,
     packages: [],
+    cudaWheels: [],
     pip: {},
     python: [tool(m, "bareCudaPython")],
     arch: tk.sm,

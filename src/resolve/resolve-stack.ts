@@ -2,7 +2,7 @@
 // with every problem of the request, not only the first.
 import type { Matrix } from "../matrix/data.js";
 import { driverFloor, toolkit } from "../matrix/lookup.js";
-import { compare, major, maxVersion, satisfies } from "../matrix/versions.js";
+import { compare, major, maxVersion, pinnedVersion, satisfies, satisfiesSpec } from "../matrix/versions.js";
 import { UserError, type Problem, type ProblemCode } from "../errors.js";
 import type { Request } from "../request/types.js";
 import { candidatesFor } from "./candidates.js";
@@ -42,8 +42,27 @@ interface Stack {
   floors: DriverFloor[];
 }
 
+/** Two builds that require the same nvidia-* wheel at versions no one wheel meets. */
+function wheelConflict(a: Build, b: Build): string | undefined {
+  for (const wa of a.cudaWheels) {
+    const wb = b.cudaWheels.find((w) => w.name === wa.name);
+    if (!wb) continue;
+    const pa = pinnedVersion(wa.spec);
+    const pb = pinnedVersion(wb.spec);
+    const clash = pa && pb ? pa !== pb : pa ? !satisfiesSpec(pa, wb.spec) : pb ? !satisfiesSpec(pb, wa.spec) : false;
+    if (clash) return `${a.label} requires ${wa.name}${wa.spec} and ${b.label} requires ${wb.name}${wb.spec}: pip cannot install both`;
+  }
+  return undefined;
+}
+
 function conflictOf(builds: Build[]): string | undefined {
   if (builds.length < 2) return undefined;
+  for (const [i, a] of builds.entries()) {
+    for (const b of builds.slice(i + 1)) {
+      const clash = wheelConflict(a, b);
+      if (clash) return clash;
+    }
+  }
   const system = builds.filter((b) => !b.bundlesCuda);
   const systemCudas = [...new Set(system.map((b) => b.cuda))];
   if (systemCudas.length > 1) return `${system.map((b) => `${b.label} loads the system CUDA ${b.cuda}`).join(" but ")}: one image has one CUDA`;

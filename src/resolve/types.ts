@@ -27,6 +27,8 @@ export interface Build {
   isDefault: boolean;
   bundlesCuda: boolean;
   packages: PipPackage[];
+  /** nvidia-* CUDA library wheels the packages require, with their specifiers */
+  cudaWheels: { name: string; spec: string }[];
   pip: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string };
   python: string[];
   arch: string[];
