@@ -65,6 +65,17 @@ describe("validation", () => {
     });
   });
 
+  // The GPU check runs inside images with Python 3.5 and later: it must parse with 3.5's grammar.
+  it.skipIf(spawnSync("python3", ["--version"]).status !== 0)("the baked-in gpu-check parses as Python 3.5 for every golden case", () => {
+    for (const c of goldenCases()) {
+      const docker = file(renderFor(c.specs, c.opts).files, "Dockerfile");
+      const script = /<<"GPU_CHECK" \/usr\/local\/bin\/gpu-check\n([\s\S]*?)\nGPU_CHECK\n/.exec(docker)?.[1];
+      expect(script, c.name).toBeDefined();
+      const r = spawnSync("python3", ["-c", "import ast, sys; ast.parse(sys.stdin.read(), feature_version=(3, 5))"], { input: script, encoding: "utf8" });
+      expect(r.stderr, c.name).toBe("");
+    }
+  });
+
   // The script differs between stacks only in single-quoted values; shellcheck (slow: ~1 s a
   // file) runs on every golden case, in one process.
   it.skipIf(!hasShellcheck)("the host script of every golden case is shellcheck clean", () => {

@@ -265,6 +265,10 @@ export interface PythonRelease {
    * uv can install a managed build of it
    */
   uv?: boolean;
+  /**
+   * newest pip that still runs on it, as a specifier (for an OS's own old Python)
+   */
+  pip?: string;
   source: string;
 }
 export interface PinnedTool {

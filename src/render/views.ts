@@ -1,7 +1,7 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { imageTag, tool } from "../matrix/lookup.js";
+import { imageTag, pythonRelease, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
@@ -32,7 +32,7 @@ export function stackSummary(res: Resolution): string {
   return [...fw, `CUDA ${res.cuda}${cudnn}`, `Python ${res.plan.python.version}`, res.plan.os.name].join(" · ");
 }
 
-function pipArgs(builds: Build[]): string {
+function pipArgs(builds: Build[], uv: boolean): string {
   const withIndex = builds.filter((b) => b.packages.length);
   const args: string[] = [];
   const several = withIndex.length > 1;
@@ -41,7 +41,7 @@ function pipArgs(builds: Build[]): string {
     if (b.pip.extraIndexUrl) args.push("--extra-index-url", shellQuote(b.pip.extraIndexUrl));
     if (b.pip.findLinks) args.push("--find-links", shellQuote(b.pip.findLinks));
   }
-  if (several && withIndex.some((b) => b.pip.indexUrl || b.pip.extraIndexUrl)) args.push("--index-strategy", "unsafe-best-match");
+  if (uv && several && withIndex.some((b) => b.pip.indexUrl || b.pip.extraIndexUrl)) args.push("--index-strategy", "unsafe-best-match");
   return args.length ? ` ${args.join(" ")}` : "";
 }
 
@@ -66,7 +66,9 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const repoBase = tool(m, "cudaRepoBase");
   const frameworks = res.builds.filter((b) => b.packages.length);
   const has = (name: string) => res.builds.some((b) => b.framework === name);
-  const basePackages = ["ca-certificates", ...(plan.python.source === "system" ? ["python3"] : [])];
+  const system = plan.python.source === "system";
+  const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : [])];
+  const pipSpec = pythonRelease(m, plan.python.version)?.pip;
   return {
     syntax: tool(m, "dockerfileSyntax"),
     header,
@@ -85,11 +87,14 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     uvPython: plan.python.source === "uv",
     uvImage: tool(m, "uvImage"),
     python: plan.python.version,
-    pythonArg: plan.python.source === "uv" ? plan.python.version : `/usr/bin/python${plan.python.version}`,
+    pythonArg: `/usr/bin/python${plan.python.version}`,
+    cacheDir: system ? "/tmp/pip-cache" : "/tmp/uv-cache",
+    installer: system ? "pip install" : "uv pip install",
+    pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
     installWhy: frameworks.flatMap(installWhy),
-    pipArgs: pipArgs(frameworks),
+    pipArgs: pipArgs(frameworks, !system),
     pinLines: continued(frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true))))),
     constraints: frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))),
     requirementsTxt: res.request.project.requirements,
