@@ -98,8 +98,26 @@ describe("several frameworks", () => {
   });
 
   it("torch and TensorFlow share one environment when they can", () => {
-    const res = resolveFor(["torch@2.1", "tensorflow@2.15"]);
+    const res = resolveFor(["torch@2.7.1", "tensorflow@2.13"]);
     expect(res.builds.map((b) => b.framework)).toEqual(["torch", "tensorflow"]);
-    expect(res.builds.every((b) => b.cuda.startsWith("12."))).toBe(true);
+    expect(res.cuda).toBe("11.8");
+    expect(res.cudnn).toBe("8.6");
+  });
+
+  it("refuses frameworks whose pip CUDA wheels pin different versions", () => {
+    const [p] = refused(["torch@2.1.2", "tensorflow@2.15.1"]);
+    expect(p!.code).toBe("conflict");
+    expect(p!.message).toMatch(/requires nvidia-[a-z0-9-]+==[0-9.]+ and .* requires nvidia-[a-z0-9-]+==[0-9.]+: pip cannot install both/);
+  });
+
+  it("refuses frameworks whose cuDNN wheels differ", () => {
+    const [p] = refused(["torch@2.4", "tensorflow@2.17"]);
+    expect(p!.message).toContain("needs cuDNN 9.1.0.70");
+    expect(p!.message).toContain("pip cannot install both");
+  });
+
+  it("a JAX cuDNN floor is met by a newer pinned cuDNN", () => {
+    const res = resolveFor(["torch@2.5.1", "jax@0.4.35"]);
+    expect(res.builds.map((b) => b.framework)).toEqual(["torch", "jax"]);
   });
 });

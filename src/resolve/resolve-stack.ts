@@ -42,6 +42,25 @@ interface Stack {
   floors: DriverFloor[];
 }
 
+/**
+ * cuDNN wheels two pip-bundled builds cannot share. torch, TensorFlow and Paddle pin one cuDNN
+ * (compared at the precision both give); JAX's wheels name a floor within a major.
+ */
+function cudnnClash(a: Build, b: Build): boolean {
+  const floorOf = (x: Build) => (x.framework === "jax" ? x.cudnn! : null);
+  const [fa, fb] = [floorOf(a), floorOf(b)];
+  if (fa && fb) return major(fa) !== major(fb);
+  if (fa || fb) {
+    const floor = (fa ?? fb)!;
+    const pin = (fa ? b : a).cudnn!;
+    return major(pin) !== major(floor) || compare(pin, floor) < 0;
+  }
+  const pa = a.cudnn!.split(".");
+  const pb = b.cudnn!.split(".");
+  const n = Math.min(pa.length, pb.length);
+  return pa.slice(0, n).join(".") !== pb.slice(0, n).join(".");
+}
+
 /** Two builds that require the same nvidia-* wheel at versions no one wheel meets. */
 function wheelConflict(a: Build, b: Build): string | undefined {
   for (const wa of a.cudaWheels) {
@@ -68,10 +87,10 @@ function conflictOf(builds: Build[]): string | undefined {
   if (systemCudas.length > 1) return `${system.map((b) => `${b.label} loads the system CUDA ${b.cuda}`).join(" but ")}: one image has one CUDA`;
   const majors = [...new Set(builds.map((b) => major(b.cuda)))];
   if (majors.length > 1) return `${builds.map((b) => `${b.label} (CUDA ${major(b.cuda)})`).join(" and ")} need CUDA libraries of different major versions, which pip cannot install side by side`;
-  const pinned = builds.filter((b) => b.bundlesCuda && b.cudnn && b.cudnn.split(".").length >= 3);
-  for (const a of pinned) {
-    for (const b of pinned) {
-      if (a !== b && a.cudnn !== b.cudnn) return `${a.label} pins cuDNN ${a.cudnn} and ${b.label} pins cuDNN ${b.cudnn} (nvidia-cudnn wheels): pip cannot install both`;
+  const pipCudnn = builds.filter((b) => b.bundlesCuda && b.cudnn);
+  for (const [i, a] of pipCudnn.entries()) {
+    for (const b of pipCudnn.slice(i + 1)) {
+      if (cudnnClash(a, b)) return `${a.label} needs cuDNN ${a.cudnn}${a.framework === "jax" ? " or newer" : ""} and ${b.label} needs cuDNN ${b.cudnn}${b.framework === "jax" ? " or newer" : ""} (nvidia-cudnn wheels): pip cannot install both`;
     }
   }
   const systemCudnn = [...new Set(system.map((b) => b.cudnn).filter(Boolean))];
@@ -150,76 +169,92 @@ function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], a
   };
 }
 
-export function resolveStack(req: Request, m: Matrix): Resolution {
-  const problems: Problem[] = [];
-  const targets = resolveTargets(req.gpu, m, problems);
-  const lists = req.specs.map((s) => candidatesFor(s, m, problems));
-  if (problems.length) throw new UserError(problems);
+type Notes = Map<Build, CandidateNote>;
+const specLabel = (spec: Request["specs"][number]) => `${spec.name}${spec.range ? `@${spec.range}` : ""}`;
+const allBuildsOf = (spec: Request["specs"][number], m: Matrix) => (spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []));
 
-  const notes = new Map<Build, CandidateNote>();
-  const survivors = lists.map((list) =>
+/** Keeps the builds that pass the per-build rules, noting why each other one was rejected. */
+function filterBuilds(lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes): Build[][] {
+  return lists.map((list) =>
     list.filter((b) => {
       const reasons = individualReasons(b, req, targets, m);
       notes.set(b, { label: b.label, verdict: reasons.length ? "rejected" : "viable", reasons: reasons.map((r) => r.text) });
       return reasons.length === 0;
     }),
   );
-  survivors.forEach((list, k) => {
-    if (list.length > 0) return;
-    const spec = req.specs[k]!;
-    const all = lists[k]!;
-    const allReasons = all.flatMap((b) => individualReasons(b, req, targets, m));
-    const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
-    const floors = allReasons.some((r) => r.kind === "driver-too-old") ? all.map((b) => buildFloor(m, b).driver).sort(compare)[0] : undefined;
-    problems.push(refusal(`${spec.name}${spec.range ? `@${spec.range}` : ""}`, all.map((b) => notes.get(b)!), allReasons, versionsThatWork(everything, req, targets, m), floors));
-  });
-  if (problems.length) throw new UserError(problems);
+}
 
+/** A spec none of whose builds passes the per-build rules. */
+function refuseSpec(k: number, lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes): Problem {
+  const spec = req.specs[k]!;
+  const all = lists[k]!;
+  const reasons = all.flatMap((b) => individualReasons(b, req, targets, m));
+  const floor = reasons.some((r) => r.kind === "driver-too-old") ? all.map((b) => buildFloor(m, b).driver).sort(compare)[0] : undefined;
+  return refusal(specLabel(spec), all.map((b) => notes.get(b)!), reasons, versionsThatWork(allBuildsOf(spec, m), req, targets, m), floor);
+}
+
+/** The first combination, in preference order, that makes one environment. */
+function search(survivors: Build[][], req: Request, m: Matrix, notes: Notes): { chosen?: Stack; conflicts: string[] } {
   const conflicts: string[] = [];
-  let chosen: Stack | undefined;
   let tried = 0;
   for (const combo of combinations(survivors)) {
     if (++tried > MAX_COMBINATIONS) break;
     const result = evaluate(combo, req, m);
-    if (result.ok) {
-      chosen = result.stack;
-      break;
-    }
+    if (result.ok) return { chosen: result.stack, conflicts };
     if (combo.length === 1) {
       const note = notes.get(combo[0]!)!;
       note.verdict = "rejected";
       note.reasons.push(result.reason.text);
     } else if (conflicts.length < 12) conflicts.push(`${combo.map((b) => b.label).join(" + ")}: ${result.reason.text}`);
   }
-  if (!chosen) {
-    const specLabel = req.specs.map((s) => `${s.name}${s.range ? `@${s.range}` : ""}`).join(" + ");
-    if (req.specs.length === 1) {
-      const all = lists[0]!;
-      const reasons = all.flatMap((b) => notes.get(b)!.reasons.map((text) => ({ kind: text.includes("driver") ? "driver-too-old" : text.includes("Python") ? "no-python" : "no-base-image", text }) as Reason));
-      const spec = req.specs[0]!;
-      const everything = spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []);
-      const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
-      throw new UserError([refusal(specLabel, all.map((b) => notes.get(b)!), reasons, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
-    }
-    throw new UserError([{ code: "conflict", message: `No one environment satisfies ${specLabel}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
+  return { conflicts };
+}
+
+/** No combination made an environment: say why, and what would work. */
+function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes, conflicts: string[]): UserError {
+  const label = req.specs.map(specLabel).join(" + ");
+  if (req.specs.length > 1) {
+    return new UserError([{ code: "conflict", message: `No one environment satisfies ${label}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
   }
+  const all = lists[0]!;
+  const reasons = all.flatMap((b) => notes.get(b)!.reasons.map((text): Reason => ({ kind: text.includes("driver") ? "driver-too-old" : text.includes("Python") ? "no-python" : "no-base-image", text })));
+  const everything = allBuildsOf(req.specs[0]!, m);
+  const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
+  return new UserError([refusal(label, all.map((b) => notes.get(b)!), reasons, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
+}
+
+export function resolveStack(req: Request, m: Matrix): Resolution {
+  const problems: Problem[] = [];
+  const targets = resolveTargets(req.gpu, m, problems);
+  const lists = req.specs.map((s) => candidatesFor(s, m, problems));
+  if (problems.length) throw new UserError(problems);
+
+  const notes: Notes = new Map();
+  const survivors = filterBuilds(lists, req, targets, m, notes);
+  survivors.forEach((list, k) => {
+    if (list.length === 0) problems.push(refuseSpec(k, lists, req, targets, m, notes));
+  });
+  if (problems.length) throw new UserError(problems);
+
+  const { chosen, conflicts } = search(survivors, req, m, notes);
+  if (!chosen) throw refuseStack(lists, req, targets, m, notes, conflicts);
+
   for (const b of chosen.builds) notes.get(b)!.verdict = "chosen";
   const chosenVersions = new Map(chosen.builds.map((b) => [b.framework, b.version]));
   const candidates = lists.flat().filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0).map((b) => notes.get(b)!);
-  const cudnn = chosen.builds.map((b) => b.cudnn).find((c): c is string => c !== null) ?? null;
-  const warnings = [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m)];
   const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source].filter((s): s is string => !!s))];
   return {
     request: req,
     builds: chosen.builds,
     cuda: chosen.cuda,
-    cudnn,
+    // The cuDNN in the image when a framework loads it from there, else the one the wheels bring.
+    cudnn: [...chosen.builds].sort((a, b) => Number(a.bundlesCuda) - Number(b.bundlesCuda)).map((b) => b.cudnn).find((c): c is string => c !== null) ?? null,
     targets,
     plan: chosen.plan,
     image: chosen.plan.base.from,
     minDriver: chosen.minDriver.driver,
     driverFloors: chosen.floors,
-    warnings,
+    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m)],
     explain: { candidates, conflicts, sources },
     matrixVersion: m.version,
   };
