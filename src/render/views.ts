@@ -20,6 +20,11 @@ function continued(words: string[]): string[] {
   return words.map((w, i) => (i < words.length - 1 ? `${w} \\` : w));
 }
 
+/** Where uv (or, for an OS's own old Python, pip) caches downloads: a cache mount at build time, a named volume in compose. */
+function cacheDir(res: Resolution): string {
+  return res.plan.python.source === "system" ? "/tmp/pip-cache" : "/tmp/uv-cache";
+}
+
 export function stackSummary(res: Resolution): string {
   const fw = res.builds
     .filter((b) => b.framework !== "cuda")
@@ -88,7 +93,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     uvImage: tool(m, "uvImage"),
     python: plan.python.version,
     pythonArg: `/usr/bin/python${plan.python.version}`,
-    cacheDir: system ? "/tmp/pip-cache" : "/tmp/uv-cache",
+    cacheDir: cacheDir(res),
     installer: system ? "pip install" : "uv pip install",
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
@@ -122,7 +127,8 @@ function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds:
 
 export function composeView(res: Resolution, header: string) {
   const name = res.request.name;
-  return { header, name, devImage: `${name}:dev`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, ...gpuSelection(res.request.gpus) };
+  // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
+  return { header, name, devImage: `${name}:dev`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), ...gpuSelection(res.request.gpus) };
 }
 
 export function devcontainerView(res: Resolution, header: string) {
