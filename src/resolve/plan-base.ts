@@ -75,10 +75,12 @@ function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base"
   return undefined;
 }
 
-function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: string): string {
-  const rows = imagesForMinor(m, needs.cuda, os.name);
-  const row = rows[0];
-  return `nvidia/cuda:${row ? row.cuda : needs.cuda}-${flavor}-${os.name}`;
+/** The tag NVIDIA would have published for this stack (for messages about deleted tags). */
+function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): string {
+  const row = imagesForMinor(m, needs.cuda, os.name)[0];
+  if (!row) return `nvidia/cuda:${needs.cuda}-${flavor}-${os.name}`;
+  const variant = needs.systemCudnn && flavor !== "base" ? (row.cudnn.find((c) => cudnnMatches(c.version, needs.systemCudnn!)) ?? row.cudnn[0]) : undefined;
+  return `nvidia/cuda:${imageTag(row, flavor, variant?.tag)}`;
 }
 
 export type PlanResult = { ok: true; plan: BasePlan } | { ok: false; reason: string };
@@ -103,7 +105,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
   } else {
-    const nominal = nominalTag(m, needs, os, needs.systemCudnn && flavor !== "base" ? `cudnn-${flavor}` : flavor);
+    const nominal = nominalTag(m, needs, os, flavor);
     const needsLibs = flavor !== "base";
     if (needsLibs && !inRepo) {
       return { ok: false, reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
