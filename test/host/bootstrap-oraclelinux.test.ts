@@ -4,6 +4,9 @@ import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { inOrder, mutating, Sandbox, sandboxUnavailable, shellcheckUnavailable, type Settings } from "./sandbox.js";
 import { renderBootstrapForTest, sampleView } from "./view.js";
+import { renderFor } from "../support/render.js";
+import { matrix } from "../../src/matrix/data.js";
+import { tool } from "../../src/matrix/lookup.js";
 
 const script = renderBootstrapForTest(sampleView);
 
@@ -381,5 +384,21 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(result.output).toContain("--skip-driver given but no NVIDIA driver is loaded");
     expect(result.output).toMatch(/ERROR in step "Docker CE": the key at https:\/\/download\.docker\.com\/linux\/rhel\/gpg has fingerprint '0{40}', expected 060A61C51B558A7F742B77AAC52FEB6B621E9F35/);
     expect(mutating(result.calls).filter((call) => /^(rpm --import|dnf -y install|dnf config-manager --set-enabled)/.test(call))).toEqual([]);
+  });
+
+  it("the script the product writes for torch@2.5.1 sets up an OL9 UEK host end to end", () => {
+    const { files } = renderFor(["torch@2.5.1"]);
+    const product = files.find((f) => f.path === "host/bootstrap-oraclelinux.sh")!.content;
+    const sb = new Sandbox(product, { os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" });
+    sandboxes.push(sb);
+    const rpm = sb.driverRpm(RPM_OL9_130);
+    const first = sb.run("--driver-rpm", rpm.path);
+    expect(first.code, first.output).toBe(0);
+    expect(first.calls).toContain(`dnf -y install ${["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"].map((p) => `${p}-${tool(matrix, "containerToolkitVersion")}`).join(" ")}`);
+    expect(first.calls).toContain("docker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi");
+    expect(first.output).toMatch(/NVIDIA driver\s+580\.95\.05\s+>= 550\.54\.15/);
+    const second = sb.run("--driver-rpm", rpm.path);
+    expect(second.code, second.output).toBe(0);
+    expect(mutating(second.calls)).toEqual([]);
   });
 });
