@@ -119,7 +119,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       mlRepo = pkg.mlRepo;
     }
     const why = needsLibs
-      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn}` : ""} come from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
+      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
       : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
     base = { from: os.image, kind: "os", packages, mlRepo, cuda: needsLibs ? latestRelease(tk) : null, why };
     warnings.push({ code: "base-image-deleted", message: `NVIDIA has deleted ${nominal}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
