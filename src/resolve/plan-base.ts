@@ -146,7 +146,7 @@ export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
         .filter((o) => tk.repos.includes(o.nvidiaRepo) || imagesForMinor(m, needs.cuda, o.name).length > 0)
         .sort(OS_PREFERENCE);
   if (candidates.length === 0) return { ok: false, reason: `no container OS carries CUDA ${needs.cuda}${needs.os ? ` on ${needs.os}` : ""}` };
-  let firstFailure: PlanResult | undefined;
+  let firstFailure: { ok: false; reason: string } | undefined;
   let fallback: PlanResult | undefined;
   for (const os of candidates) {
     const result = planOnOs(m, needs, os, tk);
@@ -158,7 +158,9 @@ export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
     if (result.plan.base.kind === "nvidia") return result;
     fallback ??= result;
   }
-  return fallback ?? firstFailure ?? { ok: false, reason: "no base image" };
+  if (fallback) return fallback;
+  const others = candidates.slice(1).map((o) => o.name);
+  return { ok: false, reason: `${firstFailure?.reason ?? "no base image"}${others.length ? ` (nor on ${others.join(", ")})` : ""}` };
 }
 
 export function floorOf(floors: DriverFloor[]): DriverFloor | undefined {
