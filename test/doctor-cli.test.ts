@@ -81,3 +81,17 @@ describe("doctor on synthetic hosts", () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe("doctor's report, as a person reads it", () => {
+  const hosts = ["driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "driver-not-loaded"];
+  it.each(hosts)("%s", async (name) => {
+    const r = cli(["doctor", "--from", `fixtures/hosts/${name}`], ROOT);
+    expect(r.code, r.stderr).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot(`../fixtures/doctor/${name}.txt`);
+  });
+
+  it.skipIf(!hasShared)("the real H200 capture", async () => {
+    const r = cli(["doctor", "--from", "../shared/real-hosts/h200-driver580"], ROOT);
+    await expect(r.stdout).toMatchFileSnapshot("../fixtures/doctor/h200-driver580.txt");
+  });
+});
