@@ -32,7 +32,6 @@ export function compare(a: string, b: string): number {
 }
 
 export const newestFirst = (a: string, b: string): number => compare(b, a);
-export const oldestFirst = (a: string, b: string): number => compare(a, b);
 
 export function majorMinor(version: string): string {
   const [major = 0, minor = 0] = parts(version);

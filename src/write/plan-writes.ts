@@ -1,7 +1,7 @@
 // Compare the rendered files with the disk: what would be created, updated, left alone, or is
 // protected because someone edited it. Reads only; never writes.
 import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join, relative, resolve, sep, isAbsolute } from "node:path";
+import { dirname, join, resolve, sep, isAbsolute } from "node:path";
 import { fail } from "../errors.js";
 import { fileHash, verifySeal } from "../render/header.js";
 import { LOCK_FILE, type GeneratedFile } from "../render/render-files.js";
@@ -61,8 +61,4 @@ export function planWrites(outDir: string, files: GeneratedFile[], lockedHashes:
     else kind = "edited";
     return { file, kind, target, current: content, currentMode: mode };
   });
-}
-
-export function relativeName(outDir: string, change: Change): string {
-  return relative(process.cwd(), change.target) || change.file.path;
 }
