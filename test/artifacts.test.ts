@@ -76,11 +76,14 @@ describe("validation", () => {
     }
   });
 
-  // The script differs between stacks only in single-quoted values; shellcheck (slow: ~1 s a
-  // file) runs on every golden case, in one process.
-  it.skipIf(!hasShellcheck)("the host script of every golden case is shellcheck clean", () => {
+  // The script differs between stacks only in its header and the single-quoted values at its
+  // top (the property tests prove no value can break out of its quotes), so shellcheck, at about
+  // a second a file, runs on three golden cases of different frameworks and OS families.
+  it.skipIf(!hasShellcheck)("the host script is shellcheck clean", () => {
     const dir = mkdtempSync(join(tmpdir(), "cs-sc-"));
-    const paths = goldenCases().map((c, i) => {
+    const picked = goldenCases().filter((c) => ["torch-1.9.0", "tensorflow-2.5", "cuda-12.4-ubi9-devel"].includes(c.name));
+    expect(picked).toHaveLength(3);
+    const paths = picked.map((c, i) => {
       const path = join(dir, `${i}-${c.name}.sh`);
       writeFileSync(path, file(renderFor(c.specs, c.opts).files, "host/bootstrap-oraclelinux.sh"));
       return path;
