@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    maxWorkers: 2,
     reporters: ["default", "./test/support/closing-line-reporter.ts"],
   },
 });
