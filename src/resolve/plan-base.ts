@@ -83,15 +83,16 @@ function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base
   return `nvidia/cuda:${imageTag(row, flavor, variant?.tag)}`;
 }
 
-export type PlanResult = { ok: true; plan: BasePlan } | { ok: false; reason: string };
+export type PlanFailure = { ok: false; kind: "no-python" | "no-base-image"; reason: string };
+export type PlanResult = { ok: true; plan: BasePlan } | PlanFailure;
 
 function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit): PlanResult {
   const python = pickPython(m, needs, os);
   if (!python) {
-    return { ok: false, reason: `no Python of ${needs.pythons.join("/") || "(none)"}${needs.pythonPin ? ` matching --python ${needs.pythonPin}` : ""} installs on ${os.name}` };
+    return { ok: false, kind: "no-python", reason: `no Python of ${needs.pythons.join("/") || "(none)"}${needs.pythonPin ? ` matching --python ${needs.pythonPin}` : ""} installs on ${os.name}` };
   }
   if (needs.variant === "base" && needs.systemCuda) {
-    return { ok: false, reason: "--variant base carries no CUDA libraries, and this framework loads them from the system (use --variant runtime)" };
+    return { ok: false, kind: "no-base-image", reason: "--variant base carries no CUDA libraries, and this framework loads them from the system (use --variant runtime)" };
   }
   const flavor = needs.variant === "devel" ? "devel" : needs.variant === "runtime" && needs.systemCuda ? "runtime" : "base";
   const inRepo = tk.repos.includes(os.nvidiaRepo);
@@ -108,13 +109,13 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     const nominal = nominalTag(m, needs, os, flavor);
     const needsLibs = flavor !== "base";
     if (needsLibs && !inRepo) {
-      return { ok: false, reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
+      return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
     }
     const packages = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime") : [];
     let mlRepo = false;
     if (needsLibs && needs.systemCudnn) {
       const pkg = cudnnPackage(m, needs.systemCudnn, needs.cuda, os);
-      if (!pkg) return { ok: false, reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
+      if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
       packages.push(pkg.name);
       mlRepo = pkg.mlRepo;
     }
@@ -139,14 +140,14 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
 
 export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
   const tk = toolkit(m, needs.cuda);
-  if (!tk) return { ok: false, reason: `CUDA ${needs.cuda} is not in our CUDA table` };
+  if (!tk) return { ok: false, kind: "no-base-image", reason: `CUDA ${needs.cuda} is not in our CUDA table` };
   const candidates = needs.os
     ? [containerOs(m, needs.os)].filter((o): o is ContainerOs => o !== undefined)
     : m.platform.os
         .filter((o) => tk.repos.includes(o.nvidiaRepo) || imagesForMinor(m, needs.cuda, o.name).length > 0)
         .sort(OS_PREFERENCE);
-  if (candidates.length === 0) return { ok: false, reason: `no container OS carries CUDA ${needs.cuda}${needs.os ? ` on ${needs.os}` : ""}` };
-  let firstFailure: { ok: false; reason: string } | undefined;
+  if (candidates.length === 0) return { ok: false, kind: "no-base-image", reason: `no container OS carries CUDA ${needs.cuda}${needs.os ? ` on ${needs.os}` : ""}` };
+  let firstFailure: PlanFailure | undefined;
   let fallback: PlanResult | undefined;
   for (const os of candidates) {
     const result = planOnOs(m, needs, os, tk);
@@ -160,7 +161,7 @@ export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
   }
   if (fallback) return fallback;
   const others = candidates.slice(1).map((o) => o.name);
-  return { ok: false, reason: `${firstFailure?.reason ?? "no base image"}${others.length ? ` (nor on ${others.join(", ")})` : ""}` };
+  return { ok: false, kind: firstFailure?.kind ?? "no-base-image", reason: `${firstFailure?.reason ?? "no base image"}${others.length ? ` (nor on ${others.join(", ")})` : ""}` };
 }
 
 export function floorOf(floors: DriverFloor[]): DriverFloor | undefined {

@@ -107,7 +107,7 @@ function evaluate(builds: Build[], req: Request, m: Matrix): { ok: true; stack: 
   const system = builds.find((b) => !b.bundlesCuda);
   const cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
   const planned = planBase(m, stackNeeds(builds, cuda, req.variant, req.os, req.python));
-  if (!planned.ok) return { ok: false, reason: { kind: planned.reason.includes("Python") ? "no-python" : "no-base-image", text: planned.reason } };
+  if (!planned.ok) return { ok: false, reason: { kind: planned.kind, text: planned.reason } };
   const floors = [...builds.map((b) => buildFloor(m, b)), ...planned.plan.floors].sort((a, b) => compare(b.driver, a.driver));
   const minDriver = floorOf(floors)!;
   if (req.driver && compare(req.driver, minDriver.driver) < 0) {
@@ -153,11 +153,21 @@ function versionsThatWork(all: Build[], req: Request, targets: Target[], m: Matr
   return versionRuns(ok, all.map((b) => b.version));
 }
 
-function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], alternatives: string[], floor?: string): Problem {
+/** Why each build was rejected (an empty list: it passed). */
+type Verdicts = Map<Build, Reason[]>;
+
+function noteOf(b: Build, verdicts: Verdicts, chosen: boolean): CandidateNote {
+  const reasons = verdicts.get(b) ?? [];
+  return { label: b.label, verdict: chosen ? "chosen" : reasons.length ? "rejected" : "viable", reasons: reasons.map((r) => r.text) };
+}
+
+function refusal(specLabel: string, builds: Build[], verdicts: Verdicts, alternatives: string[], floor?: string): Problem {
+  const reasons = builds.flatMap((b) => verdicts.get(b) ?? []);
   const kinds = new Set(reasons.map((r) => r.kind));
   const code: ProblemCode = kinds.size === 1 ? [...kinds][0]! : kinds.has("unsupported-gpu") ? "unsupported-gpu" : kinds.has("driver-too-old") ? "driver-too-old" : "no-matching-build";
-  const lines = notes.filter((n) => n.verdict === "rejected").slice(0, 8).map((n) => `  ${n.label}: ${n.reasons.join("; ")}`);
-  const more = notes.length > 8 ? [`  … and ${notes.length - 8} more (cuda-scaffold explain shows all)`] : [];
+  const rejected = builds.filter((b) => (verdicts.get(b) ?? []).length > 0);
+  const lines = rejected.slice(0, 8).map((b) => `  ${b.label}: ${verdicts.get(b)!.map((r) => r.text).join("; ")}`);
+  const more = rejected.length > 8 ? [`  … and ${rejected.length - 8} more (cuda-scaffold explain shows all)`] : [];
   return {
     code,
     message: `No build of ${specLabel} fits the request:\n${[...lines, ...more].join("\n")}`,
@@ -169,58 +179,52 @@ function refusal(specLabel: string, notes: CandidateNote[], reasons: Reason[], a
   };
 }
 
-type Notes = Map<Build, CandidateNote>;
 const specLabel = (spec: Request["specs"][number]) => `${spec.name}${spec.range ? `@${spec.range}` : ""}`;
 const allBuildsOf = (spec: Request["specs"][number], m: Matrix) => (spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []));
 
-/** Keeps the builds that pass the per-build rules, noting why each other one was rejected. */
-function filterBuilds(lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes): Build[][] {
+/** Keeps the builds that pass the per-build rules, recording why each other one was rejected. */
+function filterBuilds(lists: Build[][], req: Request, targets: Target[], m: Matrix, verdicts: Verdicts): Build[][] {
   return lists.map((list) =>
     list.filter((b) => {
       const reasons = individualReasons(b, req, targets, m);
-      notes.set(b, { label: b.label, verdict: reasons.length ? "rejected" : "viable", reasons: reasons.map((r) => r.text) });
+      verdicts.set(b, reasons);
       return reasons.length === 0;
     }),
   );
 }
 
 /** A spec none of whose builds passes the per-build rules. */
-function refuseSpec(k: number, lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes): Problem {
+function refuseSpec(k: number, lists: Build[][], req: Request, targets: Target[], m: Matrix, verdicts: Verdicts): Problem {
   const spec = req.specs[k]!;
   const all = lists[k]!;
-  const reasons = all.flatMap((b) => individualReasons(b, req, targets, m));
-  const floor = reasons.some((r) => r.kind === "driver-too-old") ? all.map((b) => buildFloor(m, b).driver).sort(compare)[0] : undefined;
-  return refusal(specLabel(spec), all.map((b) => notes.get(b)!), reasons, versionsThatWork(allBuildsOf(spec, m), req, targets, m), floor);
+  const driverBound = all.some((b) => verdicts.get(b)!.some((r) => r.kind === "driver-too-old"));
+  const floor = driverBound ? all.map((b) => buildFloor(m, b).driver).sort(compare)[0] : undefined;
+  return refusal(specLabel(spec), all, verdicts, versionsThatWork(allBuildsOf(spec, m), req, targets, m), floor);
 }
 
 /** The first combination, in preference order, that makes one environment. */
-function search(survivors: Build[][], req: Request, m: Matrix, notes: Notes): { chosen?: Stack; conflicts: string[] } {
+function search(survivors: Build[][], req: Request, m: Matrix, verdicts: Verdicts): { chosen?: Stack; conflicts: string[] } {
   const conflicts: string[] = [];
   let tried = 0;
   for (const combo of combinations(survivors)) {
     if (++tried > MAX_COMBINATIONS) break;
     const result = evaluate(combo, req, m);
     if (result.ok) return { chosen: result.stack, conflicts };
-    if (combo.length === 1) {
-      const note = notes.get(combo[0]!)!;
-      note.verdict = "rejected";
-      note.reasons.push(result.reason.text);
-    } else if (conflicts.length < 12) conflicts.push(`${combo.map((b) => b.label).join(" + ")}: ${result.reason.text}`);
+    if (combo.length === 1) verdicts.get(combo[0]!)!.push(result.reason);
+    else if (conflicts.length < 12) conflicts.push(`${combo.map((b) => b.label).join(" + ")}: ${result.reason.text}`);
   }
   return { conflicts };
 }
 
 /** No combination made an environment: say why, and what would work. */
-function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matrix, notes: Notes, conflicts: string[]): UserError {
+function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matrix, verdicts: Verdicts, conflicts: string[]): UserError {
   const label = req.specs.map(specLabel).join(" + ");
   if (req.specs.length > 1) {
     return new UserError([{ code: "conflict", message: `No one environment satisfies ${label}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
   }
-  const all = lists[0]!;
-  const reasons = all.flatMap((b) => notes.get(b)!.reasons.map((text): Reason => ({ kind: text.includes("driver") ? "driver-too-old" : text.includes("Python") ? "no-python" : "no-base-image", text })));
   const everything = allBuildsOf(req.specs[0]!, m);
   const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
-  return new UserError([refusal(label, all.map((b) => notes.get(b)!), reasons, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
+  return new UserError([refusal(label, lists[0]!, verdicts, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
 }
 
 export function resolveStack(req: Request, m: Matrix): Resolution {
@@ -229,19 +233,21 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
   const lists = req.specs.map((s) => candidatesFor(s, m, problems));
   if (problems.length) throw new UserError(problems);
 
-  const notes: Notes = new Map();
-  const survivors = filterBuilds(lists, req, targets, m, notes);
+  const verdicts: Verdicts = new Map();
+  const survivors = filterBuilds(lists, req, targets, m, verdicts);
   survivors.forEach((list, k) => {
-    if (list.length === 0) problems.push(refuseSpec(k, lists, req, targets, m, notes));
+    if (list.length === 0) problems.push(refuseSpec(k, lists, req, targets, m, verdicts));
   });
   if (problems.length) throw new UserError(problems);
 
-  const { chosen, conflicts } = search(survivors, req, m, notes);
-  if (!chosen) throw refuseStack(lists, req, targets, m, notes, conflicts);
+  const { chosen, conflicts } = search(survivors, req, m, verdicts);
+  if (!chosen) throw refuseStack(lists, req, targets, m, verdicts, conflicts);
 
-  for (const b of chosen.builds) notes.get(b)!.verdict = "chosen";
   const chosenVersions = new Map(chosen.builds.map((b) => [b.framework, b.version]));
-  const candidates = lists.flat().filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0).map((b) => notes.get(b)!);
+  const candidates = lists
+    .flat()
+    .filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0)
+    .map((b) => noteOf(b, verdicts, chosen.builds.includes(b)));
   const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source].filter((s): s is string => !!s))];
   return {
     request: req,
