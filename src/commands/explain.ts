@@ -5,7 +5,7 @@ import { toolkit } from "../matrix/lookup.js";
 import { parseRequest } from "../request/parse-request.js";
 import { rawFromOptions, type RequestOptions } from "../request/request-options.js";
 import { resolveStack } from "../resolve/resolve-stack.js";
-import { regenerateCommand } from "../render/header.js";
+import { requestArgs } from "../render/header.js";
 import { stackSummary } from "../render/views.js";
 
 const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rejected" } as const;
@@ -13,7 +13,7 @@ const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rej
 export function explain(specs: string[], opts: RequestOptions, print: (s: string) => void): number {
   const req = parseRequest(rawFromOptions(specs, opts), matrix);
   const res = resolveStack(req, matrix);
-  const lines = [`explain ${regenerateCommand(req, "").replace(/^npx cuda-scaffold@ /, "").replace(/ --name \S+$/, "")}`, "", "candidates (newest release first; within a release the default build, then newest CUDA):"];
+  const lines = [`explain ${requestArgs(req).join(" ")}`, "", "candidates (newest release first; within a release the default build, then newest CUDA):"];
   for (const c of res.explain.candidates) lines.push(`  ${MARK[c.verdict]} ${c.label}${c.reasons.length ? `: ${c.reasons.join("; ")}` : ""}`);
   if (res.explain.conflicts.length) {
     lines.push("", "combinations rejected:");

@@ -11,8 +11,8 @@ export function requestLine(req: Request): string {
   return req.specs.map((s) => (s.range ? `${s.name}@${s.range}` : s.name)).join(" ");
 }
 
-/** The exact command that regenerates the files, run in the project root. */
-export function regenerateCommand(req: Request, toolVersion: string): string {
+/** The request as command-line arguments (shell-quoted), without --name. */
+export function requestArgs(req: Request): string[] {
   const args = req.specs.map((s) => shellQuote(s.range ? `${s.name}@${s.range}` : s.name));
   const opt = (flag: string, value: string | null) => {
     if (value !== null) args.push(flag, shellQuote(value));
@@ -24,8 +24,12 @@ export function regenerateCommand(req: Request, toolVersion: string): string {
   opt("--os", req.os);
   opt("--variant", req.variant === "runtime" ? null : req.variant);
   opt("--gpus", req.gpus === "all" ? null : req.gpus);
-  opt("--name", req.name);
-  return `npx cuda-scaffold@${toolVersion} ${args.join(" ")}`;
+  return args;
+}
+
+/** The exact command that regenerates the files, run in the project root. */
+export function regenerateCommand(req: Request, toolVersion: string): string {
+  return `npx cuda-scaffold@${toolVersion} ${[...requestArgs(req), "--name", shellQuote(req.name)].join(" ")}`;
 }
 
 export function headerLines(req: Request, toolVersion: string): string[] {
