@@ -64,6 +64,10 @@ describe("matrix integrity", () => {
     for (const os of osNames) expect(imageOses.has(os), `${os} has nvidia/cuda rows`).toBe(true);
   });
 
+  it("every Debian-family OS names NVIDIA's keyring package (the Dockerfile installs it)", () => {
+    for (const os of matrix.platform.os.filter((o) => o.family === "debian")) expect(os.cudaKeyring, os.name).toMatch(/^cuda-keyring_/);
+  });
+
   it("no CUDA minor below 11.0 has a live nvidia/cuda tag (NVIDIA deleted them all)", () => {
     const live = matrix.images.images.filter((i) => i.status !== "deleted" && compare(i.cuda, "11.0") < 0);
     expect(live).toEqual([]);

@@ -56,6 +56,11 @@ export function tool(m: Matrix, key: string): string {
   return t.value;
 }
 
+/** A tool pattern from the data with its {PLACEHOLDERS} filled: fillTool(m, "cudaRpmRepoFile", { REPO: "rhel9" }). */
+export function fillTool(m: Matrix, key: string, values: Record<string, string>): string {
+  return tool(m, key).replace(/\{([A-Z]+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
 /** The nvidia/cuda tag of an image row for a flavour, with or without a cuDNN variant. */
 export function imageTag(image: CudaImage, flavor: "base" | "runtime" | "devel", cudnnTag?: string): string {
   return cudnnTag ? `${image.cuda}-${cudnnTag}-${flavor}-${image.os}` : `${image.cuda}-${flavor}-${image.os}`;

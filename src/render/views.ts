@@ -1,7 +1,7 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { imageTag, pythonRelease, tool } from "../matrix/lookup.js";
+import { fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
@@ -87,8 +87,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     baseNvidiaPackages: plan.base.packages.map(shellQuote),
     baseMlRepo: plan.base.mlRepo,
     mlRepoUrl: `${tool(m, "cudaMlRepoBase")}/${plan.os.nvidiaRepo}/x86_64`,
-    keyringUrl: debian ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring ?? "cuda-keyring_1.1-1_all.deb"}` : "",
-    rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/cuda-${plan.os.nvidiaRepo}.repo`,
+    keyringUrl: plan.os.cudaKeyring ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring}` : "",
+    rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${fillTool(m, "cudaRpmRepoFile", { REPO: plan.os.nvidiaRepo })}`,
     uvPython: plan.python.source === "uv",
     uvImage: tool(m, "uvImage"),
     python: plan.python.version,

@@ -2,7 +2,7 @@
 // the dev stage adds for nvcc, and Python — never a deleted nvidia/cuda tag (SPEC §3.4).
 import type { Matrix } from "../matrix/data.js";
 import type { ContainerOs, CudaImage, CudaToolkit } from "../matrix/types.gen.js";
-import { containerOs, driverFloor, imageTag, imagesForMinor, latestRelease, pythonRelease, tool, toolkit } from "../matrix/lookup.js";
+import { containerOs, driverFloor, fillTool, imageTag, imagesForMinor, latestRelease, pythonRelease, toolkit } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Variant } from "../request/types.js";
 import type { BasePlan, Build, DriverFloor, StagePlan, Warning } from "./types.js";
@@ -32,9 +32,8 @@ const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
   (a.family === b.family ? 0 : a.family === "debian" ? -1 : 1) || newestFirst(a.name.replace(/^\D+/, ""), b.name.replace(/^\D+/, ""));
 
 function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"): string[] {
-  const [x, y] = tk.version.split(".");
-  const pattern = tool(m, kind === "dev" ? "cudaDevPackages" : "cudaRuntimePackages");
-  return pattern.split(" ").map((p) => p.replace("{X}", x ?? "").replace("{Y}", y ?? ""));
+  const [X = "", Y = ""] = tk.version.split(".");
+  return fillTool(m, kind === "dev" ? "cudaDevPackages" : "cudaRuntimePackages", { X, Y }).split(" ");
 }
 
 /** Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")? */
@@ -50,8 +49,7 @@ function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): 
     .filter((c) => c.repository === "cuda" || os.family === "debian")
     .sort((a, b) => newestFirst(a.version, b.version))[0];
   if (!pkg) return undefined;
-  const maj = major(pkg.version);
-  const name = os.family === "debian" ? `libcudnn${maj}=${pkg.version}-1+cuda${cuda}` : `libcudnn${maj}-${pkg.version}-1.cuda${cuda}`;
+  const name = fillTool(m, os.family === "debian" ? "cudnnDebPackage" : "cudnnRpmPackage", { MAJOR: String(major(pkg.version)), VERSION: pkg.version, CUDA: cuda });
   return { name, mlRepo: pkg.repository === "machine-learning" };
 }
 
