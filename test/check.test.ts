@@ -12,6 +12,14 @@ function generated(): string {
   return dir;
 }
 
+/** Rewrites the lock file, as a user or an older tool version might have left it. */
+function editLock(dir: string, edit: (lock: any) => void): void {
+  const path = join(dir, "cuda-scaffold.lock.json");
+  const lock = JSON.parse(readFileSync(path, "utf8"));
+  edit(lock);
+  writeFileSync(path, JSON.stringify(lock, null, 2) + "\n");
+}
+
 function states(dir: string): Record<string, string> {
   const r = cli(["check", "--out", dir, "--json"]);
   const out = JSON.parse(r.stdout) as { files: { path: string; state: string }[] };
@@ -45,9 +53,7 @@ describe("check", () => {
 
   it("reports a file the tool did not write", () => {
     const dir = generated();
-    const lock = JSON.parse(readFileSync(join(dir, "cuda-scaffold.lock.json"), "utf8"));
-    delete lock.files["docker-compose.yml"];
-    writeFileSync(join(dir, "cuda-scaffold.lock.json"), JSON.stringify(lock, null, 2) + "\n");
+    editLock(dir, (lock) => delete lock.files["docker-compose.yml"]);
     writeFileSync(join(dir, "docker-compose.yml"), "services: {}\n");
     expect(states(dir)["docker-compose.yml"]).toBe("not ours");
   });
@@ -59,10 +65,7 @@ describe("check", () => {
     const old = readFileSync(path, "utf8").replace("# Build targets:", "# Targets:");
     const resealed = sealContent(old.replace(/cuda-scaffold-sha256:[0-9a-f]{64}/, HASH_MARK));
     writeFileSync(path, resealed);
-    const lockPath = join(dir, "cuda-scaffold.lock.json");
-    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
-    lock.files.Dockerfile = fileHash(resealed);
-    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    editLock(dir, (lock) => (lock.files.Dockerfile = fileHash(resealed)));
     const s = states(dir);
     expect(s.Dockerfile).toBe("stale");
     expect(s["cuda-scaffold.lock.json"]).toBe("stale");
@@ -76,10 +79,7 @@ describe("check", () => {
 
   it("flags a locked base image that is end-of-life in the data", () => {
     const dir = generated();
-    const lockPath = join(dir, "cuda-scaffold.lock.json");
-    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
-    lock.resolution.image = "nvidia/cuda:10.2-runtime-ubuntu18.04";
-    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    editLock(dir, (lock) => (lock.resolution.image = "nvidia/cuda:10.2-runtime-ubuntu18.04"));
     const r = cli(["check", "--out", dir, "--json"]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).image.problem).toContain("deleted");
@@ -100,10 +100,7 @@ describe("check and the base image's lifecycle", () => {
   it("fails when a tag that was supported is now end-of-life", () => {
     const dir = tempDir();
     expect(cli(["torch@1.9.0", "--gpu", "a100", "--out", dir, "--name", "demo"]).code).toBe(0);
-    const lockPath = join(dir, "cuda-scaffold.lock.json");
-    const lock = JSON.parse(readFileSync(lockPath, "utf8"));
-    lock.resolution.imageStatus = "supported";
-    writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
+    editLock(dir, (lock) => (lock.resolution.imageStatus = "supported"));
     const r = cli(["check", "--out", dir, "--json"]);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).image.problem).toContain("now end-of-life");
