@@ -24,6 +24,9 @@ const sources = {
   images: ["images.yaml", "images.schema.json"],
   gpus: ["gpus.yaml", "gpus.schema.json"],
   platform: ["platform.yaml", "platform.schema.json"],
+  wheelPlatforms: ["wheel-platforms.yaml", "wheel-platforms.schema.json"],
+  companions: ["companions.yaml", "companions.schema.json"],
+  nvidiaPackages: ["nvidia-packages.yaml", "nvidia-packages.schema.json"],
 };
 const frameworkFiles = readdirSync(join(root, "matrix/frameworks")).filter((f) => f.endsWith(".yaml")).sort();
 

@@ -80,9 +80,13 @@ function instructions(text: string): string[] {
   return DockerfileParser.parse(text).getInstructions().map((i) => i.getKeyword());
 }
 
-const baseline = renderFor(["torch@1.9.0"]).files;
+// The GPU selection decides which keys the Dev Container file has (one GPU request, D10), so each
+// kind of --gpus value is compared with a baseline of its own kind.
+const baselines = new Map(["all", "none", "2", "0,1"].map((g) => [g, renderFor(["torch@1.9.0"], { gpus: g }).files]));
+const kindOf = (gpus: string) => (gpus === "all" || gpus === "none" ? gpus : /^[1-9][0-9]*$/.test(gpus) ? "2" : "0,1");
 
-function checkFiles(files: GeneratedFile[]): void {
+function checkFiles(files: GeneratedFile[], gpus = "all"): void {
+  const baseline = baselines.get(kindOf(gpus))!;
   for (const f of files) {
     const base = baseline.find((b) => b.path === f.path)!;
     expect(f.content.split("\n").length, `${f.path}: no added lines`).toBe(base.content.split("\n").length);
@@ -109,14 +113,17 @@ function property(field: keyof RawRequest | "range"): void {
       const opts: Partial<RawRequest> = field === "range" ? {} : { [field]: value };
       const specs = field === "range" ? [`torch@${value}`] : ["torch@1.9.0"];
       let files: GeneratedFile[];
+      let gpus = "all";
       try {
-        files = renderFor(specs, opts).files;
+        const rendered = renderFor(specs, opts);
+        files = rendered.files;
+        gpus = rendered.res.request.gpus;
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
         for (const p of err.problems) expect(p.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u2028]/);
         return;
       }
-      checkFiles(files);
+      checkFiles(files, gpus);
     }),
     { numRuns: 60, seed: 42 },
   );

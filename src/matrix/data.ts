@@ -1,7 +1,7 @@
 // The embedded matrix: YAML in matrix/ is validated and precompiled to generated/matrix.json at
 // build time (scripts/compile-data.mjs), so nothing parses YAML at run time.
 import raw from "../../generated/matrix.js";
-import type { CudaMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, PlatformMatrix } from "./types.gen.js";
+import type { CompanionMatrix, CudaMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
 
 export type FrameworkName = "torch" | "tensorflow" | "jax" | "paddle";
 
@@ -12,6 +12,9 @@ export interface Matrix {
   images: ImageMatrix;
   gpus: GpuMatrix;
   platform: PlatformMatrix;
+  wheelPlatforms: WheelPlatformMatrix;
+  companions: CompanionMatrix;
+  nvidiaPackages: NvidiaPackageMatrix;
 }
 
 export const matrix = raw as unknown as Matrix;

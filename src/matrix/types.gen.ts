@@ -253,6 +253,11 @@ export interface ContainerOs {
    */
   systemPython: string;
   /**
+   * the C library's version, which wheels' manylinux tags are measured against
+   */
+  glibc: string;
+  glibcSource: string;
+  /**
    * end of standard support
    */
   eol: string;
@@ -275,4 +280,142 @@ export interface PinnedTool {
   value: string;
   source: string;
   note?: string;
+}
+
+/**
+ * The Linux x86_64 platform tag (manylinux glibc floor) of each framework build's binary wheels, as rules: the first rule that matches a build's framework, release version and CUDA wins.
+ */
+export interface WheelPlatformMatrix {
+  /**
+   * @minItems 1
+   */
+  rules: [WheelPlatformRule, ...WheelPlatformRule[]];
+}
+export interface WheelPlatformRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * semver range over the release versions
+   */
+  versions: string;
+  /**
+   * only builds of these CUDA versions (all when absent)
+   */
+  cuda?: string[];
+  platform: string;
+  /**
+   * the glibc the wheels need at least
+   */
+  glibc: string;
+  /**
+   * one real wheel file the rule covers (the one that sets the floor)
+   */
+  example: string;
+  source: string;
+  note?: string;
+}
+
+export type PipProjectName = string;
+export type PipSpecifier = string;
+
+/**
+ * Bounds on companion packages (numpy, protobuf, nvidia-cudnn wheels, typing-extensions, ...) per framework release range.
+ */
+export interface CompanionMatrix {
+  /**
+   * bounds cuda-scaffold adds to the install and the constraints file, because the framework's own metadata is too loose
+   */
+  caps: CompanionCap[];
+  /**
+   * bounds the framework's own metadata declares, used to refuse frameworks that cannot share one environment
+   */
+  requires: CompanionRequirement[];
+}
+export interface CompanionCap {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  versions: string;
+  cuda?: string[];
+  package: PipProjectName;
+  spec: PipSpecifier;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface CompanionRequirement {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  versions: string;
+  cuda?: string[];
+  package: PipProjectName;
+  spec: PipSpecifier;
+  source: string;
+  note?: string;
+}
+
+/**
+ * Package names in NVIDIA's CUDA repositories per package family and CUDA range, what nvidia/cuda images already contain, keyring checksums and the machine-learning repository's key.
+ */
+export interface NvidiaPackageMatrix {
+  /**
+   * @minItems 1
+   */
+  families: [NvidiaPackageFamily, ...NvidiaPackageFamily[]];
+  images: NvidiaImageContents[];
+  keyrings: NvidiaKeyring[];
+  mlRepo: NvidiaMlRepo;
+}
+export interface NvidiaPackageFamily {
+  family: "deb" | "rpm";
+  repos: string[];
+  /**
+   * @minItems 1
+   */
+  packages: [NvidiaPackage, ...NvidiaPackage[]];
+}
+export interface NvidiaPackage {
+  role: "nvcc" | "dev" | "runtime";
+  /**
+   * {X} and {Y} are the CUDA major and minor
+   */
+  name: string;
+  /**
+   * semver range over CUDA X.Y.0
+   */
+  cuda: string;
+  source: string;
+  note?: string;
+}
+export interface NvidiaImageContents {
+  family: "deb" | "rpm";
+  keyringPackage: string | null;
+  sourcesList: string;
+  staleLists?: string[];
+  source: string;
+  note?: string;
+}
+export interface NvidiaKeyring {
+  repo: string;
+  file: string;
+  sha256: string;
+  source: string;
+  note?: string;
+}
+/**
+ * NVIDIA's retired machine-learning repository (cuDNN 5-8 for Ubuntu 16.04-20.04), still signed with the pre-2022 key: single packages are downloaded from it, never added as an apt source.
+ */
+export interface NvidiaMlRepo {
+  url: string;
+  signingKey: string;
+  fingerprint?: string;
+  keyUrl?: string;
+  keyExpires?: string;
+  source: string;
+  evidence?: string[];
+  recommendedInstall?: "single-deb";
+  debUrlPattern: string;
+  pinnedFiles: PinnedFile[];
+  pinnedFilesSource: string;
+  note?: string;
+}
+export interface PinnedFile {
+  url: string;
+  sha256: string;
 }

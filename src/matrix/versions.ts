@@ -100,3 +100,48 @@ export function pinnedVersion(spec: string): string | null {
   const m = /^==([0-9][0-9A-Za-z.]*)$/.exec(spec.trim());
   return m ? m[1]! : null;
 }
+
+interface Bound {
+  version: string;
+  inclusive: boolean;
+}
+
+/** The interval one specifier clause allows: ">=1.2" -> [1.2, ∞), "~=2.1.0" -> [2.1.0, 2.2), "==1.*" -> [1, 2). */
+function clauseBounds(clause: string): { lower?: Bound; upper?: Bound; not?: string } {
+  const m = /^(==|!=|>=|<=|~=|>|<)(.+)$/.exec(clause.trim());
+  if (!m) return {};
+  const [, op, target] = m as unknown as [string, string, string];
+  const bump = (p: readonly number[]) => [...p.slice(0, -1), (p[p.length - 1] ?? 0) + 1].join(".");
+  if (target.endsWith(".*")) {
+    const prefix = parts(target.slice(0, -2));
+    return op === "!=" ? {} : { lower: { version: prefix.join("."), inclusive: true }, upper: { version: bump(prefix), inclusive: false } };
+  }
+  switch (op) {
+    case "==": return { lower: { version: target, inclusive: true }, upper: { version: target, inclusive: true } };
+    case "!=": return { not: target };
+    case ">=": return { lower: { version: target, inclusive: true } };
+    case ">": return { lower: { version: target, inclusive: false } };
+    case "<=": return { upper: { version: target, inclusive: true } };
+    case "<": return { upper: { version: target, inclusive: false } };
+    default: return { lower: { version: target, inclusive: true }, upper: { version: bump(parts(target).slice(0, -1)), inclusive: false } };
+  }
+}
+
+/** Can one version meet every specifier at once? specsIntersect([">=4.10.0", "<4.6.0,>=3.6.6"]) === false. */
+export function specsIntersect(specs: readonly string[]): boolean {
+  let lower: Bound | undefined;
+  let upper: Bound | undefined;
+  const excluded: string[] = [];
+  for (const clause of specs.flatMap((s) => s.split(","))) {
+    const b = clauseBounds(clause);
+    if (b.not) excluded.push(b.not);
+    if (b.lower && (!lower || compare(b.lower.version, lower.version) > 0 || (compare(b.lower.version, lower.version) === 0 && !b.lower.inclusive))) lower = b.lower;
+    if (b.upper && (!upper || compare(b.upper.version, upper.version) < 0 || (compare(b.upper.version, upper.version) === 0 && !b.upper.inclusive))) upper = b.upper;
+  }
+  if (!lower || !upper) return true;
+  const c = compare(lower.version, upper.version);
+  if (c < 0) return true;
+  if (c > 0) return false;
+  // One version left: both ends must include it, and no != may exclude it.
+  return lower.inclusive && upper.inclusive && !excluded.some((v) => compare(v, lower!.version) === 0);
+}

@@ -1,8 +1,8 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
-import { compare, major, majorMinor } from "../matrix/versions.js";
+import { driverFloor, fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
+import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
 import { shellQuote, shellWord } from "./quote.js";
@@ -37,25 +37,45 @@ export function stackSummary(res: Resolution): string {
   return [...fw, `CUDA ${res.cuda}${cudnn}`, `Python ${res.plan.python.version}`, res.plan.os.name].join(" · ");
 }
 
+/**
+ * A build whose wheels carry no tag of their own (no +cuXY or .postNN) and are not the build the
+ * package index serves: the package index has a different build under the very same version, so
+ * the framework's index must be the only one, as the framework's own install command has it.
+ */
+function exclusiveIndex(b: Build, builds: Build[]): boolean {
+  const main = b.packages[0]?.version ?? "";
+  return builds.length === 1 && !!b.pip.indexUrl && !b.isDefault && !/\+|\.post[0-9]/.test(main);
+}
+
+/**
+ * The framework wheels come from their own index, as an extra index beside the package index
+ * (never replacing it), so everything else — numpy, typing-extensions, the nvidia-* wheels — comes
+ * from the package index (or the mirror that replaces it), the same way for every framework and
+ * era. uv otherwise takes a package only from the first index that has it; the best-match strategy
+ * makes it weigh every index the way pip does.
+ */
 function pipArgs(builds: Build[], uv: boolean): string {
-  const withIndex = builds.filter((b) => b.packages.length);
   const args: string[] = [];
-  const several = withIndex.length > 1;
-  for (const b of withIndex) {
-    if (b.pip.indexUrl) args.push(several ? "--extra-index-url" : "--index-url", shellQuote(b.pip.indexUrl));
+  for (const b of builds.filter((x) => x.packages.length)) {
+    if (exclusiveIndex(b, builds)) args.push("--index-url", shellQuote(b.pip.indexUrl!));
+    else if (b.pip.indexUrl) args.push("--extra-index-url", shellQuote(b.pip.indexUrl));
     if (b.pip.extraIndexUrl) args.push("--extra-index-url", shellQuote(b.pip.extraIndexUrl));
     if (b.pip.findLinks) args.push("--find-links", shellQuote(b.pip.findLinks));
   }
-  if (uv && several && withIndex.some((b) => b.pip.indexUrl || b.pip.extraIndexUrl)) args.push("--index-strategy", "unsafe-best-match");
+  if (uv && args.includes("--extra-index-url")) args.push("--index-strategy", "unsafe-best-match");
   return args.length ? ` ${args.join(" ")}` : "";
 }
 
-function installWhy(b: Build): string[] {
-  const where = b.pip.indexUrl ?? b.pip.findLinks ?? b.pip.extraIndexUrl;
+function installWhy(b: Build, all: Build[]): string[] {
+  const index = b.pip.indexUrl ?? b.pip.extraIndexUrl;
   const lines = [
-    where
-      ? `${b.label}: the CUDA ${b.cuda} build, from ${where}, as ${b.display}'s own install command names it.`
-      : `${b.label}: the CUDA ${b.cuda} build, from PyPI.`,
+    index && exclusiveIndex(b, all)
+      ? `${b.label}: the CUDA ${b.cuda} build, from ${index} alone: the package index has another CUDA build under the same version.`
+      : index
+      ? `${b.label}: the CUDA ${b.cuda} build, from ${index} (the framework's own index, as an extra index: the other packages come from the package index).`
+      : b.pip.findLinks
+        ? `${b.label}: the CUDA ${b.cuda} build, from the wheel links on ${b.pip.findLinks}.`
+        : `${b.label}: the CUDA ${b.cuda} build, from the package index.`,
   ];
   lines.push(
     b.bundlesCuda
@@ -63,6 +83,32 @@ function installWhy(b: Build): string[] {
       : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}` : ""} from the image, which is why the base carries them.`,
   );
   return lines;
+}
+
+/** Our caps on companion packages, one requirement per package (specs of several builds joined). */
+function capRequirements(builds: Build[]): { requirement: string; why: string[] }[] {
+  const byPackage = new Map<string, { specs: string[]; why: string[] }>();
+  for (const c of builds.flatMap((b) => b.caps)) {
+    const entry = byPackage.get(c.package) ?? { specs: [], why: [] };
+    for (const clause of c.spec.split(",").map((x) => x.trim())) if (!entry.specs.includes(clause)) entry.specs.push(clause);
+    if (!entry.why.includes(c.why)) entry.why.push(c.why);
+    byPackage.set(c.package, entry);
+  }
+  return [...byPackage].map(([name, e]) => ({ requirement: `${name}${e.specs.join(",")}`, why: e.why }));
+}
+
+/** What the Dockerfile needs to add NVIDIA's apt repository without breaking an image's own. */
+function keyringView(res: Resolution, m: Matrix) {
+  const { os } = res.plan;
+  const contents = m.nvidiaPackages.images.find((i) => i.family === "deb");
+  const file = os.cudaKeyring ?? "";
+  const sum = m.nvidiaPackages.keyrings?.find((k) => k.repo === os.nvidiaRepo && k.file === file);
+  return {
+    keyringList: (contents?.sourcesList ?? "").replace("{REPO}", os.nvidiaRepo),
+    keyringVersion: /^cuda-keyring_(.+)_all\.deb$/.exec(file)?.[1] ?? "",
+    keyringSha256: sum?.sha256 ?? "",
+    staleLists: contents?.staleLists ?? [],
+  };
 }
 
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
@@ -74,6 +120,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const system = plan.python.source === "system";
   const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : [])];
   const pipSpec = pythonRelease(m, plan.python.version)?.pip;
+  const caps = capRequirements(frameworks);
   return {
     syntax: tool(m, "dockerfileSyntax"),
     header,
@@ -85,9 +132,9 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     setNvidiaEnv: plan.base.kind === "os",
     basePackages,
     baseNvidiaPackages: plan.base.packages.map(shellQuote),
-    baseMlRepo: plan.base.mlRepo,
-    mlRepoUrl: `${tool(m, "cudaMlRepoBase")}/${plan.os.nvidiaRepo}/x86_64`,
+    baseDownloads: plan.base.downloads.map((d) => ({ ...d, sha256: d.sha256 ?? "" })),
     keyringUrl: plan.os.cudaKeyring ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring}` : "",
+    ...keyringView(res, m),
     rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${fillTool(m, "cudaRpmRepoFile", { REPO: plan.os.nvidiaRepo })}`,
     uvPython: plan.python.source === "uv",
     uvImage: tool(m, "uvImage"),
@@ -98,10 +145,10 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
-    installWhy: frameworks.flatMap(installWhy),
+    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))],
     pipArgs: pipArgs(frameworks, !system),
-    pinLines: continued(frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true))))),
-    constraints: frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))),
+    pinLines: continued([...frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true)))), ...caps.map((c) => shellQuote(c.requirement))]),
+    constraints: [...frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))), ...caps.map((c) => c.requirement)],
     requirementsTxt: res.request.project.requirements,
     pyprojectToml: res.request.project.pyproject,
     checkTorch: has("torch"),
@@ -109,6 +156,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     checkJax: has("jax"),
     checkPaddle: has("paddle"),
     checkCuda: has("cuda"),
+    // --gpus none: the container is meant to run without a GPU, so gpu-check reports CPU mode and exits 0.
+    gpuOptional: res.request.gpus === "none",
     cudaMajor: String(major(res.cuda)),
     cuda: res.cuda,
     nvidiaRepo: plan.os.nvidiaRepo,
@@ -121,40 +170,63 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
 function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds: string[]; reserveGpus: boolean } {
   if (gpus === "none") return { gpuCount: null, gpuIds: [], reserveGpus: false };
   if (gpus === "all") return { gpuCount: "all", gpuIds: [], reserveGpus: true };
-  if (/^[0-9]+$/.test(gpus) && !gpus.includes(",")) return { gpuCount: Number(gpus), gpuIds: [], reserveGpus: true };
+  if (/^[1-9][0-9]*$/.test(gpus)) return { gpuCount: Number(gpus), gpuIds: [], reserveGpus: true };
   return { gpuCount: null, gpuIds: gpus.split(","), reserveGpus: true };
 }
 
 export function composeView(res: Resolution, header: string) {
   const name = res.request.name;
   // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
-  return { header, name, devImage: `${name}:dev`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), ...gpuSelection(res.request.gpus) };
+  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), ...gpuSelection(res.request.gpus) };
 }
 
+/**
+ * The Dev Containers CLI adds `--gpus all` itself whenever `hostRequirements.gpu` is truthy
+ * ("optional" included) and Docker reports the nvidia runtime, and a second device request makes
+ * the later `all` win. So exactly one of the two asks for GPUs: hostRequirements for all GPUs (the
+ * CLI then also starts without GPUs where the host has none), runArgs for a count or device ids.
+ */
 export function devcontainerView(res: Resolution, header: string) {
   const { gpuCount, gpuIds, reserveGpus } = gpuSelection(res.request.gpus);
-  const gpus = gpuCount !== null ? String(gpuCount) : `"device=${gpuIds.join(",")}"`;
   const shm = `--shm-size=${SHM_SIZE.replace("gb", "g")}`;
-  // GPU-less mode (--gpus none): the container starts anywhere and uses a GPU when one is there.
-  return { header, name: res.request.name, user: USER, gpuRequirement: reserveGpus ? true : "optional", runArgs: reserveGpus ? [`--gpus=${gpus}`, shm] : [shm] };
+  const base = { header, name: res.request.name, user: USER };
+  if (!reserveGpus) {
+    return {
+      ...base,
+      hostGpu: false,
+      runArgs: [shm],
+      gpuComment: ["No GPU is attached, even on a host that has one (generated with --gpus none); shared", "memory sized for data loaders."],
+      postCreateWhy: "Reports CPU mode when no GPU is visible (generated with --gpus none) and exits 0.",
+    };
+  }
+  const gpuArg = gpuCount === "all" ? null : gpuCount !== null ? `--gpus=${gpuCount}` : `--gpus="device=${gpuIds.join(",")}"`;
+  return {
+    ...base,
+    hostGpu: gpuArg === null,
+    runArgs: gpuArg ? [gpuArg, shm] : [shm],
+    gpuComment: gpuArg
+      ? [`The GPUs asked for (${res.request.gpus}), requested once: no hostRequirements.gpu, which would make`, "the CLI add --gpus all as well. Shared memory sized for data loaders."]
+      : ["All GPUs: hostRequirements.gpu makes the CLI add --gpus all where Docker has the NVIDIA", "runtime. Shared memory sized for data loaders."],
+    postCreateWhy: "Fails the container's creation log loudly when the GPU is not visible.",
+  };
 }
 
-/** A supported nvidia/cuda base tag for the host script's final `docker run --gpus all … nvidia-smi`:
- * the stack's own CUDA minor when NVIDIA still supports it, else the oldest CUDA it supports
- * (driver floors rise with the CUDA version, so that one needs the oldest driver). */
+/**
+ * The image of the host script's final `docker run --gpus all … nvidia-smi`. It must never ask
+ * for a newer driver than the stack does: nvidia/cuda images carry NVIDIA_REQUIRE_CUDA, which the
+ * toolkit enforces. So: the stack's own CUDA minor on a supported Ubuntu base tag; else the newest
+ * supported CUDA whose driver floor the stack's floor meets; else a plain Ubuntu image (NVIDIA's
+ * own sample workload is `docker run --gpus all ubuntu nvidia-smi`), which asks for no CUDA at all.
+ * Only supported tags: an end-of-life one may already be gone when the script runs.
+ */
 export function verifyImage(res: Resolution, m: Matrix): string {
-  let best: CudaImage | undefined;
-  let oldest: CudaImage | undefined;
-  const newer = (a: CudaImage, b: CudaImage | undefined) => !b || compare(a.cuda, b.cuda) > 0 || (compare(a.cuda, b.cuda) === 0 && a.os > b.os);
-  const older = (a: CudaImage, b: CudaImage | undefined) => !b || compare(a.cuda, b.cuda) < 0 || (compare(a.cuda, b.cuda) === 0 && a.os > b.os);
-  // Only supported tags: an end-of-life one may already be gone when the script runs.
-  for (const i of m.images.images) {
-    if (i.status !== "supported" || !i.flavors.includes("base") || !i.os.startsWith("ubuntu")) continue;
-    if (majorMinor(i.cuda) === res.cuda && newer(i, best)) best = i;
-    if (older(i, oldest)) oldest = i;
-  }
-  const row = best ?? oldest;
-  return row ? `nvidia/cuda:${imageTag(row, "base")}` : res.image;
+  const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
+  const fits = (i: CudaImage) => compare(driverFloor(m, i.cuda) ?? "999", res.minDriver) <= 0;
+  const best = (list: CudaImage[]) => [...list].sort((a, b) => compare(b.cuda, a.cuda) || b.os.localeCompare(a.os))[0];
+  const row = best(rows.filter((i) => majorMinor(i.cuda) === res.cuda && fits(i))) ?? best(rows.filter(fits));
+  if (row) return `nvidia/cuda:${imageTag(row, "base")}`;
+  if (res.plan.os.family === "debian") return res.plan.os.image;
+  return [...m.platform.os].filter((o) => o.family === "debian").sort((a, b) => newestFirst(a.name.replace(/^\D+/, ""), b.name.replace(/^\D+/, "")))[0]!.image;
 }
 
 export function bootstrapView(res: Resolution, m: Matrix, header: string) {

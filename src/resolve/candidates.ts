@@ -3,6 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { tool, toolkit } from "../matrix/lookup.js";
+import { capsFor, requiresFor, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -20,8 +21,10 @@ function buildLabel(framework: string, version: string, b: FrameworkBuild): stri
   return `${framework}${extras} ${version} (${cudaTag(b.cuda)})`;
 }
 
-export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
-  const main = b.packages[0];
+export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
+  const key = { framework: fw.framework, version: release.version, cuda: b.cuda };
+  const platform = wheelPlatform(m, key);
+  const caps = capsFor(m, key);
   const pip: Build["pip"] = {};
   if (b.indexUrl) pip.indexUrl = b.indexUrl;
   if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
@@ -40,7 +43,10 @@ export function toBuild(fw: FrameworkMatrix, release: FrameworkRelease, b: Frame
     python: b.python ?? release.python,
     arch: b.arch,
     ptx: b.ptx,
-    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource].filter((s): s is string => !!s),
+    wheelPlatform: platform ? { tag: platform.platform, glibc: platform.glibc, source: platform.source } : null,
+    caps: caps.map((c) => ({ package: c.package, spec: c.spec, why: c.why, source: c.source })),
+    requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
+    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source)].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
   };
 }
@@ -58,6 +64,9 @@ function bareCuda(m: Matrix, version: string): Build {
     bundlesCuda: false,
     packages: [],
     cudaWheels: [],
+    wheelPlatform: null,
+    caps: [],
+    requires: [],
     pip: {},
     python: [tool(m, "bareCudaPython")],
     arch: tk.sm,
@@ -96,7 +105,7 @@ export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build
   }
   return releases.flatMap((r) =>
     r.builds
-      .map((b) => toBuild(fw, r, b))
+      .map((b) => toBuild(m, fw, r, b))
       .sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || newestFirst(a.cuda, b.cuda)),
   );
 }

@@ -3,7 +3,7 @@
 import type { Matrix } from "../matrix/data.js";
 import type { ContainerOs, CudaImage, CudaToolkit } from "../matrix/types.gen.js";
 import { containerOs, driverFloor, fillTool, imageTag, imagesForMinor, latestRelease, pythonRelease, toolkit } from "../matrix/lookup.js";
-import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
+import { compare, major, majorMinor, newestFirst, satisfies } from "../matrix/versions.js";
 import type { Variant } from "../request/types.js";
 import type { BasePlan, Build, DriverFloor, StagePlan, Warning } from "./types.js";
 
@@ -17,6 +17,8 @@ export interface StackNeeds {
   variant: Variant;
   os: string | null;
   pythonPin: string | null;
+  /** the highest glibc floor of the builds' wheels, with the build that sets it */
+  glibc: { version: string; label: string; tag: string } | null;
 }
 
 export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null): StackNeeds {
@@ -25,15 +27,28 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
   const precision = cudnn ? cudnn.split(".").slice(0, 2).join(".") : null;
   let pythons = builds[0]?.python ?? [];
   for (const b of builds.slice(1)) pythons = pythons.filter((p) => b.python.includes(p));
-  return { cuda, systemCudnn: precision, systemCuda: system.length > 0, pythons, variant, os, pythonPin };
+  const glibc = builds
+    .filter((b) => b.wheelPlatform)
+    .map((b) => ({ version: b.wheelPlatform!.glibc, label: b.label, tag: b.wheelPlatform!.tag }))
+    .sort((a, b) => newestFirst(a.version, b.version))[0] ?? null;
+  return { cuda, systemCudnn: precision, systemCuda: system.length > 0, pythons, variant, os, pythonPin, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
   (a.family === b.family ? 0 : a.family === "debian" ? -1 : 1) || newestFirst(a.name.replace(/^\D+/, ""), b.name.replace(/^\D+/, ""));
 
-function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"): string[] {
+/**
+ * NVIDIA's package names for CUDA X.Y in this OS's package family (matrix/nvidia-packages.yaml):
+ * nvcc and the development libraries for the dev target, the runtime libraries otherwise.
+ * Undefined when the recorded repository has no such package for this CUDA.
+ */
+export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev", os: ContainerOs): string[] | undefined {
   const [X = "", Y = ""] = tk.version.split(".");
-  return fillTool(m, kind === "dev" ? "cudaDevPackages" : "cudaRuntimePackages", { X, Y }).split(" ");
+  const family = m.nvidiaPackages.families.find((f) => f.family === (os.family === "debian" ? "deb" : "rpm") && f.repos.includes(os.nvidiaRepo));
+  const roles = kind === "dev" ? (["nvcc", "dev"] as const) : (["runtime"] as const);
+  const names = roles.map((role) => family?.packages.find((p) => p.role === role && satisfies(tk.version, p.cuda))?.name);
+  if (names.some((n) => n === undefined)) return undefined;
+  return [...new Set(names.map((n) => n!.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
 }
 
 /** Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")? */
@@ -43,14 +58,33 @@ export function cudnnMatches(have: string, need: string): boolean {
   return n.every((p, i) => h[i] === p);
 }
 
-function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): { name: string; mlRepo: boolean } | undefined {
+/** A package file downloaded on its own (from NVIDIA's retired machine-learning repository). */
+export interface Download {
+  url: string;
+  file: string;
+  /** from the data where a public source records it; null where none does */
+  sha256: string | null;
+}
+
+/**
+ * The cuDNN package for a CUDA on an OS: a package name in NVIDIA's CUDA repository, or a file of
+ * the machine-learning repository, which is still signed with the key retired in 2022 and so is
+ * never added as an apt source (matrix/nvidia-packages.yaml, mlRepo).
+ */
+function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): { name: string } | { download: Download } | undefined {
   const pkg = (m.cuda.cudnn ?? [])
     .filter((c) => cudnnMatches(c.version, cudnn) && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
     .filter((c) => c.repository === "cuda" || os.family === "debian")
     .sort((a, b) => newestFirst(a.version, b.version))[0];
   if (!pkg) return undefined;
-  const name = fillTool(m, os.family === "debian" ? "cudnnDebPackage" : "cudnnRpmPackage", { MAJOR: String(major(pkg.version)), VERSION: pkg.version, CUDA: cuda });
-  return { name, mlRepo: pkg.repository === "machine-learning" };
+  if (pkg.repository !== "machine-learning") {
+    return { name: fillTool(m, os.family === "debian" ? "cudnnDebPackage" : "cudnnRpmPackage", { MAJOR: String(major(pkg.version)), VERSION: pkg.version, CUDA: cuda }) };
+  }
+  const ml = m.nvidiaPackages.mlRepo;
+  const fill: Record<string, string> = { REPO: os.nvidiaRepo, PACKAGE: `libcudnn${major(pkg.version)}`, VERSION: pkg.version, CUDA: cuda };
+  const url = ml.debUrlPattern.replace(/\{([A-Z]+)\}/g, (whole, key: string) => fill[key] ?? whole);
+  const sha256 = ml.pinnedFiles.find((f) => f.url === url)?.sha256 ?? null;
+  return { download: { url, file: url.slice(url.lastIndexOf("/") + 1), sha256 } };
 }
 
 function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["python"] | undefined {
@@ -85,6 +119,9 @@ export type PlanFailure = { ok: false; kind: "no-python" | "no-base-image"; reas
 export type PlanResult = { ok: true; plan: BasePlan } | PlanFailure;
 
 function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit): PlanResult {
+  if (needs.glibc && compare(os.glibc, needs.glibc.version) < 0) {
+    return { ok: false, kind: "no-base-image", reason: `${os.name} has glibc ${os.glibc}, and the ${needs.glibc.label} wheels are ${needs.glibc.tag} (glibc ${needs.glibc.version} or newer)` };
+  }
   const python = pickPython(m, needs, os);
   if (!python) {
     return { ok: false, kind: "no-python", reason: `no Python of ${needs.pythons.join("/") || "(none)"}${needs.pythonPin ? ` matching --python ${needs.pythonPin}` : ""} installs on ${os.name}` };
@@ -100,7 +137,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   let base: StagePlan;
   if (live) {
     const ref = `nvidia/cuda:${imageTag(live.row, flavor, flavor === "base" ? undefined : live.cudnnTag)}`;
-    base = { from: ref, kind: "nvidia", image: live.row, packages: [], mlRepo: false, cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
+    base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
   } else {
@@ -109,25 +146,28 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     if (needsLibs && !inRepo) {
       return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
     }
-    const packages = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime") : [];
-    let mlRepo = false;
+    const libs = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime", os) : [];
+    if (!libs) return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and our record of NVIDIA's ${os.nvidiaRepo} repository names no CUDA ${needs.cuda} ${flavor} packages` };
+    const packages = [...libs];
+    const downloads: Download[] = [];
     if (needsLibs && needs.systemCudnn) {
       const pkg = cudnnPackage(m, needs.systemCudnn, needs.cuda, os);
       if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
-      packages.push(pkg.name);
-      mlRepo = pkg.mlRepo;
+      if ("name" in pkg) packages.push(pkg.name);
+      else downloads.push(pkg.download);
     }
     const why = needsLibs
       ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
       : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
-    base = { from: os.image, kind: "os", packages, mlRepo, cuda: needsLibs ? latestRelease(tk) : null, why };
+    base = { from: os.image, kind: "os", packages, downloads, cuda: needsLibs ? latestRelease(tk) : null, why };
     warnings.push({ code: "base-image-deleted", message: `NVIDIA has deleted ${nominal}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
     if (needsLibs) floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `CUDA ${latestRelease(tk)} from NVIDIA's repository`, source: tk.source });
   }
   let devPackages: string[] = [];
   if (flavor !== "devel") {
-    if (inRepo) {
-      devPackages = cudaPackages(m, tk, "dev");
+    const dev = inRepo ? cudaPackages(m, tk, "dev", os) : undefined;
+    if (dev) {
+      devPackages = dev;
       floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `nvcc ${latestRelease(tk)} in the dev target, from NVIDIA's repository`, source: tk.source });
     } else {
       warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });

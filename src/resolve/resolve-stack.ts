@@ -2,7 +2,7 @@
 // with every problem of the request, not only the first.
 import type { Matrix } from "../matrix/data.js";
 import { driverFloor, toolkit } from "../matrix/lookup.js";
-import { compare, major, maxVersion, pinnedVersion, satisfies, satisfiesSpec } from "../matrix/versions.js";
+import { compare, major, maxVersion, pinnedVersion, satisfies, satisfiesSpec, specsIntersect } from "../matrix/versions.js";
 import { UserError, type Problem, type ProblemCode } from "../errors.js";
 import type { Request } from "../request/types.js";
 import { candidatesFor } from "./candidates.js";
@@ -74,11 +74,28 @@ function wheelConflict(a: Build, b: Build): string | undefined {
   return undefined;
 }
 
+/**
+ * Two builds whose bounds on a shared package (declared in their metadata, or capped by us) no one
+ * version meets: torch 2.7.1 requires typing-extensions>=4.10.0, TensorFlow 2.13.0 <4.6.0,>=3.6.6.
+ */
+function boundsConflict(a: Build, b: Build): string | undefined {
+  const bounds = (x: Build) => [...x.requires.map((r) => ({ ...r, ours: false })), ...x.caps.map((c) => ({ ...c, ours: true }))];
+  for (const ra of bounds(a)) {
+    for (const rb of bounds(b)) {
+      if (ra.package !== rb.package || specsIntersect([ra.spec, rb.spec])) continue;
+      const say = (x: Build, r: { ours: boolean; package: string; spec: string }) =>
+        r.ours ? `${x.label} needs ${r.package}${r.spec} (a cap cuda-scaffold adds: it breaks on newer)` : `${x.label} requires ${r.package}${r.spec}`;
+      return `${say(a, ra)} and ${say(b, rb)}: no version of ${ra.package} meets both`;
+    }
+  }
+  return undefined;
+}
+
 function conflictOf(builds: Build[]): string | undefined {
   if (builds.length < 2) return undefined;
   for (const [i, a] of builds.entries()) {
     for (const b of builds.slice(i + 1)) {
-      const clash = wheelConflict(a, b);
+      const clash = wheelConflict(a, b) ?? boundsConflict(a, b);
       if (clash) return clash;
     }
   }

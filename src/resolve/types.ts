@@ -29,6 +29,12 @@ export interface Build {
   packages: PipPackage[];
   /** nvidia-* CUDA library wheels the packages require, with their specifiers */
   cudaWheels: { name: string; spec: string }[];
+  /** the wheels' platform tag and the glibc it needs (null: no binary wheels, bare CUDA) */
+  wheelPlatform: { tag: string; glibc: string; source: string } | null;
+  /** bounds we add to the install and the constraints (matrix/companions.yaml) */
+  caps: { package: string; spec: string; why: string; source: string }[];
+  /** bounds the packages' own metadata declares on shared packages */
+  requires: { package: string; spec: string; source: string }[];
   pip: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string };
   python: string[];
   arch: string[];
@@ -54,8 +60,8 @@ export interface StagePlan {
   image?: CudaImage;
   /** NVIDIA packages installed on top from NVIDIA's repository */
   packages: string[];
-  /** a package comes from NVIDIA's older machine-learning repository */
-  mlRepo: boolean;
+  /** package files downloaded on their own and installed with the packages (cuDNN from NVIDIA's retired machine-learning repository) */
+  downloads: { url: string; file: string; sha256: string | null }[];
   /** CUDA release the stage carries (X.Y.Z, or X.Y when installed from the repository) */
   cuda: string | null;
   why: string;

@@ -1,0 +1,36 @@
+// Facts kept as rules over release ranges (matrix/wheel-platforms.yaml, matrix/companions.yaml):
+// which rows apply to one framework build. Pure functions of (matrix, build).
+import type { FrameworkName, Matrix } from "./data.js";
+import type { CompanionCap, CompanionRequirement, WheelPlatformRule } from "./types.gen.js";
+import { satisfies } from "./versions.js";
+
+interface BuildKey {
+  framework: FrameworkName;
+  version: string;
+  cuda: string;
+}
+
+interface RangeRow {
+  framework: string;
+  versions: string;
+  cuda?: string[];
+}
+
+function applies(row: RangeRow, b: BuildKey): boolean {
+  return row.framework === b.framework && satisfies(b.version, row.versions) && (!row.cuda || row.cuda.includes(b.cuda));
+}
+
+/** The wheel platform rule of a build: the first that matches. */
+export function wheelPlatform(m: Matrix, b: BuildKey): WheelPlatformRule | undefined {
+  return m.wheelPlatforms.rules.find((r) => applies(r, b));
+}
+
+/** The bounds cuda-scaffold adds for a build (numpy, protobuf, cuDNN wheels …). */
+export function capsFor(m: Matrix, b: BuildKey): CompanionCap[] {
+  return m.companions.caps.filter((c) => applies(c, b));
+}
+
+/** The bounds a build's own metadata declares on shared packages. */
+export function requiresFor(m: Matrix, b: BuildKey): CompanionRequirement[] {
+  return m.companions.requires.filter((r) => applies(r, b));
+}

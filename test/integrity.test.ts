@@ -1,0 +1,158 @@
+// Every stack the data can produce (every release × build × container OS), rendered and checked
+// against the facts of the world recorded in matrix/: the packages it installs exist in NVIDIA's
+// recorded repositories, the base OS's glibc meets the wheels' floor, the constraints hold every
+// cap, and no two declared bounds conflict. A new release or rule in the data is swept here too.
+import { describe, expect, it } from "vitest";
+import { matrix } from "../src/matrix/data.js";
+import { FRAMEWORK_NAMES } from "../src/matrix/lookup.js";
+import { capsFor, requiresFor, wheelPlatform } from "../src/matrix/rules.js";
+import { compare, satisfies, specsIntersect } from "../src/matrix/versions.js";
+import { UserError } from "../src/errors.js";
+import { file, renderFor } from "./support/render.js";
+import type { Resolution } from "../src/resolve/types.js";
+import type { GeneratedFile } from "../src/render/render-files.js";
+import { shellQuote } from "../src/render/quote.js";
+
+interface Rendered {
+  label: string;
+  res: Resolution;
+  files: GeneratedFile[];
+}
+
+/** Every release × build × OS the data has; refusals are fine (the resolver says why), crashes are not. */
+function sweep(): { rendered: Rendered[]; refused: number } {
+  const rendered: Rendered[] = [];
+  let refused = 0;
+  for (const fw of FRAMEWORK_NAMES) {
+    for (const release of matrix.frameworks[fw]?.releases ?? []) {
+      for (const cuda of new Set(release.builds.map((b) => b.cuda))) {
+        for (const os of matrix.platform.os) {
+          const label = `${fw}@${release.version} --cuda ${cuda} --os ${os.name}`;
+          try {
+            rendered.push({ label, ...renderFor([`${fw}@${release.version}`], { cuda, os: os.name }) });
+          } catch (err) {
+            if (!(err instanceof UserError)) throw new Error(`${label}: ${String(err)}`);
+            refused++;
+          }
+        }
+      }
+    }
+  }
+  for (const tk of matrix.cuda.toolkits) {
+    for (const os of matrix.platform.os) {
+      for (const variant of ["runtime", "devel"]) {
+        const label = `cuda@${tk.version} --os ${os.name} --variant ${variant}`;
+        try {
+          rendered.push({ label, ...renderFor([`cuda@${tk.version}`], { os: os.name, variant }) });
+        } catch (err) {
+          if (!(err instanceof UserError)) throw new Error(`${label}: ${String(err)}`);
+          refused++;
+        }
+      }
+    }
+  }
+  return { rendered, refused };
+}
+
+const { rendered, refused } = sweep();
+
+/** Package names an `apt-get install`/`dnf install` line of the Dockerfile installs. */
+function installedPackages(dockerfile: string): string[] {
+  const names: string[] = [];
+  const joined = dockerfile.replace(/\\\n/g, " ");
+  for (const m of joined.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: +(?!&&)[^\s;&]+)+)/g)) {
+    names.push(...m[1]!.trim().split(/\s+/).map((w) => w.replace(/^'|'$/g, "")));
+  }
+  return names;
+}
+
+/** NVIDIA package names the data records for this repository and CUDA: CUDA meta packages and cuDNN. */
+function recordedNvidiaPackages(res: Resolution): Set<string> {
+  const { os } = res.plan;
+  const family = matrix.nvidiaPackages.families.find((f) => f.family === (os.family === "debian" ? "deb" : "rpm") && f.repos.includes(os.nvidiaRepo));
+  const names = new Set<string>();
+  for (const tk of matrix.cuda.toolkits) {
+    if (!tk.repos.includes(os.nvidiaRepo)) continue;
+    const [X = "", Y = ""] = tk.version.split(".");
+    for (const p of family?.packages ?? []) if (satisfies(tk.version, p.cuda)) names.add(p.name.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y));
+  }
+  for (const c of matrix.cuda.cudnn ?? []) {
+    if (!c.repos.includes(os.nvidiaRepo)) continue;
+    const major = c.version.split(".")[0];
+    if (c.repository === "machine-learning") names.add(`/tmp/nvidia-ml/libcudnn${major}_${c.version}-1+cuda${c.cuda}_amd64.deb`);
+    else names.add(os.family === "debian" ? `libcudnn${major}=${c.version}-1+cuda${c.cuda}` : `libcudnn${major}-${c.version}-1.cuda${c.cuda}`);
+  }
+  return names;
+}
+
+const OS_PACKAGES = new Set(["ca-certificates", "build-essential", "git", "gcc", "gcc-c++", "make", "python3", "python3-venv"]);
+
+describe("every stack the data can produce", () => {
+  it("the sweep renders a large share of the data and refuses the rest with a reason", () => {
+    expect(rendered.length).toBeGreaterThan(500);
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it("every framework build has a wheel platform rule, and every rule matches some build", () => {
+    const used = new Set<object>();
+    const missing: string[] = [];
+    for (const fw of FRAMEWORK_NAMES) {
+      for (const r of matrix.frameworks[fw]?.releases ?? []) {
+        for (const b of r.builds) {
+          const rule = wheelPlatform(matrix, { framework: fw, version: r.version, cuda: b.cuda });
+          if (rule) used.add(rule);
+          else missing.push(`${fw} ${r.version} cu${b.cuda}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(matrix.wheelPlatforms.rules.filter((r) => !used.has(r)).map((r) => `${r.framework} ${r.versions}`)).toEqual([]);
+  });
+
+  it("installs only packages the OS or NVIDIA's recorded repository carries", () => {
+    const bad: string[] = [];
+    for (const { label, res, files } of rendered) {
+      const known = recordedNvidiaPackages(res);
+      for (const name of installedPackages(file(files, "Dockerfile"))) {
+        if (!OS_PACKAGES.has(name) && !known.has(name)) bad.push(`${label}: ${name}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("never bases a stack on an OS whose glibc is older than its wheels' floor", () => {
+    const bad = rendered
+      .flatMap(({ label, res }) => res.builds.filter((b) => b.wheelPlatform && compare(res.plan.os.glibc, b.wheelPlatform.glibc) < 0).map((b) => `${label}: ${b.label} ${b.wheelPlatform!.tag} on ${res.plan.os.name} (glibc ${res.plan.os.glibc})`));
+    expect(bad).toEqual([]);
+  });
+
+  it("installs and constrains every cap of every build", () => {
+    const bad: string[] = [];
+    for (const { label, res, files } of rendered) {
+      const docker = file(files, "Dockerfile");
+      const constraints = /<<"CONSTRAINTS" \/opt\/venv\/constraints.txt\n([\s\S]*?)\nCONSTRAINTS\n/.exec(docker)?.[1]?.split("\n") ?? [];
+      for (const b of res.builds) {
+        for (const cap of capsFor(matrix, { framework: b.framework as never, version: b.version, cuda: b.cuda })) {
+          const line = constraints.find((l) => l.startsWith(cap.package) && /^[<>=!~]/.test(l.slice(cap.package.length)));
+          const clauses = line?.slice(cap.package.length).split(",") ?? [];
+          if (!cap.spec.split(",").every((c) => clauses.includes(c.trim()))) bad.push(`${label}: constraints lack ${cap.package}${cap.spec}`);
+          if (!line || !docker.includes(`      ${shellQuote(line)}`)) bad.push(`${label}: the install lacks ${line ?? cap.package}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("no two bounds in a stack (declared or capped) exclude each other", () => {
+    const bad: string[] = [];
+    for (const { label, res } of rendered) {
+      const byPackage = new Map<string, string[]>();
+      for (const b of res.builds) {
+        const key = { framework: b.framework as never, version: b.version, cuda: b.cuda };
+        for (const r of [...requiresFor(matrix, key), ...capsFor(matrix, key)]) byPackage.set(r.package, [...(byPackage.get(r.package) ?? []), r.spec]);
+      }
+      for (const [pkg, specs] of byPackage) if (!specsIntersect(specs)) bad.push(`${label}: ${pkg} ${specs.join(" and ")}`);
+    }
+    expect(bad).toEqual([]);
+  });
+});
