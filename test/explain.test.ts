@@ -7,7 +7,7 @@ const cases: [string, string[]][] = [
   ["torch-1.9.0-a100", ["torch@1.9.0", "--gpu", "a100"]],
   ["torch-1.9.0-driver-440", ["torch@1.9.0", "--driver", "440.33"]],
   ["tensorflow-2.5.0", ["tensorflow@2.5.0"]],
-  ["torch-2.7.1-tensorflow-2.13", ["torch@2.7.1", "tensorflow@2.13"]],
+  ["torch-2.1-tensorflow-2.13", ["torch@2.1", "tensorflow@2.13"]],
 ];
 
 describe("explain", () => {

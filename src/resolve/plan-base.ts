@@ -46,9 +46,9 @@ export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"
   const [X = "", Y = ""] = tk.version.split(".");
   const family = m.nvidiaPackages.families.find((f) => f.family === (os.family === "debian" ? "deb" : "rpm") && f.repos.includes(os.nvidiaRepo));
   const roles = kind === "dev" ? (["nvcc", "dev"] as const) : (["runtime"] as const);
-  const names = roles.map((role) => family?.packages.find((p) => p.role === role && satisfies(tk.version, p.cuda))?.name);
-  if (names.some((n) => n === undefined)) return undefined;
-  return [...new Set(names.map((n) => n!.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
+  const perRole = roles.map((role) => (family?.packages ?? []).filter((p) => p.role === role && satisfies(tk.version, p.cuda)).map((p) => p.name));
+  if (perRole.some((names) => names.length === 0)) return undefined;
+  return [...new Set(perRole.flat().map((n) => n.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
 }
 
 /** Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")? */

@@ -237,7 +237,7 @@ function search(survivors: Build[][], req: Request, m: Matrix, verdicts: Verdict
 function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matrix, verdicts: Verdicts, conflicts: string[]): UserError {
   const label = req.specs.map(specLabel).join(" + ");
   if (req.specs.length > 1) {
-    return new UserError([{ code: "conflict", message: `No one environment satisfies ${label}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions built for the same CUDA major (and cuDNN), e.g. with --cuda, or install the frameworks in separate images." }]);
+    return new UserError([{ code: "conflict", message: `No one environment satisfies ${label}:\n${conflicts.slice(0, 6).map((c) => `  ${c}`).join("\n")}`, hint: "Choose versions that share a CUDA major, a cuDNN and the bounds named above (e.g. with --cuda, or an older or newer release of one framework), or install the frameworks in separate images." }]);
   }
   const everything = allBuildsOf(req.specs[0]!, m);
   const works = everything.filter((b) => individualReasons(b, req, targets, m).length === 0 && evaluate([b], req, m).ok);
