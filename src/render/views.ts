@@ -68,15 +68,13 @@ function pipArgs(builds: Build[], uv: boolean): string {
 
 function installWhy(b: Build, all: Build[]): string[] {
   const index = b.pip.indexUrl ?? b.pip.extraIndexUrl;
-  const lines = [
-    index && exclusiveIndex(b, all)
-      ? `${b.label}: the CUDA ${b.cuda} build, from ${index} alone: the package index has another CUDA build under the same version.`
-      : index
-      ? `${b.label}: the CUDA ${b.cuda} build, from ${index} (the framework's own index, as an extra index: the other packages come from the package index).`
+  const lines = index && exclusiveIndex(b, all)
+    ? [`${b.label}: the CUDA ${b.cuda} build, from ${index} alone:`, "the package index has another CUDA build under the same version."]
+    : index
+      ? [`${b.label}: the CUDA ${b.cuda} build, from ${index},`, "added beside the package index, which serves every other package."]
       : b.pip.findLinks
-        ? `${b.label}: the CUDA ${b.cuda} build, from the wheel links on ${b.pip.findLinks}.`
-        : `${b.label}: the CUDA ${b.cuda} build, from the package index.`,
-  ];
+        ? [`${b.label}: the CUDA ${b.cuda} build, from the wheel links on ${b.pip.findLinks}.`]
+        : [`${b.label}: the CUDA ${b.cuda} build, from the package index.`];
   lines.push(
     b.bundlesCuda
       ? "Its wheels bring the CUDA runtime and cuDNN themselves; the image only needs the host's driver."
