@@ -1,18 +1,7 @@
 // Resolution rules on the real data (SPEC §3; the hardware issue's examples).
 import { describe, expect, it } from "vitest";
-import { UserError, type Problem } from "../src/errors.js";
-import { resolveFor } from "./support/render.js";
+import { refused, resolveFor } from "./support/render.js";
 import type { RawRequest } from "../src/request/parse-request.js";
-
-function refused(specs: string[], opts: Partial<RawRequest> = {}): Problem[] {
-  try {
-    resolveFor(specs, opts);
-  } catch (err) {
-    if (err instanceof UserError) return err.problems;
-    throw err;
-  }
-  throw new Error(`${specs.join(" ")} ${JSON.stringify(opts)} resolved`);
-}
 
 describe("choices", () => {
   it.each<[string, string[], Partial<RawRequest>, { cuda?: string; python?: string; version?: string; minDriver?: string; os?: string; cudnn?: string }]>([

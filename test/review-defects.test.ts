@@ -5,23 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parse as parseJsonc } from "jsonc-parser";
-import { UserError, type Problem } from "../src/errors.js";
 import { matrix } from "../src/matrix/data.js";
 import { driverFloor } from "../src/matrix/lookup.js";
 import { compare } from "../src/matrix/versions.js";
-import { file, renderFor, resolveFor } from "./support/render.js";
+import { file, refused, renderFor, resolveFor } from "./support/render.js";
 import { goldenCases } from "./support/cases.js";
 import type { RawRequest } from "../src/request/parse-request.js";
-
-function refused(specs: string[], opts: Partial<RawRequest> = {}): Problem[] {
-  try {
-    resolveFor(specs, opts);
-  } catch (err) {
-    if (err instanceof UserError) return err.problems;
-    throw err;
-  }
-  throw new Error(`${specs.join(" ")} resolved`);
-}
 
 const dockerfile = (specs: string[], opts: Partial<RawRequest> = {}) => file(renderFor(specs, opts).files, "Dockerfile");
 const constraints = (docker: string) => /<<"CONSTRAINTS" \/opt\/venv\/constraints.txt\n([\s\S]*?)\nCONSTRAINTS\n/.exec(docker)![1]!.split("\n");

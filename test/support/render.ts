@@ -1,5 +1,6 @@
 // Renders a request in memory, the way the CLI does, for golden and validation tests.
 import { matrix } from "../../src/matrix/data.js";
+import { UserError, type Problem } from "../../src/errors.js";
 import { parseRequest, type RawRequest } from "../../src/request/parse-request.js";
 import { resolveStack } from "../../src/resolve/resolve-stack.js";
 import { renderFiles, type GeneratedFile } from "../../src/render/render-files.js";
@@ -24,4 +25,15 @@ export function file(files: GeneratedFile[], path: string): string {
   const f = files.find((x) => x.path === path);
   if (!f) throw new Error(`no ${path}`);
   return f.content;
+}
+
+/** The problems a request is refused with; throws when it resolves. */
+export function refused(specs: string[], opts: Partial<RawRequest> = {}): Problem[] {
+  try {
+    resolveFor(specs, opts);
+  } catch (err) {
+    if (err instanceof UserError) return err.problems;
+    throw err;
+  }
+  throw new Error(`${specs.join(" ")} ${JSON.stringify(opts)} resolved`);
 }
