@@ -15,6 +15,19 @@ function pin(p: { name: string; version: string; extras?: string[] }, withExtras
   return `${p.name}${extras}==${p.version}`;
 }
 
+/** Comment text wrapped at word boundaries to lines of at most `width` characters (a long word stays whole). */
+function wrap(text: string, width = 96): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /** Lines of one shell command: every line but the last ends in a continuation backslash. */
 function continued(words: string[]): string[] {
   return words.map((w, i) => (i < words.length - 1 ? `${w} \\` : w));
@@ -143,7 +156,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
-    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))],
+    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
     pipArgs: pipArgs(frameworks, !system),
     pinLines: continued([...frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true)))), ...caps.map((c) => shellQuote(c.requirement))]),
     constraints: [...frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))), ...caps.map((c) => c.requirement)],
