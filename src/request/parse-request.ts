@@ -80,9 +80,24 @@ function parseSpec(raw: string, m: Matrix, problems: Problem[]): Spec | undefine
   return { name: canonical, range: range === "" ? null : range };
 }
 
-function safeName(folder: string): string {
-  const cleaned = folder.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^[-_]+|[-_]+$/g, "").slice(0, MAX_LEN);
-  return cleaned || "project";
+/**
+ * A project name is both the compose project name and the image repository name (`<name>:dev`), so
+ * it follows Docker's image-name grammar — lower-case letters and digits, separated by one `_`, two
+ * `__` or any run of `-`, never at either end — within compose's 63 characters.
+ */
+const NAME_MAX = 63;
+const NAME_RULE = /^[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*$/;
+
+export function isValidName(name: string): boolean {
+  return name.length <= NAME_MAX && NAME_RULE.test(name);
+}
+
+/** The default name, made from the output folder's name so that it passes the same rule as --name. */
+export function safeName(folder: string): string {
+  const separators = (run: string) => (/^-+$/.test(run) || run === "_" || run === "__" ? run : "-");
+  const trim = (x: string) => x.replace(/^[-_]+|[-_]+$/g, "");
+  const cleaned = trim(trim(folder.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/[-_]+/g, separators)).slice(0, NAME_MAX));
+  return isValidName(cleaned) ? cleaned : "project";
 }
 
 export function parseRequest(raw: RawRequest, m: Matrix): Request {
@@ -121,12 +136,15 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
   if (raw.variant !== undefined && !VARIANTS.includes(raw.variant as Variant)) {
     problems.push({ code: "invalid-value", message: `--variant ${show(raw.variant)} is not a variant.`, alternatives: [...VARIANTS], hint: "Use devel, runtime or base." });
   }
-  if (raw.name !== undefined && !/^[a-z0-9][a-z0-9_-]{0,62}$/.test(raw.name)) {
-    problems.push({ code: "invalid-value", message: `--name ${show(raw.name)} is not a valid project name.`, hint: "Use lower-case letters, digits, - and _, starting with a letter or digit (at most 63 characters)." });
+  if (raw.name !== undefined && !isValidName(raw.name)) {
+    problems.push({ code: "invalid-value", message: `--name ${show(raw.name)} is not a valid project name.`, hint: "Use lower-case letters and digits, separated by -, _ or __, starting and ending with a letter or digit (at most 63 characters; it names the compose project and the images)." });
   }
   const gpus = raw.gpus ?? "all";
-  if (!/^(all|none|[1-9][0-9]{0,2}|([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})(,([0-9]{1,3}|GPU-[0-9a-fA-F-]{8,64})){0,15})$/.test(gpus)) {
-    problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection.`, hint: "Use all, a count (2), device ids (0,1 or GPU-<uuid>), or none for a GPU-less setup." });
+  // A count is [1-9][0-9]*; a lone 0 is device 0; a number with a leading zero is neither.
+  const id = "(0|[1-9][0-9]{0,2}|GPU-[0-9a-fA-F-]{8,64})";
+  if (!new RegExp(`^(all|none|[1-9][0-9]{0,2}|${id}(,${id}){0,15})$`).test(gpus)) {
+    const zeros = /(^|,)0[0-9]/.test(gpus);
+    problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection${zeros ? " (a number with a leading zero is neither a count nor a device index)" : ""}.`, hint: "Use all, a count (2), device ids (0 is device 0; 0,1 or GPU-<uuid>), or none for a GPU-less setup." });
   }
   if (problems.length) throw new UserError(problems);
   return {
