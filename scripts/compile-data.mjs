@@ -27,6 +27,7 @@ const sources = {
   wheelPlatforms: ["wheel-platforms.yaml", "wheel-platforms.schema.json"],
   companions: ["companions.yaml", "companions.schema.json"],
   nvidiaPackages: ["nvidia-packages.yaml", "nvidia-packages.schema.json"],
+  experimentalPython: ["experimental-python.yaml", "experimental-python.schema.json"],
 };
 const frameworkFiles = readdirSync(join(root, "matrix/frameworks")).filter((f) => f.endsWith(".yaml")).sort();
 

@@ -34,3 +34,8 @@ export function capsFor(m: Matrix, b: BuildKey): CompanionCap[] {
 export function requiresFor(m: Matrix, b: BuildKey): CompanionRequirement[] {
   return m.companions.requires.filter((r) => applies(r, b));
 }
+
+/** Pythons the framework marked experimental for this release (matrix/experimental-python.yaml). */
+export function experimentalPythons(m: Matrix, b: BuildKey): string[] {
+  return m.experimentalPython.rules.filter((r) => applies({ ...r, cuda: undefined }, b)).flatMap((r) => r.python);
+}

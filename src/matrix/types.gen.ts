@@ -419,3 +419,28 @@ export interface PinnedFile {
   url: string;
   sha256: string;
 }
+
+/**
+ * Pythons a framework release has wheels for but that its publisher marked experimental (preview) for that release; cuda-scaffold skips them when choosing the default Python.
+ */
+export interface ExperimentalPythonMatrix {
+  /**
+   * a rule applies to every release of the framework whose version satisfies the node-semver range in versions
+   */
+  rules: ExperimentalPythonRule[];
+}
+export interface ExperimentalPythonRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * node-semver range over release versions as written in matrix/frameworks/*.yaml
+   */
+  versions: string;
+  /**
+   * Pythons that were experimental for those releases
+   *
+   * @minItems 1
+   */
+  python: [string, ...string[]];
+  source: string;
+  note?: string;
+}

@@ -3,7 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { tool, toolkit } from "../matrix/lookup.js";
-import { capsFor, requiresFor, wheelPlatform } from "../matrix/rules.js";
+import { capsFor, experimentalPythons, requiresFor, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -41,8 +41,10 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
     cudaWheels: b.cudaWheels ?? [],
     pip,
     python: b.python ?? release.python,
+    experimentalPython: experimentalPythons(m, key),
     arch: b.arch,
     ptx: b.ptx,
+    cudaSm: toolkit(m, b.cuda)?.sm ?? [],
     wheelPlatform: platform ? { tag: platform.platform, glibc: platform.glibc, source: platform.source } : null,
     caps: caps.map((c) => ({ package: c.package, spec: c.spec, why: c.why, source: c.source })),
     requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
@@ -69,8 +71,10 @@ function bareCuda(m: Matrix, version: string): Build {
     requires: [],
     pip: {},
     python: [tool(m, "bareCudaPython")],
+    experimentalPython: [],
     arch: tk.sm,
     ptx: [top],
+    cudaSm: tk.sm,
     sources: [tk.source, tk.smSource],
     label: `CUDA ${tk.version}`,
   };

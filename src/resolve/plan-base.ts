@@ -11,19 +11,26 @@ export interface StackNeeds {
   cuda: string;
   /** cuDNN major.minor the system must carry (frameworks that load the system cuDNN), else null */
   systemCudnn: string | null;
+  /** the system cuDNN is a floor within its major (JAX's wheels check cuDNN >= the version they were built with), not a pin */
+  cudnnFloor: boolean;
   /** some framework loads the system CUDA libraries */
   systemCuda: boolean;
   pythons: string[];
+  /** Pythons some build marks experimental: chosen only when --python asks for one */
+  experimentalPythons: string[];
   variant: Variant;
   os: string | null;
   pythonPin: string | null;
+  /** the host's driver (--driver), when given: images and packages must not need a newer one */
+  driver: string | null;
   /** the highest glibc floor of the builds' wheels, with the build that sets it */
   glibc: { version: string; label: string; tag: string } | null;
 }
 
-export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null): StackNeeds {
+export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null, driver: string | null = null): StackNeeds {
   const system = builds.filter((b) => !b.bundlesCuda);
-  const cudnn = system.map((b) => b.cudnn).find((c): c is string => c !== null) ?? null;
+  const cudnnBuild = system.find((b) => b.cudnn !== null);
+  const cudnn = cudnnBuild?.cudnn ?? null;
   const precision = cudnn ? cudnn.split(".").slice(0, 2).join(".") : null;
   let pythons = builds[0]?.python ?? [];
   for (const b of builds.slice(1)) pythons = pythons.filter((p) => b.python.includes(p));
@@ -31,7 +38,8 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
     .filter((b) => b.wheelPlatform)
     .map((b) => ({ version: b.wheelPlatform!.glibc, label: b.label, tag: b.wheelPlatform!.tag }))
     .sort((a, b) => newestFirst(a.version, b.version))[0] ?? null;
-  return { cuda, systemCudnn: precision, systemCuda: system.length > 0, pythons, variant, os, pythonPin, glibc };
+  const experimentalPythons = [...new Set(builds.flatMap((b) => b.experimentalPython))];
+  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.framework === "jax", systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
@@ -51,8 +59,12 @@ export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"
   return [...new Set(perRole.flat().map((n) => n.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
 }
 
-/** Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")? */
-export function cudnnMatches(have: string, need: string): boolean {
+/**
+ * Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")?
+ * A floor (JAX) is met by the same major at that version or later.
+ */
+export function cudnnMatches(have: string, need: string, floor = false): boolean {
+  if (floor) return major(have) === major(need) && compare(have, need) >= 0;
   const h = have.split(".");
   const n = need.split(".");
   return n.every((p, i) => h[i] === p);
@@ -71,9 +83,9 @@ export interface Download {
  * the machine-learning repository, which is still signed with the key retired in 2022 and so is
  * never added as an apt source (matrix/nvidia-packages.yaml, mlRepo).
  */
-function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): { name: string } | { download: Download } | undefined {
+function cudnnPackage(m: Matrix, cudnn: string, floor: boolean, cuda: string, os: ContainerOs): { name: string } | { download: Download } | undefined {
   const pkg = (m.cuda.cudnn ?? [])
-    .filter((c) => cudnnMatches(c.version, cudnn) && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
+    .filter((c) => cudnnMatches(c.version, cudnn, floor) && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
     .filter((c) => c.repository === "cuda" || os.family === "debian")
     .sort((a, b) => newestFirst(a.version, b.version))[0];
   if (!pkg) return undefined;
@@ -88,7 +100,10 @@ function cudnnPackage(m: Matrix, cudnn: string, cuda: string, os: ContainerOs): 
 }
 
 function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["python"] | undefined {
-  const wanted = [...needs.pythons].filter((p) => !needs.pythonPin || p === needs.pythonPin).sort(newestFirst);
+  // The newest officially supported Python first; an experimental one only when nothing else fits
+  // (or --python names it).
+  const experimental = (p: string) => Number(needs.experimentalPythons.includes(p));
+  const wanted = [...needs.pythons].filter((p) => !needs.pythonPin || p === needs.pythonPin).sort((a, b) => experimental(a) - experimental(b) || newestFirst(a, b));
   for (const p of wanted) {
     if (pythonRelease(m, p)?.uv) return { version: p, source: "uv" };
     if (os.systemPython === p) return { version: p, source: "system" };
@@ -100,8 +115,10 @@ function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["py
 function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string } | undefined {
   for (const row of imagesForMinor(m, needs.cuda, os.name)) {
     if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
+    // With --driver, the newest patch of the minor that the host's driver runs.
+    if (needs.driver && compare(driverFloor(m, row.cuda) ?? "0", needs.driver) > 0) continue;
     if (!needs.systemCudnn || flavor === "base") return { row };
-    const variant = row.cudnn.find((c) => cudnnMatches(c.version, needs.systemCudnn!));
+    const variant = [...row.cudnn].sort((a, b) => newestFirst(a.version, b.version)).find((c) => cudnnMatches(c.version, needs.systemCudnn!, needs.cudnnFloor));
     if (variant) return { row, cudnnTag: variant.tag };
   }
   return undefined;
@@ -111,7 +128,7 @@ function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base"
 function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): string {
   const row = imagesForMinor(m, needs.cuda, os.name)[0];
   if (!row) return `nvidia/cuda:${needs.cuda}-${flavor}-${os.name}`;
-  const variant = needs.systemCudnn && flavor !== "base" ? (row.cudnn.find((c) => cudnnMatches(c.version, needs.systemCudnn!)) ?? row.cudnn[0]) : undefined;
+  const variant = needs.systemCudnn && flavor !== "base" ? (row.cudnn.find((c) => cudnnMatches(c.version, needs.systemCudnn!, needs.cudnnFloor)) ?? row.cudnn[0]) : undefined;
   return `nvidia/cuda:${imageTag(row, flavor, variant?.tag)}`;
 }
 
@@ -151,7 +168,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     const packages = [...libs];
     const downloads: Download[] = [];
     if (needsLibs && needs.systemCudnn) {
-      const pkg = cudnnPackage(m, needs.systemCudnn, needs.cuda, os);
+      const pkg = cudnnPackage(m, needs.systemCudnn, needs.cudnnFloor, needs.cuda, os);
       if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
       if ("name" in pkg) packages.push(pkg.name);
       else downloads.push(pkg.download);
@@ -168,12 +185,28 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     const dev = inRepo ? cudaPackages(m, tk, "dev", os) : undefined;
     if (dev) {
       devPackages = dev;
-      floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `nvcc ${latestRelease(tk)} in the dev target, from NVIDIA's repository`, source: tk.source });
+      floors.push(nvccFloor(m, tk, needs.driver));
     } else {
       warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });
     }
   }
   return { ok: true, plan: { os, base, devPackages, python, floors, warnings } };
+}
+
+/**
+ * The driver the dev target's nvcc needs. apt installs the newest patch of the minor, whose floor
+ * it is. When the host's driver (--driver) is older than that floor but meets the minor's first
+ * release, the nvcc of any patch still serves it: patches of one minor share its PTX ISA, and
+ * from CUDA 11 on, minor version compatibility runs their libraries on the minor's drivers.
+ */
+function nvccFloor(m: Matrix, tk: CudaToolkit, driver: string | null): DriverFloor {
+  const latest = latestRelease(tk);
+  const latestFloor = driverFloor(m, latest) ?? "0";
+  const ga = [...tk.releases].sort((a, b) => compare(a.version, b.version))[0];
+  if (driver && tk.compatDriver && ga && compare(latestFloor, driver) > 0 && compare(ga.driver, driver) <= 0) {
+    return { driver: ga.driver, why: `nvcc ${tk.version} in the dev target (any ${tk.version} patch: they share the PTX ISA, and minor version compatibility covers the libraries)`, source: "https://docs.nvidia.com/deploy/cuda-compatibility/" };
+  }
+  return { driver: latestFloor, why: `nvcc ${latest} in the dev target, from NVIDIA's repository`, source: tk.source };
 }
 
 export function planBase(m: Matrix, needs: StackNeeds): PlanResult {

@@ -7,7 +7,7 @@ import { UserError, type Problem, type ProblemCode } from "../errors.js";
 import type { Request } from "../request/types.js";
 import { candidatesFor } from "./candidates.js";
 import { planBase, stackNeeds, floorOf } from "./plan-base.js";
-import { archKnown, archRange, canDrive, resolveTargets } from "./targets.js";
+import { archKnown, archRange, canDrive, ptxTooOld, resolveTargets } from "./targets.js";
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
 
@@ -25,7 +25,10 @@ function individualReasons(b: Build, req: Request, targets: Target[], m: Matrix)
   if (req.cuda && !satisfies(b.cuda, req.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is outside --cuda ${req.cuda}` });
   if (req.python && !b.python.includes(req.python)) reasons.push({ kind: "no-python", text: `no Python ${req.python} wheels (has ${b.python.join(", ")})` });
   const missing = archKnown(b) ? targets.filter((t) => !canDrive(b, t.cc)) : [];
-  if (missing.length) reasons.push({ kind: "unsupported-gpu", text: `no kernels for ${missing.map((t) => t.label).join(", ")} (has ${archRange(b)})` });
+  if (missing.length) {
+    const why = missing.map((t) => ptxTooOld(b, t.cc)).find((w) => w !== null);
+    reasons.push({ kind: "unsupported-gpu", text: `no kernels for ${missing.map((t) => t.label).join(", ")} (has ${archRange(b)}${why ? `; ${why}` : ""})` });
+  }
   if (!toolkit(m, b.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is not in our CUDA table` });
   else if (req.driver) {
     const floor = buildFloor(m, b);
@@ -123,7 +126,7 @@ function evaluate(builds: Build[], req: Request, m: Matrix): { ok: true; stack: 
   if (conflict) return { ok: false, reason: { kind: "conflict", text: conflict } };
   const system = builds.find((b) => !b.bundlesCuda);
   const cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
-  const planned = planBase(m, stackNeeds(builds, cuda, req.variant, req.os, req.python));
+  const planned = planBase(m, stackNeeds(builds, cuda, req.variant, req.os, req.python, req.driver));
   if (!planned.ok) return { ok: false, reason: { kind: planned.kind, text: planned.reason } };
   const floors = [...builds.map((b) => buildFloor(m, b)), ...planned.plan.floors].sort((a, b) => compare(b.driver, a.driver));
   const minDriver = floorOf(floors)!;
@@ -277,7 +280,7 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     image: chosen.plan.base.from,
     minDriver: chosen.minDriver.driver,
     driverFloors: chosen.floors,
-    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m)],
+    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver)],
     explain: { candidates, conflicts, sources },
     matrixVersion: m.version,
   };

@@ -36,17 +36,36 @@ export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[])
 /**
  * Can a build drive a GPU of compute capability `cc`? Yes when it has machine code for the
  * same major version at an equal or lower minor (SASS runs on later minors of its major), or PTX
- * for an equal or lower capability (the driver compiles PTX for newer GPUs). Arch-specific
- * targets (9.0a, 10.0f) only count for their exact capability.
+ * for an equal or lower capability (the driver compiles PTX for newer GPUs) — but PTX only counts
+ * for an architecture the build's own CUDA release knows (`cudaSm`, from matrix/cuda.yaml): its
+ * libraries (cuDNN, cuBLAS) carry no kernels for later architectures, so a CUDA 10.2 build's PTX
+ * does not run on an A100; PyTorch's maintainers answer such reports with "you'll need the binaries
+ * that are built with CUDA > 11.0" (https://github.com/pytorch/pytorch/issues/57922).
+ * Arch-specific targets (9.0a, 10.0f) only count for their exact capability.
  */
-export function canDrive(build: Pick<Build, "arch" | "ptx">, cc: string): boolean {
+export function canDrive(build: Pick<Build, "arch" | "ptx" | "cudaSm">, cc: string): boolean {
   const [maj, min] = parts(cc);
   const sass = build.arch.some((a) => {
     if (/[af]$/.test(a)) return compare(a.replace(/[af]$/, ""), cc) === 0;
     const [am, an] = parts(a);
     return am === maj && (an ?? 0) <= (min ?? 0);
   });
-  return sass || build.ptx.some((p) => compare(p.replace(/[af]$/, ""), cc) <= 0 && !/[af]$/.test(p));
+  return sass || (ptxReaches(build, cc) && cudaKnows(build, cc));
+}
+
+function ptxReaches(build: Pick<Build, "ptx">, cc: string): boolean {
+  return build.ptx.some((p) => compare(p.replace(/[af]$/, ""), cc) <= 0 && !/[af]$/.test(p));
+}
+
+/** The build's CUDA release can target this architecture (unknown CUDA: assume it can). */
+function cudaKnows(build: Pick<Build, "cudaSm">, cc: string): boolean {
+  return build.cudaSm.length === 0 || build.cudaSm.some((s) => compare(s.replace(/[af]$/, ""), cc) === 0);
+}
+
+/** Why a build's PTX does not count for a GPU it would otherwise reach, or null. */
+export function ptxTooOld(build: Pick<Build, "arch" | "ptx" | "cudaSm" | "cuda">, cc: string): string | null {
+  if (canDrive(build, cc) || !ptxReaches(build, cc)) return null;
+  return `its PTX does not count: CUDA ${build.cuda} predates sm_${cc.replace(".", "")}, so its libraries have no kernels for it`;
 }
 
 /** Our data knows which architectures the build's kernels cover. */

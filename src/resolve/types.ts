@@ -7,6 +7,7 @@ export type WarningCode =
   | "base-image-eol"
   | "os-eol"
   | "python-eol"
+  | "python-experimental"
   | "gpu-not-covered"
   | "gpu-unverified"
   | "driver-floor-high"
@@ -37,8 +38,12 @@ export interface Build {
   requires: { package: string; spec: string; source: string }[];
   pip: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string };
   python: string[];
+  /** Pythons the framework marked experimental for this release */
+  experimentalPython: string[];
   arch: string[];
   ptx: string[];
+  /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */
+  cudaSm: string[];
   sources: string[];
   /** short label: torch 1.9.0+cu102 */
   label: string;

@@ -5,7 +5,7 @@ import { compare } from "../matrix/versions.js";
 import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
 
-export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix): Warning[] {
+export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix, hostDriver: string | null = null): Warning[] {
   const warnings: Warning[] = [];
   const asOf = m.platform.asOf;
   if (compare(plan.os.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
@@ -14,6 +14,9 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
   const py = pythonRelease(m, plan.python.version);
   if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
     warnings.push({ code: "python-eol", message: `Python ${py.version} reached end of life on ${py.eol}; it is the newest Python this framework version supports.` });
+  }
+  for (const b of builds.filter((x) => x.experimentalPython.includes(plan.python.version))) {
+    warnings.push({ code: "python-experimental", message: `${b.display} marks Python ${plan.python.version} as experimental for ${b.label}; the newest officially supported Python is ${[...b.python].filter((p) => !b.experimentalPython.includes(p)).sort((x, y) => compare(y, x))[0] ?? "none"} (pass it with --python).` });
   }
   for (const b of builds.filter((x) => !archKnown(x))) {
     warnings.push({ code: "gpu-unverified", message: `Our data does not list the GPU architectures ${b.label}'s kernels cover, so --gpu cannot be checked for it; see ${b.sources[b.sources.length - 1] ?? "its build configuration"}.` });
@@ -32,7 +35,8 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
     }
   }
   const common = tool(m, "commonDriver");
-  if (compare(floor.driver, common) > 0) {
+  // A host driver given with --driver that meets the floor needs no warning about other hosts.
+  if (compare(floor.driver, common) > 0 && !(hostDriver && compare(hostDriver, floor.driver) >= 0)) {
     warnings.push({ code: "driver-floor-high", message: `The host needs NVIDIA driver ${floor.driver} or newer (${floor.why}); many hosts still run the ${common.split(".")[0]} branch. Check with nvidia-smi, or pass --driver to resolve for yours.` });
   }
   return warnings;
