@@ -85,3 +85,18 @@ describe("cuDNN requirements that are floors match as floors (class 6)", () => {
     ["8.2.4", "8.2", false, true],
   ])("have %s, need %s (floor %s): %s", (have, need, floor, ok) => expect(cudnnMatches(have, need, floor)).toBe(ok));
 });
+
+describe("GPUs have first drivers (class 3)", () => {
+  it("--gpu b200 --driver 470.57.02 is refused, naming the first driver and its source", () => {
+    const [p] = refused(["torch"], { gpu: "b200", driver: "470.57.02" });
+    expect(p!.code).toBe("driver-too-old");
+    expect(p!.message).toMatch(/--driver 470\.57\.02 cannot drive b200 \(B200, sm_100\): NVIDIA's first driver for it is 570/);
+    expect(p!.message).toContain("https://");
+  });
+  it.each([["a100", "450.80.02"], ["h100", "535.54.03"], ["rtx4090", "525.60.13"], ["b200", "570.86.15"]])("--gpu %s --driver %s resolves", (gpu, driver) => {
+    expect(() => resolveFor(["torch"], { gpu, driver })).not.toThrow();
+  });
+  it("every floor has a source, and no floor is older than its architecture's first CUDA needs", () => {
+    for (const g of matrix.gpus.gpus) if (g.minDriver) expect(g.minDriverSource, g.id).toMatch(/^https:\/\//);
+  });
+});

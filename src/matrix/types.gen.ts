@@ -217,6 +217,14 @@ export interface Gpu {
     "Kepler" | "Maxwell" | "Pascal" | "Volta" | "Turing" | "Ampere" | "Ada Lovelace" | "Hopper" | "Blackwell";
   segment: "datacenter" | "workstation" | "consumer" | "embedded";
   source: string;
+  /**
+   * Oldest Linux driver that can drive this GPU: a branch ("520", any 520.x) or a release ("570.124.04"); compare numerically, missing parts count as 0. Absent where no source gives one (Kepler, Maxwell)
+   */
+  minDriver?: string;
+  /**
+   * Where minDriver comes from (see the comment at the top of gpus.yaml)
+   */
+  minDriverSource?: string;
 }
 
 /**

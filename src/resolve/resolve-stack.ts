@@ -7,7 +7,7 @@ import { UserError, type Problem, type ProblemCode } from "../errors.js";
 import type { Request } from "../request/types.js";
 import { candidatesFor } from "./candidates.js";
 import { planBase, stackNeeds, floorOf } from "./plan-base.js";
-import { archKnown, archRange, canDrive, ptxTooOld, resolveTargets } from "./targets.js";
+import { archKnown, archRange, canDrive, driverCannotDrive, ptxTooOld, resolveTargets } from "./targets.js";
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
 
@@ -251,6 +251,7 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
   const problems: Problem[] = [];
   const targets = resolveTargets(req.gpu, m, problems);
   const lists = req.specs.map((s) => candidatesFor(s, m, problems));
+  if (req.driver) problems.push(...driverCannotDrive(targets, req.driver));
   if (problems.length) throw new UserError(problems);
 
   const verdicts: Verdicts = new Map();

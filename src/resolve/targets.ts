@@ -18,7 +18,9 @@ export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[])
     const key = normalize(input);
     const gpu = m.gpus.gpus.find((g) => g.id === key || (g.aliases ?? []).some((a) => normalize(a) === key) || normalize(g.name) === key);
     if (gpu) {
-      targets.push({ input, label: `${gpu.id} (${gpu.name}, sm_${gpu.cc.replace(".", "")})`, cc: gpu.cc });
+      const target: Target = { input, label: `${gpu.id} (${gpu.name}, sm_${gpu.cc.replace(".", "")})`, cc: gpu.cc };
+      if (gpu.minDriver && gpu.minDriverSource) target.minDriver = { driver: gpu.minDriver, source: gpu.minDriverSource };
+      targets.push(target);
       continue;
     }
     const names = m.gpus.gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]);
@@ -78,4 +80,15 @@ export function archRange(build: Pick<Build, "arch" | "ptx">): string {
   const list = build.arch.map(sm).join(", ");
   const ptx = build.ptx.length ? `; PTX ${build.ptx.map(sm).join(", ")}` : "";
   return `${list || "none"}${ptx}`;
+}
+
+/** Targets a host driver cannot run at all, whatever the framework: the GPU is newer than the driver. */
+export function driverCannotDrive(targets: Target[], driver: string): Problem[] {
+  return targets
+    .filter((t) => t.minDriver && compare(driver, t.minDriver.driver) < 0)
+    .map((t) => ({
+      code: "driver-too-old" as const,
+      message: `--driver ${driver} cannot drive ${t.label}: NVIDIA's first driver for it is ${t.minDriver!.driver}${/^[0-9]+$/.test(t.minDriver!.driver) ? ".x" : ""} (${t.minDriver!.source}).`,
+      hint: `Install driver ${t.minDriver!.driver} or newer on the host; no container can bring its own kernel driver.`,
+    }));
 }

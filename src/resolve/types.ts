@@ -55,6 +55,8 @@ export interface Target {
   /** a100 (A100), sm_80 */
   label: string;
   cc: string;
+  /** the first NVIDIA driver that supports this GPU (matrix/gpus.yaml), when named by GPU and known */
+  minDriver?: { driver: string; source: string };
 }
 
 /** How one image stage gets its CUDA. */
