@@ -3,8 +3,37 @@
 import { Command, CommanderError, Option } from "commander";
 import { UserError, type Problem } from "./errors.js";
 import { TOOL_VERSION } from "./version.js";
+import { terminalSafe } from "./terminal-text.js";
 
-const print = (s: string) => process.stdout.write(`${s}\n`);
+// A reader may close our output early (`cuda-scaffold list --json | head -1`): the rest of the
+// output is dropped and the command ends with its own exit code, without a trace.
+// Any other failure to write (a full disk behind `> file`) is reported once at the end, exit 1.
+const closed = new Set<NodeJS.WriteStream>();
+let writeFailure: string | null = null;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (closed.has(stream)) return;
+    closed.add(stream);
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") writeFailure ??= `cuda-scaffold: could not write its ${stream === process.stdout ? "output" : "messages"} (${err.code ?? err.message}).`;
+  });
+}
+
+/** Writes a block of output; control characters from outside text are shown, never obeyed. */
+function write(stream: NodeJS.WriteStream, s: string): void {
+  if (!closed.has(stream)) stream.write(terminalSafe(s));
+}
+
+const print = (s: string) => write(process.stdout, `${s}\n`);
+
+/** At most this many problems are printed (identical ones once). */
+const MAX_PROBLEMS = 20;
+
+function formatProblems(problems: Problem[]): string {
+  const unique = [...new Set(problems.map(formatProblem))];
+  const shown = unique.slice(0, MAX_PROBLEMS);
+  if (unique.length > shown.length) shown.push(`… and ${unique.length - shown.length} more problems.`);
+  return shown.join("\n\n");
+}
 
 function formatProblem(p: Problem): string {
   const lines = [`error[${p.code}]: ${p.message}`];
@@ -29,10 +58,32 @@ function requestOptions(cmd: Command): Command {
     .option("--host-from <dir>", "with --gpu auto / --driver auto: read saved nvidia-smi outputs from this folder instead of this host");
 }
 
+/** The most GPUs one --gpu list may name (there are about 60 known GPUs). */
+const MAX_GPU_LIST = 64;
+
+/** --gpu a100,A100, a100 names one GPU: entries are de-duplicated (case and spaces ignored), and capped. */
+function gpuList(value: string | undefined): string | undefined {
+  if (value === undefined || value === "auto") return value;
+  const seen = new Map<string, string>();
+  for (const entry of value.split(",")) {
+    const key = entry.trim().toLowerCase();
+    if (!seen.has(key)) seen.set(key, entry);
+  }
+  if (seen.size > MAX_GPU_LIST) {
+    throw new UserError([{ code: "invalid-value", message: `--gpu lists ${seen.size} different GPUs; at most ${MAX_GPU_LIST} can be targeted.`, hint: "Name each kind of GPU once (a100,h100), or use compute capabilities (sm_80,sm_90)." }]);
+  }
+  return [...seen.values()].join(",");
+}
+
 /** Replaces --gpu auto / --driver auto with this host's values (lazily: only then is the prober loaded). */
 async function hostValues<T extends { gpu?: string; driver?: string; hostFrom?: string }>(opts: T): Promise<T> {
-  if (opts.gpu !== "auto" && opts.driver !== "auto") return opts;
-  return (await import("./commands/auto-host.js")).resolveAuto(opts, opts.hostFrom);
+  const auto = opts.gpu === "auto" || opts.driver === "auto";
+  if (opts.hostFrom !== undefined && !auto) {
+    throw new UserError([{ code: "invalid-value", message: "--host-from is read only with --gpu auto or --driver auto, and neither was given.", hint: "Add --gpu auto and/or --driver auto to take those values from the saved outputs, or leave --host-from out." }]);
+  }
+  const typed = { ...opts, gpu: gpuList(opts.gpu) };
+  if (!auto) return typed;
+  return (await import("./commands/auto-host.js")).resolveAuto(typed, opts.hostFrom);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -44,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
     .description("Resolve a deep-learning framework version to a CUDA stack that exists today, and write the files that build it.")
     .version(TOOL_VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s.startsWith("error") ? s : `error: ${s}`) })
+    .configureOutput({ writeOut: (s) => write(process.stdout, s), writeErr: (s) => write(process.stderr, s), outputError: (s, write) => write(s.startsWith("error") ? s : `error: ${s}`) })
     .showSuggestionAfterError(true)
     .enablePositionalOptions();
 
@@ -93,10 +144,14 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (writeFailure !== null) {
+      write(process.stderr, `${writeFailure}\n`);
+      process.exitCode = code || 1;
+    }
   },
   (err: unknown) => {
     if (err instanceof UserError) {
-      process.stderr.write(`${err.problems.map(formatProblem).join("\n\n")}\n`);
+      write(process.stderr, `${formatProblems(err.problems)}\n`);
       process.exitCode = err.exitCode;
       return;
     }

@@ -96,7 +96,7 @@ describe("GPUs have first drivers (class 3)", () => {
   it.each([["a100", "450.80.02"], ["h100", "535.54.03"], ["rtx4090", "525.60.13"], ["b200", "570.86.15"]])("--gpu %s --driver %s resolves", (gpu, driver) => {
     expect(() => resolveFor(["torch"], { gpu, driver })).not.toThrow();
   });
-  it("every floor has a source, and no floor is older than its architecture's first CUDA needs", () => {
+  it("every recorded floor has a source", () => {
     for (const g of matrix.gpus.gpus) if (g.minDriver) expect(g.minDriverSource, g.id).toMatch(/^https:\/\//);
   });
 });

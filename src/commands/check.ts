@@ -1,4 +1,5 @@
-// Re-resolve from the lock file, re-render, and compare with the disk (SPEC §4 `check`).
+// Re-resolve from the lock file, re-render, and compare with the disk (SPEC §4 `check`). Reads only,
+// and takes no run lock: it can run on a read-only checkout.
 import { matrix } from "../matrix/data.js";
 import { fail } from "../errors.js";
 import { parseRequest } from "../request/parse-request.js";
@@ -10,7 +11,7 @@ import { readInside } from "../write/plan-writes.js";
 import { readLock } from "../write/lock-file.js";
 import { unifiedDiff } from "../write/unified-diff.js";
 import { TOOL_VERSION } from "../version.js";
-import { resolve as resolvePath } from "node:path";
+import { realRoot } from "../write/inside-root.js";
 
 export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours";
 
@@ -21,8 +22,9 @@ export function check(opts: { out?: string; json?: boolean }, print: (s: string)
   const req = parseRequest(rawFromLock(lock.request, out), matrix);
   const res = resolveStack(req, matrix);
   const files = renderFiles(res, matrix, TOOL_VERSION);
-  const root = resolvePath(out);
+  const root = realRoot(out);
   const results = files.map((f) => {
+    // With LF line endings: a CRLF checkout (git core.autocrlf) is not a hand edit.
     const disk = readInside(root, f.path).content;
     let state: FileState;
     if (disk === null) state = "missing";

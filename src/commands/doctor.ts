@@ -3,6 +3,7 @@
 import { matrix } from "../matrix/data.js";
 import { inspectHost, missing, probeHost } from "../doctor/index.js";
 import { hostFactsSummary } from "./host-stacks.js";
+import { printable } from "../terminal-text.js";
 
 export async function doctor(opts: { from?: string; json?: boolean }, print: (s: string) => void): Promise<number> {
   const facts = inspectHost(await probeHost(opts.from ? { from: opts.from } : {}));
@@ -13,8 +14,10 @@ export async function doctor(opts: { from?: string; json?: boolean }, print: (s:
     return 0;
   }
   const lines: string[] = [];
-  const os = facts.os?.prettyName ?? facts.os?.id ?? "unknown OS";
-  lines.push(`host     ${os}${facts.kernel ? `, kernel ${facts.kernel}` : ""}${opts.from ? ` (from ${opts.from})` : ""}`);
+  // Every value below comes from the host or a capture: each is shown with its control characters
+  // escaped, so a crafted name cannot clear the screen or forge a line of this report.
+  const os = printable(facts.os?.prettyName ?? facts.os?.id ?? "unknown OS");
+  lines.push(`host     ${os}${facts.kernel ? `, kernel ${printable(facts.kernel)}` : ""}${opts.from ? ` (from ${printable(opts.from)})` : ""}`);
   lines.push(facts.driver ? `driver   ${facts.driver}${facts.kernelModule ? ` (${facts.kernelModule} kernel module)` : ""}, CUDA ${cuda ?? "?"} or older` : "driver   none found (nvidia-smi did not answer)");
   if (gpus.length === 0) lines.push("gpus     none found");
   const groups = new Map<string, { g: (typeof gpus)[number]; n: number }>();
@@ -24,10 +27,10 @@ export async function doctor(opts: { from?: string; json?: boolean }, print: (s:
   }
   for (const { g, n } of groups.values()) {
     const cc = g.computeCapability ? `sm_${g.computeCapability.replace(".", "")}${g.computeCapabilitySource === "matrix" ? " (from our GPU data)" : ""}` : "compute capability unknown";
-    lines.push(`gpu      ${n > 1 ? `${n}× ` : ""}${g.name} · ${cc}${g.memoryMiB ? ` · ${Math.round(g.memoryMiB / 1024)} GiB` : ""}`);
+    lines.push(`gpu      ${n > 1 ? `${n}× ` : ""}${printable(g.name)} · ${cc}${g.memoryMiB ? ` · ${Math.round(g.memoryMiB / 1024)} GiB` : ""}`);
   }
-  lines.push(`docker   ${facts.docker.state}${facts.docker.serverVersion ? ` ${facts.docker.serverVersion}` : ""}${facts.docker.nvidiaRuntime ? ", nvidia runtime registered" : ""}`);
-  lines.push(`toolkit  ${facts.containerToolkit.installed ? `NVIDIA Container Toolkit ${facts.containerToolkit.version ?? ""}`.trim() : facts.containerToolkit.installed === false ? "NVIDIA Container Toolkit not installed" : "not checked"}`);
+  lines.push(`docker   ${facts.docker.state}${facts.docker.serverVersion ? ` ${printable(facts.docker.serverVersion)}` : ""}${facts.docker.nvidiaRuntime ? ", nvidia runtime registered" : ""}`);
+  lines.push(`toolkit  ${facts.containerToolkit.installed ? `NVIDIA Container Toolkit ${printable(facts.containerToolkit.version ?? "")}`.trim() : facts.containerToolkit.installed === false ? "NVIDIA Container Toolkit not installed" : "not checked"}`);
   if (facts.secureBoot !== null) lines.push(`secure boot ${facts.secureBoot ? "on" : "off"}`);
   if (stacks.length) {
     lines.push("", "can run (newest release whose build this driver and these GPUs support):");
@@ -36,8 +39,8 @@ export async function doctor(opts: { from?: string; json?: boolean }, print: (s:
   if (lacking.length) {
     lines.push("", "missing for GPU containers:");
     for (const item of lacking) {
-      lines.push(`  ✘ ${item.message}`, `      fix: ${item.fix}`);
-      if (item.hint) lines.push(`      ${item.hint}`);
+      lines.push(`  ✘ ${printable(item.message, 1000)}`, `      fix: ${printable(item.fix, 2000)}`);
+      if (item.hint) lines.push(`      ${printable(item.hint, 2000)}`);
     }
   } else if (facts.driver) lines.push("", "ready for GPU containers.");
   print(lines.join("\n"));

@@ -8,6 +8,7 @@ import { renderFiles, LOCK_FILE } from "../render/render-files.js";
 import { resolutionJson } from "../render/resolution-json.js";
 import { planWrites } from "../write/plan-writes.js";
 import { applyWrites } from "../write/apply-writes.js";
+import { withRunLock } from "../write/run-lock.js";
 import { readLock } from "../write/lock-file.js";
 import { unifiedDiff } from "../write/unified-diff.js";
 import { TOOL_VERSION } from "../version.js";
@@ -31,8 +32,14 @@ function changedSince(old: Record<string, unknown>, now: Record<string, unknown>
 }
 
 export function generate(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
+  // A run that may write holds the output folder's run lock from reading the old lock to the last rename.
+  return opts.dryRun ? generateIn(specs, opts, print) : withRunLock(opts.out ?? ".", () => generateIn(specs, opts, print));
+}
+
+function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
   const out = opts.out ?? ".";
-  const lock = readLock(out);
+  // With a spec and --force the lock is about to be replaced, so one that cannot be read is ignored.
+  const lock = readLock(out, { replacing: specs.length > 0 && !!opts.force });
   let raw = rawFromOptions(specs, opts);
   const fromLock = specs.length === 0 && lock !== null;
   if (fromLock) raw = { ...rawFromLock(lock.request, out), project: raw.project };
@@ -57,7 +64,7 @@ export function generate(specs: string[], opts: GenerateOptions, print: (s: stri
       for (const c of changes.filter((x) => x.kind !== "unchanged")) print(unifiedDiff(c.current ?? "", c.file.content, c.current === null ? "/dev/null" : `a/${c.file.path}`, `b/${c.file.path}`));
     }
   }
-  if (opts.dryRun) return 0;
+  // A dry run ends as the real run would: refused (exit 2) when a hand edit would block the write.
   if (edited.length && !opts.force) {
     throw new UserError(
       [{
@@ -68,6 +75,7 @@ export function generate(specs: string[], opts: GenerateOptions, print: (s: stri
       2,
     );
   }
+  if (opts.dryRun) return 0;
   applyWrites(changes);
   if (!opts.json) {
     const wrote = changes.filter((c) => c.kind !== "unchanged").length;

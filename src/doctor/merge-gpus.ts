@@ -2,7 +2,7 @@
 // precedence) that lists any GPU is kept as is; the others only fill fields it lacks, matched by
 // PCI bus id, else UUID, else index, else position (when they list as many GPUs).
 import type { GpuFacts, GpuReport } from "./types.js";
-import { busKey } from "./text-values.js";
+import { busKey, MAX_LIST_LENGTH } from "./text-values.js";
 
 const stripEllipsis = (name: string) => name.replace(/\.\.\.$/, "");
 
@@ -42,8 +42,9 @@ function toFacts(g: GpuReport): GpuFacts {
   return facts;
 }
 
-/** `lists` in order of precedence. */
-export function mergeGpus(lists: GpuReport[][]): GpuFacts[] {
+/** `lists` in order of precedence; each is cut to MAX_LIST_LENGTH GPUs (matching is quadratic). */
+export function mergeGpus(all: GpuReport[][]): GpuFacts[] {
+  const lists = all.map((l) => l.slice(0, MAX_LIST_LENGTH));
   const primary = lists.findIndex((l) => l.length > 0);
   if (primary < 0) return [];
   const merged = lists[primary]!.map((g) => ({ ...g }));

@@ -3,7 +3,7 @@
 // not installed, daemon not running, no permission on the socket (the CLI then prints JSON whose
 // ServerErrors says so, or a plain message).
 import type { DockerFacts, DockerState } from "./types.js";
-import { commandNotFound, firstLine } from "./text-values.js";
+import { capValue, commandNotFound, firstLine, MAX_LIST_LENGTH } from "./text-values.js";
 
 export type DockerReport = Partial<DockerFacts>;
 
@@ -28,15 +28,16 @@ function parseJson(text: string): { info: Record<string, unknown>; rest: string 
   }
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").slice(0, MAX_LIST_LENGTH).map(capValue) : [];
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? capValue(v) : null);
 
 function cdiDevices(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((d: unknown) => {
     const dev = d as { Source?: unknown; ID?: unknown } | null;
-    return dev && dev.Source === "cdi" && typeof dev.ID === "string" ? [dev.ID] : [];
-  });
+    return dev && dev.Source === "cdi" && typeof dev.ID === "string" ? [capValue(dev.ID)] : [];
+  }).slice(0, MAX_LIST_LENGTH);
 }
 
 // Docker ≤ 27 puts the daemon's failure in ServerErrors; Docker 28 prints a zeroed object on
@@ -45,16 +46,17 @@ function fromInfo(info: Record<string, unknown>, rest: string): DockerReport {
   const errors = strings(info["ServerErrors"]);
   const serverVersion = str(info["ServerVersion"]);
   if (errors.length > 0 || !serverVersion) {
-    const error = errors.join(" ") || firstLine(rest) || "docker info reported no server version";
+    const error = capValue(errors.join(" ") || firstLine(rest) || "docker info reported no server version");
     return { state: failureState(error), error };
   }
-  const runtimes = info["Runtimes"] && typeof info["Runtimes"] === "object" ? Object.keys(info["Runtimes"]).sort() : [];
+  const all = info["Runtimes"] && typeof info["Runtimes"] === "object" ? Object.keys(info["Runtimes"]) : [];
+  const runtimes = all.sort().slice(0, MAX_LIST_LENGTH).map(capValue);
   return {
     state: "running",
     serverVersion,
     runtimes,
     defaultRuntime: str(info["DefaultRuntime"]),
-    nvidiaRuntime: runtimes.includes("nvidia"),
+    nvidiaRuntime: all.includes("nvidia"),
     cdiSpecDirs: strings(info["CDISpecDirs"]),
     cdiDevices: cdiDevices(info["DiscoveredDevices"]),
   };
@@ -67,5 +69,5 @@ export function parseDockerInfo(text: string): DockerReport {
   const line = firstLine(text);
   if (line === "") return {};
   const state = failureState(text);
-  return state === "unknown" ? {} : { state, error: line };
+  return state === "unknown" ? {} : { state, error: capValue(line) };
 }

@@ -5,39 +5,56 @@ import { failureReport, nvsmiFailure } from "./nvsmi-errors.js";
 import { clean, isBusId, isCudaVersion, isDriverVersion, isGpuUuid, lines, parseMiB } from "./text-values.js";
 
 const GPU_HEADER = /^GPU\s+([0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7])\s*$/;
-const KEY_VALUE = /^(\s*)(\S.*?)\s+:\s?(.*)$/;
+const isSpace = (c: string | undefined): boolean => c !== undefined && /\s/.test(c);
 
-interface Entry {
-  gpu: number; // -1 before the first GPU block
-  path: string; // "PCI/Bus Id"
-  value: string;
+/** "    Product Name      : NVIDIA H200" → key and value: the key ends at the first ":" that
+ *  follows whitespace, as in `^\s*(\S.*?)\s+:\s?(.*)$`, found without backtracking. */
+export function keyValue(line: string): { key: string; value: string } | undefined {
+  const start = line.length - line.trimStart().length;
+  for (let colon = line.indexOf(":", start + 1); colon >= 0; colon = line.indexOf(":", colon + 1)) {
+    if (colon - 1 > start && isSpace(line[colon - 1])) {
+      const rest = line.slice(colon + 1);
+      return { key: line.slice(start, colon).trimEnd(), value: isSpace(rest[0]) ? rest.slice(1) : rest };
+    }
+  }
+  return undefined;
 }
 
-/** Flattens the text into (gpu, path, value) entries. */
-function entries(text: string): { entries: Entry[]; busIds: string[] } {
-  const out: Entry[] = [];
-  const busIds: string[] = [];
+/** Values by path ("Product Name", "PCI/Bus Id"), the first of each, before and within each GPU block. */
+interface Blocks {
+  top: Map<string, string>;
+  gpus: { busId: string; values: Map<string, string> }[];
+}
+
+/** Reads the indented "Key : value" tree. Only paths one section deep are kept (all the fields
+ *  read are), so a deep or wide tree costs time linear in its size. */
+function blocks(text: string): Blocks {
+  const out: Blocks = { top: new Map(), gpus: [] };
+  let values = out.top;
   let stack: { indent: number; name: string }[] = [];
   for (const line of lines(text)) {
     const gpu = GPU_HEADER.exec(line);
     if (gpu) {
-      busIds.push(gpu[1]!);
+      values = new Map();
+      out.gpus.push({ busId: gpu[1]!, values });
       stack = [];
       continue;
     }
     if (line.trim() === "") continue;
     const indent = line.length - line.trimStart().length;
     while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
-    const kv = KEY_VALUE.exec(line);
-    const names = stack.map((s) => s.name);
-    if (kv) out.push({ gpu: busIds.length - 1, path: [...names, kv[2]!].join("/"), value: kv[3]! });
-    else stack.push({ indent, name: line.trim() });
+    const kv = keyValue(line);
+    if (!kv) stack.push({ indent, name: line.trim() });
+    else if (stack.length <= 1) {
+      const path = stack.length === 0 ? kv.key : `${stack[0]!.name}/${kv.key}`;
+      if (!values.has(path)) values.set(path, kv.value);
+    }
   }
-  return { entries: out, busIds };
+  return out;
 }
 
-function gpuReport(index: number, busId: string, es: Entry[]): GpuReport {
-  const get = (path: string) => clean(es.find((e) => e.path === path)?.value);
+function gpuReport(index: number, busId: string, values: Map<string, string>): GpuReport {
+  const get = (path: string) => clean(values.get(path));
   const gpu: GpuReport = { index, busId };
   const name = get("Product Name");
   const uuid = get("GPU UUID");
@@ -55,14 +72,14 @@ function gpuReport(index: number, busId: string, es: Entry[]): GpuReport {
 export function parseNvsmiText(text: string): NvsmiReport {
   const failure = nvsmiFailure(text);
   if (failure) return failureReport(failure);
-  const { entries: es, busIds } = entries(text);
-  const top = (key: string) => clean(es.find((e) => e.gpu === -1 && e.path === key)?.value);
+  const { top: values, gpus: blocksByGpu } = blocks(text);
+  const top = (key: string) => clean(values.get(key));
   const report: NvsmiReport = {};
   const driver = top("Driver Version");
   const cuda = top("CUDA Version");
   if (driver && isDriverVersion(driver)) report.driver = driver;
   if (cuda && isCudaVersion(cuda)) report.cuda = cuda;
-  const gpus = busIds.map((busId, i) => gpuReport(i, busId, es.filter((e) => e.gpu === i)));
+  const gpus = blocksByGpu.map((g, i) => gpuReport(i, g.busId, g.values));
   if (gpus.length > 0 || top("Attached GPUs") === "0") report.gpus = gpus;
   return report;
 }

@@ -1,6 +1,6 @@
 // /etc/os-release (os-release(5)): KEY=value lines, values optionally quoted with shell escapes.
 import type { OsFacts } from "./types.js";
-import { lines } from "./text-values.js";
+import { capValue, lines, MAX_LIST_LENGTH } from "./text-values.js";
 
 function unquote(raw: string): string {
   const v = raw.trim();
@@ -30,9 +30,9 @@ export function parseOsRelease(text: string): Partial<OsFacts> {
   const out: Partial<OsFacts> = {};
   for (const [key, field] of FIELDS) {
     const value = vars.get(key);
-    if (value) out[field] = value;
+    if (value) out[field] = capValue(value);
   }
-  const idLike = vars.get("ID_LIKE")?.split(/\s+/).filter(Boolean);
+  const idLike = vars.get("ID_LIKE")?.split(/\s+/).filter(Boolean).slice(0, MAX_LIST_LENGTH).map(capValue);
   if (idLike?.length) out.idLike = idLike;
   return out;
 }

@@ -22,8 +22,12 @@ const HEADER_FIELDS: Record<string, Field> = {
 
 const splitRow = (line: string): string[] => line.split(",").map((c) => c.trim());
 
-/** "memory.total [MiB]" → "memory.total". */
-const headerName = (cell: string): string => cell.replace(/\s*\[.*\]$/, "").toLowerCase();
+/** "memory.total [MiB]" → "memory.total" (string operations: no pattern to backtrack over spaces). */
+function headerName(cell: string): string {
+  const bracket = cell.indexOf("[");
+  const name = bracket >= 0 && cell.endsWith("]") ? cell.slice(0, bracket).trimEnd() : cell;
+  return name.toLowerCase();
+}
 
 function isHeader(cells: string[]): boolean {
   const looksLikeNames = cells.every((c) => /^[a-z][a-z0-9_.]*(\s*\[[^\]]*\])?$/.test(c));

@@ -1,10 +1,14 @@
 // Reads saved outputs from a folder laid out like ../shared/real-hosts/h200-driver580/. Any
 // subset of the files may be present; a missing file is recorded as not captured. host-info.txt
 // (`cat /proc/driver/nvidia/version; nvcc --version; uname -a`) feeds three sources.
-import { readFile, stat } from "node:fs/promises";
+// Only regular files (or links to them) of at most MAX_CAPTURE_BYTES are read: a FIFO, a device
+// or an oversized file is refused with a clear error before a byte of it is read.
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fail } from "../errors.js";
-import { PROBE_SOURCES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
+import { formatBytes, readRegularFile } from "../read-regular-file.js";
+import { printable } from "../terminal-text.js";
+import { MAX_CAPTURE_BYTES, PROBE_SOURCES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 
 /** The file names each source is read from, in order of preference. */
 export const CAPTURE_FILES: Record<ProbeSource, string[]> = {
@@ -22,32 +26,29 @@ export const CAPTURE_FILES: Record<ProbeSource, string[]> = {
   mokutil: ["mokutil.txt"],
 };
 
-async function readCapture(dir: string, names: string[]): Promise<ProbeOutput> {
+const HINT = "Point it at a folder of saved outputs (nvidia-smi-q.xml, query-gpu.csv, nvidia-smi.txt, host-info.txt, …), each a regular file.";
+
+function readCapture(dir: string, names: string[], option: string): ProbeOutput {
   for (const name of names) {
-    try {
-      return { ok: true, text: await readFile(join(dir, name), "utf8") };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") return { ok: false, text: "", reason: `${name}: ${(err as Error).message}` };
+    const read = readRegularFile(join(dir, name), { maxBytes: MAX_CAPTURE_BYTES, followLinks: true });
+    if (read.ok) return { ok: true, text: read.text };
+    if (read.kind === "absent") continue;
+    if (read.kind === "special" || read.kind === "too-large") {
+      const why = read.kind === "too-large" ? `is larger than ${formatBytes(MAX_CAPTURE_BYTES)}; a saved output is far smaller` : read.reason;
+      fail({ code: "invalid-value", message: `${option} ${printable(dir)}: ${name} ${why}, so it is not read.`, hint: HINT });
     }
+    return { ok: false, text: "", reason: `${name} ${read.reason}` };
   }
   return { ok: false, text: "", reason: `not captured (no ${names.join(" or ")})`, absent: "capture" };
 }
 
-async function assertFolder(dir: string): Promise<void> {
+async function assertFolder(dir: string, option: string): Promise<void> {
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isDir) {
-    fail({
-      code: "invalid-value",
-      message: `--from ${dir}: not a folder`,
-      hint: "point --from at a folder of saved outputs (nvidia-smi-q.xml, query-gpu.csv, nvidia-smi.txt, host-info.txt, …)",
-    });
-  }
+  if (!isDir) fail({ code: "invalid-value", message: `${option} ${printable(dir)}: not a folder.`, hint: HINT });
 }
 
-export async function probeDir(dir: string): Promise<RawHost> {
-  await assertFolder(dir);
-  const entries = await Promise.all(
-    PROBE_SOURCES.map(async (source) => [source, await readCapture(dir, CAPTURE_FILES[source])] as const),
-  );
+export async function probeDir(dir: string, option = "--from"): Promise<RawHost> {
+  await assertFolder(dir, option);
+  const entries = PROBE_SOURCES.map((source) => [source, readCapture(dir, CAPTURE_FILES[source], option)] as const);
   return { origin: "dir", outputs: Object.fromEntries(entries) };
 }

@@ -1,9 +1,9 @@
 // Gathers this host's raw outputs by running the tools (all at once, each bounded by the
 // timeout) and reading a few files. Every probe is optional.
-import { readFile } from "node:fs/promises";
 import { release } from "node:os";
-import type { ProbeOutput, ProbeSource, RawHost } from "./raw-host.js";
+import { MAX_CAPTURE_BYTES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 import { runTool, type RunToolOptions } from "./run-tool.js";
+import { readRegularFile } from "../read-regular-file.js";
 
 const QUERY_GPU = "--query-gpu=index,name,driver_version,compute_cap,memory.total,pci.bus_id,uuid";
 
@@ -26,11 +26,9 @@ export const LIVE_FILES: Partial<Record<ProbeSource, string[]>> = {
 
 async function readFirst(paths: string[]): Promise<ProbeOutput> {
   for (const path of paths) {
-    try {
-      return { ok: true, text: await readFile(path, "utf8") };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") return { ok: false, text: "", reason: `${path}: ${(err as Error).message}` };
-    }
+    const read = readRegularFile(path, { maxBytes: MAX_CAPTURE_BYTES, followLinks: true });
+    if (read.ok) return { ok: true, text: read.text };
+    if (read.kind !== "absent") return { ok: false, text: "", reason: `${path} ${read.reason}` };
   }
   return { ok: false, text: "", reason: `${paths.join(", ")}: absent`, absent: "tool" };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export interface ProbeOptions {
   /** Read saved outputs from this folder instead of running anything. */
   from?: string;
+  /** The option that named `from`, for messages (default --from; the main command's is --host-from). */
+  fromOption?: string;
   /** Deadline for each tool, in milliseconds (they run in parallel). */
   timeoutMs?: number;
   /** Environment for the tools (PATH decides which ones are found); default process.env. */
@@ -16,7 +18,7 @@ export interface ProbeOptions {
 }
 
 export function probeHost(opts: ProbeOptions = {}): Promise<RawHost> {
-  if (opts.from !== undefined) return probeDir(opts.from);
+  if (opts.from !== undefined) return probeDir(opts.from, opts.fromOption);
   const run: { timeoutMs: number; env?: NodeJS.ProcessEnv } = { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS };
   if (opts.env) run.env = opts.env;
   return probeLive(run);

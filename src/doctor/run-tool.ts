@@ -4,10 +4,10 @@
 // the promise settles at the deadline even if the process cannot be reaped (a task stuck in the
 // kernel).
 import { spawn, type ChildProcess } from "node:child_process";
-import type { ProbeOutput } from "./raw-host.js";
+import { MAX_CAPTURE_BYTES, type ProbeOutput } from "./raw-host.js";
 import { firstLine } from "./text-values.js";
 
-const MAX_OUTPUT = 16 * 1024 * 1024;
+const MAX_OUTPUT = MAX_CAPTURE_BYTES;
 
 export interface RunToolOptions {
   timeoutMs: number;

@@ -3,11 +3,22 @@
 
 const NO_VALUE = /^(|n\/a|\[n\/a\]|not supported|\[not supported\]|unknown error|\[unknown error\]|none)$/i;
 
-/** Trimmed value, or undefined for nvidia-smi's placeholders ("N/A", "[Not Supported]", …). */
+/** The longest value kept from a capture (a GPU name is under 64 characters). */
+export const MAX_VALUE_LENGTH = 256;
+
+/** Trimmed value, or undefined for nvidia-smi's placeholders ("N/A", "[Not Supported]", …);
+ *  a value longer than MAX_VALUE_LENGTH is cut there. */
 export function clean(value: string | undefined): string | undefined {
   const v = value?.trim();
-  return v === undefined || NO_VALUE.test(v) ? undefined : v;
+  if (v === undefined || NO_VALUE.test(v)) return undefined;
+  return capValue(v);
 }
+
+/** A value cut to MAX_VALUE_LENGTH characters. */
+export const capValue = (v: string): string => (v.length > MAX_VALUE_LENGTH ? `${v.slice(0, MAX_VALUE_LENGTH)}…` : v);
+
+/** The most entries kept from a list in a capture (GPUs, runtimes, CDI devices): real hosts have a handful. */
+export const MAX_LIST_LENGTH = 64;
 
 export const isDriverVersion = (v: string): boolean => /^\d{2,4}\.\d{1,3}(\.\d{1,3})?$/.test(v);
 export const isCudaVersion = (v: string): boolean => /^\d{1,2}\.\d{1,2}$/.test(v);

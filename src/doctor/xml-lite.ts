@@ -20,10 +20,39 @@ export function decodeEntities(s: string): string {
   });
 }
 
+const isNameStart = (c: string | undefined) => c !== undefined && /[A-Za-z_]/.test(c);
+const isNameChar = (c: string | undefined) => c !== undefined && /[\w.:-]/.test(c);
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/** `name="value" other='value'`, scanned left to right once (no pattern that could backtrack):
+ *  what is not an attribute is skipped a character at a time, an unterminated value ends the scan. */
 function parseAttrs(s: string): Record<string, string> {
   const attrs: Record<string, string> = {};
-  for (const m of s.matchAll(/([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    attrs[m[1]!] = decodeEntities(m[2] ?? m[3] ?? "");
+  let i = 0;
+  while (i < s.length) {
+    if (!isNameStart(s[i]) || isNameChar(s[i - 1])) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (isNameChar(s[j])) j++;
+    const name = s.slice(i, j);
+    while (isSpace(s[j])) j++;
+    if (s[j] !== "=") {
+      i = j;
+      continue;
+    }
+    j++;
+    while (isSpace(s[j])) j++;
+    const quote = s[j];
+    if (quote !== '"' && quote !== "'") {
+      i = j;
+      continue;
+    }
+    const end = s.indexOf(quote, j + 1);
+    if (end < 0) break;
+    if (name !== "__proto__") attrs[name] = decodeEntities(s.slice(j + 1, end));
+    i = end + 1;
   }
   return attrs;
 }
@@ -36,17 +65,49 @@ function skipSpecial(xml: string, i: number): number {
   };
   if (xml.startsWith("<!--", i)) return close("-->");
   if (xml.startsWith("<?", i)) return close("?>");
+  // DOCTYPE: up to ">", or to "]>" when an internal subset ("[") opens before that ">". The "["
+  // is looked for only before the ">", so many declarations cost linear time.
   const gt = xml.indexOf(">", i);
-  const bracket = xml.indexOf("[", i);
-  return bracket >= 0 && (gt < 0 || bracket < gt) ? close("]>") : close(">"); // DOCTYPE
+  const bracket = gt < 0 ? xml.indexOf("[", i) : xml.slice(i, gt).indexOf("[");
+  return bracket >= 0 ? close("]>") : gt < 0 ? -1 : gt + 1;
+}
+
+/** The open elements, with where each name was last opened, so a closing tag finds its element
+ *  without searching the stack (a run of unmatched closing tags costs linear time). */
+class OpenElements {
+  readonly stack: XmlElement[];
+  private readonly depths = new Map<string, number[]>();
+
+  constructor(root: XmlElement) {
+    this.stack = [root];
+  }
+
+  get top(): XmlElement {
+    return this.stack[this.stack.length - 1]!;
+  }
+
+  push(el: XmlElement): void {
+    const at = this.depths.get(el.name);
+    if (at) at.push(this.stack.length);
+    else this.depths.set(el.name, [this.stack.length]);
+    this.stack.push(el);
+  }
+
+  /** Pops to (and including) the innermost open element called `name`; ignores a stray closing tag. */
+  close(name: string): void {
+    const at = this.depths.get(name);
+    const depth = at?.[at.length - 1];
+    if (depth === undefined) return;
+    while (this.stack.length > depth) this.depths.get(this.stack.pop()!.name)!.pop();
+  }
 }
 
 export function parseXml(xml: string): XmlElement {
   const root: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
-  const stack: XmlElement[] = [root];
+  const open = new OpenElements(root);
   let i = 0;
   while (i < xml.length) {
-    const top = stack[stack.length - 1]!;
+    const top = open.top;
     const lt = xml.indexOf("<", i);
     top.text += decodeEntities(xml.slice(i, lt < 0 ? xml.length : lt));
     if (lt < 0) break;
@@ -64,25 +125,26 @@ export function parseXml(xml: string): XmlElement {
     }
     const gt = xml.indexOf(">", lt);
     if (gt < 0) break;
-    handleTag(xml.slice(lt + 1, gt), stack);
+    handleTag(xml.slice(lt + 1, gt), open);
     i = gt + 1;
   }
   return root;
 }
 
-function handleTag(body: string, stack: XmlElement[]): void {
+const TAG_NAME = /^[A-Za-z_][\w.:-]*/;
+
+function handleTag(body: string, open: OpenElements): void {
   if (body.startsWith("/")) {
-    const name = body.slice(1).trim();
-    const at = stack.map((e) => e.name).lastIndexOf(name);
-    if (at > 0) stack.length = at; // pop to (and including) the matching element
+    open.close(body.slice(1).trim());
     return;
   }
-  const m = /^([A-Za-z_][\w.:-]*)([\s\S]*)$/.exec(body);
-  if (!m) return;
-  const selfClosing = m[2]!.trimEnd().endsWith("/");
-  const el: XmlElement = { name: m[1]!, attrs: parseAttrs(m[2]!), children: [], text: "" };
-  stack[stack.length - 1]!.children.push(el);
-  if (!selfClosing) stack.push(el);
+  const name = TAG_NAME.exec(body)?.[0];
+  if (name === undefined) return;
+  const rest = body.slice(name.length);
+  const selfClosing = rest.trimEnd().endsWith("/");
+  const el: XmlElement = { name, attrs: parseAttrs(rest), children: [], text: "" };
+  open.top.children.push(el);
+  if (!selfClosing) open.push(el);
 }
 
 export const childrenNamed = (el: XmlElement | undefined, name: string): XmlElement[] =>

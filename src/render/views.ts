@@ -254,5 +254,6 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     toolkitRepoUrlSh: shellWord(tool(m, "containerToolkitRepoUrl")),
     toolkitKeyFingerprintSh: shellWord(tool(m, "containerToolkitKeyFingerprint")),
     cudaRepoBaseSh: shellWord(tool(m, "cudaRepoBase")),
+    cudaRepoKeyFingerprintSh: shellWord(tool(m, "cudaRpmKeyFingerprint")),
   };
 }

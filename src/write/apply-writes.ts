@@ -1,48 +1,161 @@
-// Apply planned changes all or nothing: every file is first written to a temporary file in its
-// own folder, then renamed into place; if anything fails, the tree is put back as it was.
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { UserError } from "../errors.js";
+// Apply planned changes all or nothing, and crash-safe. Each new file is written to a temp file in
+// its own folder and synced; each file being replaced gets a second link (its backup); then every
+// temp file is renamed over its target (an atomic replace: a target is never missing), the lock
+// file last, after the folders are synced. A kill at any moment leaves every file wholly old or
+// wholly new, and a lock that is either the old one (the new files are then "stale") or matches
+// every file. If anything fails before the lock is in place, the backups are renamed back and the
+// tree is as it was, with no temp file left. Stale temp files of dead runs are swept first.
+import { closeSync, constants, copyFileSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { UserError } from "../errors.js";
+import { LOCK_FILE } from "../render/render-files.js";
+import { faultPoint } from "./fault.js";
+import { makeFoldersInside, targetInside } from "./inside-root.js";
+import { withEol } from "./line-endings.js";
 import type { Change } from "./plan-writes.js";
+import { sweepStale, targetOf, tempName } from "./temp-files.js";
 
-const temp = (target: string, tag: string) => `${dirname(target)}/.${target.split("/").pop()}.${tag}-${process.pid}`;
+interface Staged {
+  change: Change;
+  tmp: string;
+  backup: string | null;
+}
+
+/** What exists only because of this run, to be removed on failure. */
+interface Made {
+  folders: string[];
+  files: string[];
+}
+
+/** Writes `content` to a new file at `path` with `mode`, and syncs it; `made` learns the path before any byte is written. */
+function writeTemp(path: string, content: string, mode: number, made: Made): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  made.files.push(path);
+  try {
+    faultPoint(`temp created ${path}`);
+    writeFileSync(fd, content);
+    faultPoint(`temp written ${path}`);
+    fchmodSync(fd, mode);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  faultPoint(`temp synced ${path}`);
+}
+
+/** A second name for the file at `target` (a hard link, or a copy where links are not supported). */
+function backUp(target: string, backup: string, made: Made): void {
+  try {
+    linkSync(target, backup);
+  } catch (err) {
+    if (!["EPERM", "EXDEV", "ENOTSUP", "EOPNOTSUPP", "EMLINK"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+  }
+  made.files.push(backup);
+  faultPoint(`backup ${target}`);
+}
+
+/** Best effort: where a folder cannot be opened or synced, the rename is still atomic, only not yet durable. */
+function syncFolder(dir: string): void {
+  try {
+    const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not supported here
+  }
+}
+
+function stage(change: Change, made: Made): Staged {
+  makeFoldersInside(change.root, change.file.path, made.folders);
+  const tmp = tempName(change.target, "tmp");
+  writeTemp(tmp, withEol(change.file.content, change.eol), change.currentMode ?? change.file.mode, made);
+  let backup: string | null = null;
+  if (change.current !== null) {
+    backup = tempName(change.target, "old");
+    backUp(change.target, backup, made);
+  }
+  return { change, tmp, backup };
+}
+
+/** Renames the temp file over its target, after checking again that its folder is still inside the root. */
+function commit({ change, tmp }: Staged): void {
+  targetInside(change.root, change.file.path);
+  renameSync(tmp, change.target);
+}
+
+/** Puts back what was replaced and removes what this run made; false when some of it could not be undone. */
+function rollBack(committed: Staged[], made: Made): boolean {
+  let clean = true;
+  const attempt = (fn: () => void) => {
+    try {
+      fn();
+    } catch {
+      clean = false;
+    }
+  };
+  for (const { change, backup } of committed.reverse()) {
+    attempt(() => (backup ? renameSync(backup, change.target) : unlinkSync(change.target)));
+  }
+  for (const path of made.files) {
+    try {
+      unlinkSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") clean = false;
+    }
+  }
+  for (const dir of made.folders.reverse()) attempt(() => rmdirSync(dir));
+  return clean;
+}
+
+function failure(err: unknown, at: Change | null, clean: boolean): Error {
+  if (err instanceof UserError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ? targetOf(e.path) : at?.target;
+  return new UserError([
+    clean
+      ? { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${e.code ?? e.message}); nothing was changed.`, hint: "Check the folder's permissions and free space, then run again." }
+      : { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${e.code ?? e.message}), and could not undo every step.`, hint: "Run `cuda-scaffold check` to see each file's state, then run again once the folder is writable." },
+  ]);
+}
 
 export function applyWrites(changes: Change[]): void {
-  const todo = changes.filter((c) => c.kind === "create" || c.kind === "update" || c.kind === "edited");
-  const createdDirs: string[] = [];
-  const staged: { change: Change; tmp: string }[] = [];
-  const done: { change: Change; backup: string | null }[] = [];
+  sweepStale(changes.map((c) => c.target));
+  const todo = changes.filter((c) => c.kind !== "unchanged");
+  const ordered = [...todo.filter((c) => c.file.path !== LOCK_FILE), ...todo.filter((c) => c.file.path === LOCK_FILE)];
+  const made: Made = { folders: [], files: [] };
+  const staged: Staged[] = [];
+  const committed: Staged[] = [];
+  let at: Change | null = null;
   try {
-    for (const change of todo) {
-      const dir = dirname(change.target);
-      if (!existsSync(dir)) {
-        const first = mkdirSync(dir, { recursive: true });
-        if (first) createdDirs.push(first);
-      }
-      const tmp = temp(change.target, "new");
-      writeFileSync(tmp, change.file.content, { mode: 0o600, flag: "wx" });
-      staged.push({ change, tmp });
-      chmodSync(tmp, change.currentMode ?? change.file.mode);
+    for (const change of ordered) {
+      at = change;
+      staged.push(stage(change, made));
     }
-    for (const { change, tmp } of staged) {
-      let backup: string | null = null;
-      if (change.current !== null) {
-        backup = temp(change.target, "old");
-        renameSync(change.target, backup);
+    for (const s of staged) {
+      at = s.change;
+      if (s.change.file.path === LOCK_FILE) {
+        for (const dir of new Set(committed.map((c) => dirname(c.change.target)))) syncFolder(dir);
+        faultPoint("folders synced");
       }
-      done.push({ change, backup });
-      renameSync(tmp, change.target);
+      commit(s);
+      committed.push(s);
+      faultPoint(`renamed ${s.change.target}`);
     }
   } catch (err) {
-    for (const { change, backup } of done.reverse()) {
-      rmSync(change.target, { force: true });
-      if (backup) renameSync(backup, change.target);
-    }
-    for (const { tmp } of staged) rmSync(tmp, { force: true });
-    for (const dir of createdDirs.reverse()) rmSync(dir, { recursive: true, force: true });
-    const e = err as NodeJS.ErrnoException;
-    const where = e.path ? ` ${e.path.replace(/\/\.([^/]+)\.(new|old)-[0-9]+$/, "/$1")}` : "";
-    throw new UserError([{ code: "write-failed", message: `Could not write${where} (${e.code ?? e.message}); nothing was changed.`, hint: "Check the folder's permissions and free space, then run again." }]);
+    throw failure(err, at, rollBack(committed, made));
   }
-  for (const { backup } of done) if (backup) rmSync(backup, { force: true });
+  for (const dir of new Set(committed.map((c) => dirname(c.change.target)))) syncFolder(dir);
+  // Committed: what is left is tidying, and a failure there only leaves a backup for the next run to sweep.
+  for (const { change, backup } of staged) {
+    try {
+      faultPoint(`committed ${change.target}`);
+      if (backup) unlinkSync(backup);
+    } catch {
+      // swept by the next run
+    }
+  }
 }

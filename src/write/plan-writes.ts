@@ -1,43 +1,70 @@
 // Compare the rendered files with the disk: what would be created, updated, left alone, or is
-// protected because someone edited it. Reads only; never writes.
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, join, resolve, sep, isAbsolute } from "node:path";
+// protected because someone edited it. Reads only; never writes. Line endings do not count: a CRLF
+// copy of a generated file (git core.autocrlf) is that file.
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
 import { fail } from "../errors.js";
 import { fileHash, verifySeal } from "../render/header.js";
 import { LOCK_FILE, type GeneratedFile } from "../render/render-files.js";
+import { realRoot, targetInside } from "./inside-root.js";
+import { eolOf, toLf, type Eol } from "./line-endings.js";
 
 export type ChangeKind = "create" | "update" | "unchanged" | "edited";
 
 export interface Change {
   file: GeneratedFile;
   kind: ChangeKind;
+  /** the real path of --out: every target is inside it */
+  root: string;
   /** absolute target path */
   target: string;
-  /** what is on disk now, when there is something */
+  /** what is on disk now, with LF line endings, when there is something */
   current: string | null;
   currentMode: number | null;
+  /** the line endings the file is written with: those of the file on disk */
+  eol: Eol;
 }
 
-/** The disk content and mode of a path inside `root`, refusing anything that leaves it. */
-export function readInside(root: string, rel: string): { target: string; content: string | null; mode: number | null } {
-  if (isAbsolute(rel) || rel.split(/[\\/]/).includes("..")) fail({ code: "unsafe-path", message: `Refusing to write ${rel}: outside the output folder.` });
-  const target = join(root, rel);
+export interface OnDisk {
+  target: string;
+  /** the content with LF line endings; null when there is no file */
+  content: string | null;
+  mode: number | null;
+  eol: Eol;
+}
+
+const notOurs = (rel: string, why: string): never =>
+  fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}.`, hint: "Replace it with a regular file, or choose another --out." });
+
+/** The disk content and mode of `rel` inside the real root `root`, refusing anything that leaves it. */
+export function readInside(root: string, rel: string): OnDisk {
+  const target = targetInside(root, rel);
+  const none: OnDisk = { target, content: null, mode: null, eol: "lf" };
   let st;
   try {
     st = lstatSync(target);
   } catch {
-    return { target, content: null, mode: null };
+    return none;
   }
-  if (st.isSymbolicLink()) {
-    fail({ code: "unsafe-path", message: `Refusing to write ${rel}: it is a symbolic link, and the tool never writes through links.`, hint: "Replace the link with a regular file, or choose another --out." });
+  if (st.isSymbolicLink()) notOurs(rel, "it is a symbolic link, and the tool never writes through links");
+  if (!st.isFile()) notOurs(rel, "it exists and is not a regular file");
+  // Opened without following a link and without blocking on a FIFO: the file may have changed since the lstat.
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return none;
+    if (code === "ELOOP") notOurs(rel, "it is a symbolic link, and the tool never writes through links");
+    throw err;
   }
-  if (!st.isFile()) fail({ code: "unsafe-path", message: `Refusing to write ${rel}: it exists and is not a regular file.` });
-  const realParent = realpathSync(dirname(target));
-  const realRoot = realpathSync(root);
-  if (realParent !== realRoot && !realParent.startsWith(realRoot + sep)) {
-    fail({ code: "unsafe-path", message: `Refusing to write ${rel}: its folder links outside the output folder.` });
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) notOurs(rel, "it exists and is not a regular file");
+    const raw = readFileSync(fd, "utf8");
+    return { target, content: toLf(raw), mode: now.mode & 0o777, eol: eolOf(raw) };
+  } finally {
+    closeSync(fd);
   }
-  return { target, content: readFileSync(target, "utf8"), mode: st.mode & 0o777 };
 }
 
 /** The lock file is the tool's own record: any valid lock of ours may be replaced. */
@@ -51,14 +78,14 @@ function isLock(path: string, content: string): boolean {
 }
 
 export function planWrites(outDir: string, files: GeneratedFile[], lockedHashes: Record<string, string>): Change[] {
-  const root = resolve(outDir);
+  const root = realRoot(outDir);
   return files.map((file) => {
-    const { target, content, mode } = readInside(root, file.path);
+    const { target, content, mode, eol } = readInside(root, file.path);
     let kind: ChangeKind;
     if (content === null) kind = "create";
     else if (content === file.content) kind = "unchanged";
     else if (lockedHashes[file.path] === fileHash(content) || verifySeal(content) === true || isLock(file.path, content)) kind = "update";
     else kind = "edited";
-    return { file, kind, target, current: content, currentMode: mode };
+    return { file, kind, root, target, current: content, currentMode: mode, eol };
   });
 }

@@ -1,8 +1,20 @@
 // The Oracle Linux host bootstrap script: rendered from its template, checked by shellcheck, and
 // run end to end in a sandbox (test/host/sandbox.sh) on OL8 and OL9, UEK and RHCK.
 import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { inOrder, mutating, Sandbox, sandboxUnavailable, shellcheckUnavailable, type Settings } from "./sandbox.js";
+import {
+  inOrder,
+  mutating,
+  RPM_BAD_SIGNATURE,
+  RPM_SIGNED_BY_DOCKER,
+  RPM_UNSIGNED,
+  Sandbox,
+  sandboxUnavailable,
+  shellcheckUnavailable,
+  type Settings,
+} from "./sandbox.js";
 import { renderBootstrapForTest, sampleView } from "./view.js";
 import { renderFor } from "../support/render.js";
 import { matrix } from "../../src/matrix/data.js";
@@ -29,6 +41,17 @@ const DOCKER_PACKAGES = "docker-ce docker-ce-cli containerd.io docker-buildx-plu
 const TOOLKIT_INSTALL =
   "dnf -y install nvidia-container-toolkit-1.17.8-1 nvidia-container-toolkit-base-1.17.8-1 libnvidia-container-tools-1.17.8-1 libnvidia-container1-1.17.8-1";
 const VERIFY = "docker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi";
+const CUDA_KEY_FPR = "610C7B14E068A878070DA4E99CD0A493D42D0685";
+const CUDA_KEY_FILE = "/etc/pki/rpm-gpg/RPM-GPG-KEY-NVIDIA-CUDA";
+const LOCK = "/run/cuda-scaffold-bootstrap.lock";
+const cudaRepo = (os: 8 | 9) => `https://developer.download.nvidia.com/compute/cuda/repos/rhel${os}/x86_64`;
+/** What a local driver rpm goes through before it is installed: NVIDIA's key checked and imported, then its signature. */
+const LOCAL_RPM_CHECKS = (os: 8 | 9, path: string) => [
+  new RegExp(`^curl -fsSL --proto =https ${cudaRepo(os).replace(/[./]/g, "\\$&")}/D42D0685\\.pub -o `),
+  `rpm --import ${CUDA_KEY_FILE}`,
+  `rpm --checksig -v ${path}`,
+  `rpm --install ${path}`,
+];
 
 /** The Docker and toolkit part every fresh host goes through, in order. */
 const CONTAINER_STACK = [
@@ -58,8 +81,17 @@ describe("host bootstrap template", () => {
     expect(script).toContain("readonly MIN_DRIVER='440.33'\n");
     expect(script).toContain("readonly TOOLKIT_VERSION='1.17.8-1'\n");
     expect(script).toContain("readonly TOOLKIT_KEY_FINGERPRINT='C95B321B61E88C1809C4F759DDCAE044F796ECB0'\n");
+    expect(script).toContain(`readonly CUDA_KEY_FINGERPRINT='${CUDA_KEY_FPR}'\n`);
     expect(script).not.toContain("--nogpgcheck");
     expect(script).not.toMatch(/\|\s*(ba)?sh\b/);
+  });
+
+  it("pins NVIDIA's CUDA repository key by the fingerprint recorded in matrix/platform.yaml", () => {
+    expect(tool(matrix, "cudaRpmKeyFingerprint")).toBe(CUDA_KEY_FPR);
+    expect(sampleView.cudaRepoKeyFingerprintSh).toBe(`'${CUDA_KEY_FPR}'`);
+    const { files } = renderFor(["torch@2.5.1"]);
+    const product = files.find((f) => f.path === "host/bootstrap-oraclelinux.sh")!.content;
+    expect(product).toContain(`readonly CUDA_KEY_FINGERPRINT='${CUDA_KEY_FPR}'\n`);
   });
 
   it("fails to render when the view lacks a field (strict mode)", () => {
@@ -111,11 +143,15 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
         "dnf config-manager --set-enabled ol8_UEKR7",
         `dnf -y install kernel-uek-devel-${OL8_UEK7} kernel-headers dkms`,
         "dnf -y install gcc-toolset-11-gcc",
-        `rpm --install ${rpm.path}`,
+        ...LOCAL_RPM_CHECKS(8, rpm.path),
         "dnf clean all",
         "dnf -y module install nvidia-driver:550-open",
       ]),
     ).toBeNull();
+    expect(first.output).toContain(`signature of ${RPM_OL8_124} verified (NVIDIA's CUDA key d42d0685)`);
+    expect(first.output).toMatch(/ok: key fingerprint 610C7B14E068A878070DA4E99CD0A493D42D0685 verified/);
+    expect(sb.file(CUDA_KEY_FILE)).toContain(`fake-fingerprint: ${CUDA_KEY_FPR}`);
+    expect(sb.file(LOCK)).toBe("");
     expect(first.calls.some((call) => call.startsWith("modprobe"))).toBe(false);
     expect(first.calls.some((call) => /docker/.test(call))).toBe(false);
     expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/opt/rh/gcc-toolset-11/enable"');
@@ -162,13 +198,14 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
         "dnf config-manager --set-enabled ol9_codeready_builder",
         "dnf -y install oracle-epel-release-el9",
         `dnf -y install kernel-uek-devel-${OL9_UEK8} kernel-headers dkms`,
-        `rpm --install ${rpm.path}`,
+        ...LOCAL_RPM_CHECKS(9, rpm.path),
         "dnf -y module enable nvidia-driver:580-open",
         "dnf -y install nvidia-open",
         "modprobe nvidia",
         ...CONTAINER_STACK,
       ]),
     ).toBeNull();
+    expect(first.output).toMatch(/--driver-rpm-sha256 given \(recommended\)[\s\S]*its signature by NVIDIA's CUDA key is still checked/);
     expect(first.calls).not.toContain("dnf config-manager --set-enabled ol9_UEKR8");
     expect(mutating(first.calls).filter((call) => call.includes("gcc-toolset"))).toEqual([]);
     expect(first.calls.filter((call) => call.startsWith("dnf -y remove"))).toEqual([]);
@@ -239,14 +276,29 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(
       inOrder(second.calls, [
         "dnf -y install kernel-devel-matched kernel-headers dkms",
-        "dnf config-manager --add-repo https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/cuda-rhel9.repo",
+        /^curl -fsSL --proto =https https:\/\/developer\.download\.nvidia\.com\/compute\/cuda\/repos\/rhel9\/x86_64\/cuda-rhel9\.repo -o /,
+        /^curl -fsSL --proto =https https:\/\/developer\.download\.nvidia\.com\/compute\/cuda\/repos\/rhel9\/x86_64\/D42D0685\.pub -o /,
+        `rpm --import ${CUDA_KEY_FILE}`,
         "dnf -y module enable nvidia-driver:open-dkms",
         "dnf -y install nvidia-open",
         "modprobe nvidia",
         ...CONTAINER_STACK,
       ]),
     ).toBeNull();
-    expect(second.calls.filter((call) => /UEK|rpm --install/.test(call))).toEqual([]);
+    expect(second.calls.filter((call) => /UEK|rpm --install|config-manager --add-repo .*cuda/.test(call))).toEqual([]);
+    expect(second.output).toContain(`key fingerprint ${CUDA_KEY_FPR} verified`);
+    const repo = sb.file("/etc/yum.repos.d/cuda-rhel9.repo")!;
+    expect(repo).toMatch(/^\[cuda-rhel9-x86_64\]$/m);
+    expect(repo).toMatch(/^gpgcheck=1$/m);
+    expect(repo).toMatch(new RegExp(`^gpgkey=file://${CUDA_KEY_FILE}$`, "m"));
+    expect(repo).not.toContain("https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/D42D0685.pub");
+    expect(sb.file(CUDA_KEY_FILE)).toContain(`fake-fingerprint: ${CUDA_KEY_FPR}`);
+
+    const before = sb.snapshot();
+    const third = sb.run("--driver-source", "network");
+    expect(third.code, third.output).toBe(0);
+    expect(mutating(third.calls)).toEqual([]);
+    expect(sb.snapshot()).toEqual(before);
   });
 
   it("a driver below the stack's floor is switched to the rpm's branch; a reboot loads it", () => {
@@ -299,10 +351,16 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(mutating(result.calls)).toEqual([]);
     expect(sb.snapshot()).toEqual(before);
     expect(sb.file("/var/log/cuda-scaffold-bootstrap.log")).toBeNull();
+    expect(sb.file(LOCK)).toBeNull();
+    expect(result.calls.filter((call) => call.startsWith("rpm --checksig"))).toEqual([]);
     for (const line of [
       "dnf -y install dnf-plugins-core",
       "dnf config-manager --set-enabled ol9_codeready_builder",
       `dnf -y install kernel-uek-devel-${OL9_UEK8} kernel-headers dkms`,
+      `curl -fsSL --proto =https ${cudaRepo(9)}/D42D0685.pub -o `,
+      `check that its fingerprint is ${CUDA_KEY_FPR}`,
+      `rpm --import ${CUDA_KEY_FILE}`,
+      `rpm --checksig -v ${rpm.path}   (must be signed by NVIDIA's CUDA key d42d0685)`,
       `rpm --install ${rpm.path}`,
       "dnf -y module enable nvidia-driver:580-open",
       "dnf -y install nvidia-open",
@@ -328,6 +386,12 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(result.output).toContain(`ERROR in step "Docker CE": command failed (exit 1): dnf -y install ${DOCKER_PACKAGES}`);
     expect(result.calls.filter((call) => /nvidia-container|nvidia-ctk|docker run/.test(call))).toEqual([]);
     expect(sb.file("/var/log/cuda-scaffold-bootstrap.log")).toContain('ERROR in step "Docker CE"');
+    // The failed run released its lock: the next run gets as far as Docker again.
+    const again = sb.run("--driver-rpm", rpm.path);
+    expect(again.code, again.output).toBe(1);
+    expect(again.output).toContain('ERROR in step "Docker CE"');
+    expect(again.output).not.toContain("another run");
+    expect(sb.file(LOCK)).toBe("");
   });
 
   it("Secure Boot: asks for the DKMS key to be enrolled (exit 3), completes after enrolment and a reboot", () => {
@@ -361,6 +425,9 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     const help = sb.run("--as-nobody", "--help");
     expect(help.code).toBe(0);
     expect(help.output).toMatch(/--driver-rpm PATH[\s\S]*--dry-run/);
+    expect(help.output).toMatch(/--driver-rpm-sha256 HEX +recommended with --driver-rpm/);
+    expect(help.output).toMatch(/--dry-run[^\n]*\n +\(takes no lock/);
+    expect(help.output).toContain("One run at a time: a run holds /run/cuda-scaffold-bootstrap.lock (flock); a second run stops with exit 1.");
 
     const wrongOs = sb.driverRpm(RPM_OL9_130);
     const osMismatch = sb.run("--driver-rpm", wrongOs.path);
@@ -401,4 +468,92 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(second.code, second.output).toBe(0);
     expect(mutating(second.calls)).toEqual([]);
   });
+
+  it("NVIDIA's CUDA repository key is trusted only with its pinned fingerprint, for the network repository and the local rpm", () => {
+    const wrong = "0".repeat(40);
+    const network = host({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.l40s, cuda_key_fpr: wrong });
+    const refused = network.run("--driver-source", "network");
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.output).toContain(
+      `ERROR in step "NVIDIA driver": the key at ${cudaRepo(9)}/D42D0685.pub has fingerprint '${wrong}', expected ${CUDA_KEY_FPR}`,
+    );
+    expect(refused.calls.filter((call) => /^(rpm --import|dnf -y (module|install nvidia)|dnf config-manager --add-repo)/.test(call))).toEqual([]);
+    expect(network.file("/etc/yum.repos.d/cuda-rhel9.repo")).toBeNull();
+    expect(network.file(CUDA_KEY_FILE)).toBeNull();
+
+    const local = host({ os: "ol8", kernel: OL8_RHCK, gpu: GPU.a100, cuda_key_fpr: wrong });
+    const rpm = local.driverRpm(RPM_OL8_124);
+    const refusedLocal = local.run("--driver-rpm", rpm.path);
+    expect(refusedLocal.code, refusedLocal.output).toBe(1);
+    expect(refusedLocal.output).toContain(`ERROR in step "NVIDIA driver": the key at ${cudaRepo(8)}/D42D0685.pub has fingerprint '${wrong}'`);
+    expect(refusedLocal.calls.filter((call) => /^rpm (--import|--checksig|--install)/.test(call))).toEqual([]);
+  });
+
+  it("a local driver rpm that is unsigned, altered, or signed by another key than NVIDIA's is not installed", () => {
+    const cases = [
+      { content: RPM_UNSIGNED, error: `--driver-rpm ${RPM_OL8_124} carries no signature; refusing to install an unsigned rpm`, report: "MD5 digest: OK" },
+      {
+        content: RPM_BAD_SIGNATURE,
+        error: `--driver-rpm ${RPM_OL8_124} failed the signature check against NVIDIA's CUDA key d42d0685 (fingerprint ${CUDA_KEY_FPR})`,
+        report: "Signature, key ID d42d0685: BAD",
+      },
+      {
+        // Docker's key is one a host may trust already: rpm says OK, but the signer is not NVIDIA.
+        content: RPM_SIGNED_BY_DOCKER,
+        preinstalled: "gpg-pubkey-621e9f35",
+        error: `--driver-rpm ${RPM_OL8_124} failed the signature check against NVIDIA's CUDA key d42d0685`,
+        report: "Signature, key ID 621e9f35: OK",
+      },
+      { content: "not really an rpm\nfake-signature: 5a1b2c3d\n", error: `--driver-rpm ${RPM_OL8_124} failed the signature check`, report: "key ID 5a1b2c3d: NOKEY" },
+    ];
+    for (const c of cases) {
+      const sb = host({ os: "ol8", kernel: OL8_RHCK, gpu: GPU.a100, ...(c.preinstalled ? { preinstalled: c.preinstalled } : {}) });
+      const rpm = sb.driverRpm(RPM_OL8_124, c.content);
+      const result = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256);
+      expect(result.code, result.output).toBe(1);
+      expect(result.output).toContain(`SHA-256 of ${RPM_OL8_124} verified`);
+      expect(result.output).toContain(`ERROR in step "NVIDIA driver": ${c.error}`);
+      expect(result.output).toContain(c.report);
+      expect(result.output).toContain("download it again from https://developer.nvidia.com/cuda-downloads");
+      expect(inOrder(result.calls, [`rpm --import ${CUDA_KEY_FILE}`, `rpm --checksig -v ${rpm.path}`])).toBeNull();
+      expect(result.calls.filter((call) => /^(rpm --install|dnf -y module|dnf -y install nvidia|dnf clean)/.test(call))).toEqual([]);
+      expect(sb.installedPackages().filter((line) => line.startsWith("cuda-repo-"))).toEqual([]);
+    }
+  }, 60_000);
+
+  it("one run at a time: a second run stops at once naming the first, a dry run only warns, and the lock goes with the run", async () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.l40s });
+    // What a killed run leaves behind is no obstacle: the lock is the flock, not the file.
+    writeFileSync(join(sb.dir, "fs/run/cuda-scaffold-bootstrap.lock"), "pid 1, started 2026-01-01 00:00:00 +0000: bootstrap.sh (killed)\n");
+    sb.pauseAt("dnf -y install kernel-devel-matched");
+    const first = sb.start("--driver-source", "network");
+    await sb.paused();
+
+    const holder = sb.file(LOCK)!;
+    expect(holder).toMatch(/^pid \d+, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}: bootstrap\.sh --driver-source network\n$/);
+    const second = sb.run("--driver-source", "network");
+    expect(second.code, second.output).toBe(1);
+    expect(second.output).toContain(
+      `ERROR in step "Pre-flight checks": another run of this script is in progress (${holder.trim()}); it holds ${LOCK}`,
+    );
+    expect(second.output).toContain("Wait for that run to finish, then run this script again.");
+    expect(second.calls).toEqual([]);
+    expect(sb.file(LOCK)).toBe(holder);
+
+    const dry = sb.run("--dry-run", "--driver-source", "network");
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.output).toContain(`WARNING: another run of this script is in progress (${holder.trim()}); it is changing the host while this dry run looks at it`);
+    expect(mutating(dry.calls)).toEqual([]);
+
+    sb.resume();
+    const done = await first;
+    expect(done.code, done.output).toBe(0);
+    expect(done.calls).toContain("dnf -y install kernel-devel-matched kernel-headers dkms");
+    expect(done.output).not.toContain("another run");
+    expect(sb.file(LOCK)).toBe("");
+
+    const after = sb.run("--driver-source", "network");
+    expect(after.code, after.output).toBe(0);
+    expect(mutating(after.calls)).toEqual([]);
+  }, 60_000);
 });

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Sandbox for the host bootstrap script: runs it as root in a private mount namespace where
-# /etc is an overlay (writes land in the sandbox), /var/log, /usr/src and /opt are the sandbox's
-# own folders, and dnf, rpm, systemctl, nvidia-smi, docker, curl, gpg, … are the stand-ins in
-# stand-ins.sh. Nothing outside the sandbox folder changes.
+# /etc is an overlay (writes land in the sandbox), /var/log, /usr/src, /opt and /run are the
+# sandbox's own folders, and dnf, rpm, systemctl, nvidia-smi, docker, curl, gpg, … are the stand-ins
+# in stand-ins.sh. Nothing outside the sandbox folder changes.
 #
 #   sandbox.sh probe                      exit 0 when this machine can host the sandbox
 #   sandbox.sh init DIR [key=value...]    lay out a fake Oracle Linux host in DIR (settings below)
 #   sandbox.sh run DIR [--as-nobody] [ARGS...]
-#                                         run DIR/bootstrap.sh ARGS inside the sandbox
+#                                         run DIR/bootstrap.sh ARGS inside the sandbox; its calls go
+#                                         to DIR/calls.log, or DIR/$SANDBOX_CALLS when that is set
+#                                         (so two runs at once keep separate logs)
 #   sandbox.sh reboot DIR                 what a reboot changes: newest kernel, modules, services
 #
 # Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch gpu (repeatable)
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
-# docker_key_fpr toolkit_key_fpr network_driver module_stream dkms_built=1 loaded_driver.
+# docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +28,7 @@ die() { printf 'sandbox.sh: %s\n' "$*" >&2; exit 2; }
 
 check_dir() {
   [[ $1 == /* && -d $1 ]] || die "sandbox folder must be an existing absolute path: $1"
-  case $1 in /etc/* | /var/log/* | /usr/src/* | /opt/*) die "sandbox folder cannot live under a folder it replaces: $1" ;; esac
+  case $1 in /etc/* | /var/log/* | /usr/src/* | /opt/* | /run/*) die "sandbox folder cannot live under a folder it replaces: $1" ;; esac
 }
 
 cmd_probe() {
@@ -61,7 +63,7 @@ cmd_init() {
   local dir=$1
   shift
   check_dir "$dir"
-  mkdir -p "$dir"/{bin,state,tmp,fs/etc.upper,fs/etc.work,fs/var-log,fs/usr-src,fs/opt}
+  mkdir -p "$dir"/{bin,state,tmp,fs/etc.upper,fs/etc.work,fs/var-log,fs/usr-src,fs/opt,fs/run}
   local d
   for d in "${ETC_DIRS[@]}"; do mkdir -p "$dir/fs/etc-d/$d"; done
   chmod 755 "$dir" "$dir/bin"
@@ -77,6 +79,7 @@ cmd_init() {
       "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" \
       "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35" \
       "toolkit_key_fpr=C95B321B61E88C1809C4F759DDCAE044F796ECB0" \
+      "cuda_key_fpr=610C7B14E068A878070DA4E99CD0A493D42D0685" \
       "network_driver=580.95.05" "fixtures=$(cd "$HERE/../../fixtures/host" && pwd)"
     printf '%s\n' "$@"
   } >"$dir/state/settings"
@@ -129,8 +132,9 @@ cmd_run() {
   check_dir "$dir"
   [[ -f $dir/bootstrap.sh ]] || die "no $dir/bootstrap.sh to run"
   chmod 755 "$dir/bootstrap.sh"
-  : >"$dir/calls.log"
-  chmod 666 "$dir/calls.log"
+  local calls=$dir/${SANDBOX_CALLS:-calls.log}
+  : >"$calls"
+  chmod 666 "$calls"
   local rc=0
   unshare -m --propagation private -- bash "$HERE/sandbox.sh" _inside "$dir" "$@" || rc=$?
   return "$rc"
@@ -149,6 +153,7 @@ cmd_inside() {
   mount --bind "$dir/fs/var-log" /var/log
   mount --bind "$dir/fs/usr-src" /usr/src
   mount --bind "$dir/fs/opt" /opt
+  mount --bind "$dir/fs/run" /run
   export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C
   export PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   if $as_nobody; then

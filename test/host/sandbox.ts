@@ -1,5 +1,5 @@
 // Drives test/host/sandbox.sh from the tests: one fake Oracle Linux host per Sandbox.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,11 +28,18 @@ export interface RunResult {
   calls: string[];
 }
 
-/** Calls that change a host: none of these may appear in a run that has nothing to do. */
+/** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig only reads). */
 export const MUTATING =
   /^(dnf (-[yq] )*(install|remove|module|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop)|nvidia-ctk runtime|curl |modprobe |TRIPWIRE)/;
 
 export type Settings = Record<string, string | string[]>;
+
+/** Contents of a stand-in rpm file: the stand-in rpm --checksig reads its "fake-signature:" line. */
+export const RPM_SIGNED_BY_NVIDIA = "not really an rpm\nfake-signature: d42d0685\n";
+export const RPM_UNSIGNED = "not really an rpm\n";
+export const RPM_BAD_SIGNATURE = "not really an rpm, altered after signing\nfake-signature: d42d0685 BAD\n";
+/** Signed with Docker's key, which a host may well trust: valid, but not NVIDIA's. */
+export const RPM_SIGNED_BY_DOCKER = "not really an rpm\nfake-signature: 621e9f35\n";
 
 export class Sandbox {
   readonly dir: string;
@@ -52,7 +59,7 @@ export class Sandbox {
   }
 
   /** A stand-in for NVIDIA's local repository rpm, returned as its path. */
-  driverRpm(name: string, content = "not really an rpm\n"): { path: string; sha256: string } {
+  driverRpm(name: string, content = RPM_SIGNED_BY_NVIDIA): { path: string; sha256: string } {
     const path = join(this.dir, name);
     writeFileSync(path, content);
     return { path, sha256: createHash("sha256").update(content).digest("hex") };
@@ -61,8 +68,45 @@ export class Sandbox {
   run(...args: string[]): RunResult {
     const result = spawnSync("bash", [harness, "run", this.dir, ...args], { encoding: "utf8", timeout: 30_000 });
     if (result.error) throw result.error;
-    const calls = readFileSync(join(this.dir, "calls.log"), "utf8").split("\n").filter(Boolean);
-    return { code: result.status, output: result.stdout + result.stderr, calls };
+    return { code: result.status, output: result.stdout + result.stderr, calls: this.calls("calls.log") };
+  }
+
+  /** Starts a run in the background; its calls go to their own log so that other runs can happen meanwhile. */
+  start(...args: string[]): Promise<RunResult> {
+    const callsLog = "calls-background.log";
+    const child = spawn("bash", [harness, "run", this.dir, ...args], {
+      env: { ...process.env, SANDBOX_CALLS: callsLog },
+      timeout: 60_000,
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    return new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, output, calls: this.calls(callsLog) }));
+    });
+  }
+
+  private calls(name: string): string[] {
+    return readFileSync(join(this.dir, name), "utf8").split("\n").filter(Boolean);
+  }
+
+  /** The next call that starts with this text waits until resume() (see stand-ins.sh). */
+  pauseAt(call: string) {
+    writeFileSync(join(this.dir, "state/pause_at"), call);
+  }
+
+  /** Waits until a run is held at the call named by pauseAt(). */
+  async paused(timeoutMs = 20_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!existsSync(join(this.dir, "state/paused"))) {
+      if (Date.now() > until) throw new Error("no run reached the pause point");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  resume() {
+    writeFileSync(join(this.dir, "state/resume"), "");
   }
 
   reboot() {
@@ -83,7 +127,7 @@ export class Sandbox {
   private sandboxPath(hostPath: string): string {
     const etc = hostPath.match(/^\/etc\/(modprobe\.d|docker|yum\.repos\.d|dkms|pki)(\/.*)?$/);
     if (etc) return join(this.dir, "fs/etc-d", etc[1]!, etc[2] ?? "");
-    for (const [prefix, folder] of [["/var/log", "var-log"], ["/usr/src", "usr-src"], ["/opt", "opt"], ["/etc", "etc.upper"]]) {
+    for (const [prefix, folder] of [["/var/log", "var-log"], ["/usr/src", "usr-src"], ["/opt", "opt"], ["/run", "run"], ["/etc", "etc.upper"]]) {
       if (hostPath.startsWith(`${prefix}/`)) return join(this.dir, "fs", folder!, hostPath.slice(prefix!.length));
     }
     throw new Error(`not a sandboxed path: ${hostPath}`);

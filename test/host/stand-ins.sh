@@ -2,7 +2,9 @@
 # Stand-ins for the system commands the host bootstrap calls, used by sandbox.sh.
 #
 # One file, reached through symlinks named after each command (dnf, rpm, systemctl, …). Every
-# call is appended to $SANDBOX/calls.log. State lives in $SANDBOX/state (a fake rpm database,
+# call is appended to $SANDBOX/calls.log ($SANDBOX/$SANDBOX_CALLS when set). A test can hold a run
+# at one call: state/pause_at holds the call's beginning, and the stand-in that makes that call
+# waits (up to 30 s) for state/resume. State lives in $SANDBOX/state (a fake rpm database,
 # loaded modules, services, the module stream) and in the sandbox's real-looking paths
 # (/etc/yum.repos.d, /usr/src/kernels, /opt/rh, /etc/docker), so a second run sees what the
 # first one did and "installs nothing" is a real assertion.
@@ -12,7 +14,18 @@ shopt -s nullglob
 : "${SANDBOX:?the stand-ins only run inside test/host/sandbox.sh}"
 readonly STATE=$SANDBOX/state
 readonly CMD=${0##*/}
-printf '%s\n' "$CMD${*:+ $*}" >>"$SANDBOX/calls.log"
+readonly CALLS=$SANDBOX/${SANDBOX_CALLS:-calls.log}
+printf '%s\n' "$CMD${*:+ $*}" >>"$CALLS"
+
+if [[ -f $STATE/pause_at && "$CMD${*:+ $*}" == "$(cat "$STATE/pause_at")"* ]]; then
+  rm -f "$STATE/pause_at"
+  : >"$STATE/paused"
+  for _ in $(seq 300); do
+    [[ ! -e $STATE/resume ]] || break
+    sleep 0.1
+  done
+  rm -f "$STATE/paused" "$STATE/resume"
+fi
 
 fail() { printf '%s\n' "$@" >&2; exit 1; }
 unsupported() { printf 'stand-in %s: unsupported arguments: %s\n' "$CMD" "$*" >&2; exit 99; }
@@ -132,6 +145,8 @@ install_driver() { # install_driver open|proprietary [META]
   version=$(repo_driver_version)
   [[ -n $version ]] || fail "Error: Unable to find a match: ${meta:-nvidia-driver} (no NVIDIA repository enabled)"
   db_has dkms || fail "Error: Problem: package kmod-nvidia-$flavour-dkms requires dkms, but none of the providers can be installed"
+  # dnf -y would import the key named by the repository on first use; here it must be imported already.
+  db_has "gpg-pubkey-$(cuda_key_id)" || fail "Error: GPG check FAILED (NVIDIA's CUDA key $(cuda_key_id) is not imported; the stand-in never imports keys on first use)"
   db_add nvidia-driver "$version" "1.el$(os_major)"
   if [[ $flavour == open ]]; then
     db_del kmod-nvidia-latest-dkms
@@ -143,6 +158,8 @@ install_driver() { # install_driver open|proprietary [META]
   if [[ -n $meta ]]; then db_add "$meta" "$version" "1.el$(os_major)"; fi
   dkms_build
 }
+
+cuda_key_id() { local fpr; fpr=$(setting cuda_key_fpr); fpr=${fpr: -8}; echo "${fpr,,}"; }
 
 stream_flavour() { if [[ $1 == *open* ]]; then echo open; else echo proprietary; fi; }
 
@@ -243,19 +260,16 @@ dnf_remove() {
   echo "Complete!"
 }
 
+# Only Docker's repository is added this way; NVIDIA's CUDA repository is fetched with curl and checked.
 dnf_add_repo() {
-  local url=$1 file=${1##*/} id driver=""
+  local url=$1 file=${1##*/} id
   db_has dnf-plugins-core || fail "No such command: config-manager."
   case $url in
     https://download.docker.com/linux/rhel/docker-ce.repo) id=docker-ce-stable ;;
-    https://developer.download.nvidia.com/compute/cuda/repos/rhel*/*/cuda-rhel*.repo)
-      id=${file%.repo}-$(setting arch)
-      driver=$(setting network_driver)
-      ;;
     *) fail "Curl error (22): HTTP response code said error for $url [The requested URL returned error: 404]" ;;
   esac
   mkdir -p /etc/yum.repos.d
-  { [[ -z $driver ]] || printf '# driver=%s\n' "$driver"; printf '[%s]\nname=%s\nbaseurl=%s\ngpgcheck=1\nenabled=1\n' "$id" "$id" "${url%/*}"; } >"/etc/yum.repos.d/$file"
+  printf '[%s]\nname=%s\nbaseurl=%s\ngpgcheck=1\nenabled=1\n' "$id" "$id" "${url%/*}" >"/etc/yum.repos.d/$file"
   echo "Adding repo from: $url"
 }
 
@@ -313,6 +327,32 @@ rpm_query() {
   return "$rc"
 }
 
+# rpm --checksig -v of a stand-in rpm file: a "fake-signature: KEYID" line signs it (add BAD for a
+# signature that does not match the content); no such line: unsigned. rpm 4.14/4.16 wording and
+# exit status: an unsigned package passes (digests only), NOKEY and BAD fail.
+rpm_checksig() {
+  local file=$1 sig key state
+  [[ -f $file ]] || fail "error: open of $file failed: No such file or directory"
+  sig=$(sed -n 's/^fake-signature: //p' "$file" | sed -n 1p)
+  printf '%s:\n' "$file"
+  if [[ -z $sig ]]; then
+    printf '    Header SHA256 digest: OK\n    Header SHA1 digest: OK\n    Payload SHA256 digest: OK\n    MD5 digest: OK\n'
+    return 0
+  fi
+  read -r key state <<<"$sig"
+  if [[ $state == BAD ]]; then
+    state=BAD
+  elif db_has "gpg-pubkey-${key,,}"; then
+    state=OK
+  else
+    state=NOKEY
+  fi
+  printf '    Header V4 RSA/SHA512 Signature, key ID %s: %s\n' "${key,,}" "$state"
+  printf '    Header SHA256 digest: OK\n    Header SHA1 digest: OK\n    Payload SHA256 digest: %s\n' "$([[ $state == BAD ]] && echo BAD || echo OK)"
+  printf '    V4 RSA/SHA512 Signature, key ID %s: %s\n    MD5 digest: OK\n' "${key,,}" "$state"
+  [[ $state == OK ]]
+}
+
 stand_in_rpm() {
   case ${1:-} in
     -q) shift; rpm_query "$@" ;;
@@ -331,6 +371,11 @@ stand_in_rpm() {
       db_add "$name" "${driver}" 1
       mkdir -p /etc/yum.repos.d
       printf '# driver=%s\n[%s]\nname=%s\nbaseurl=file:///var/%s\nenabled=1\ngpgcheck=1\n' "$driver" "$name" "$name" "$name" >"/etc/yum.repos.d/$name.repo"
+      ;;
+    -K | --checksig)
+      shift
+      [[ ${1:-} == -v ]] && shift
+      rpm_checksig "$1"
       ;;
     --import)
       local fpr
@@ -439,6 +484,9 @@ stand_in_nvidia_ctk() {
 }
 
 # --- Downloads and keys -----------------------------------------------------------------------
+cuda_repo_arch() { if [[ $(setting arch) == aarch64 ]]; then echo sbsa; else setting arch; fi; }
+cuda_repo_url() { echo "https://developer.download.nvidia.com/compute/cuda/repos/rhel$(os_major)/$(cuda_repo_arch)"; }
+
 fake_key() { printf -- '-----BEGIN PGP PUBLIC KEY BLOCK-----\nfake-fingerprint: %s\n-----END PGP PUBLIC KEY BLOCK-----\n' "$1"; }
 
 stand_in_curl() {
@@ -452,6 +500,14 @@ stand_in_curl() {
     https://download.docker.com/linux/rhel/gpg) fake_key "$(setting docker_key_fpr)" >"$out" ;;
     https://nvidia.github.io/libnvidia-container/gpgkey) fake_key "$(setting toolkit_key_fpr)" >"$out" ;;
     https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo) cp "$(setting fixtures)/nvidia-container-toolkit.repo" "$out" ;;
+    "$(cuda_repo_url)/D42D0685.pub") fake_key "$(setting cuda_key_fpr)" >"$out" ;;
+    "$(cuda_repo_url)/cuda-rhel$(os_major).repo")
+      # NVIDIA's .repo file (the stand-in dnf reads the driver its repository offers from the comment).
+      local id
+      id=cuda-rhel$(os_major)-$(cuda_repo_arch)
+      printf '# driver=%s\n[%s]\nname=%s\nbaseurl=%s\nenabled=1\ngpgcheck=1\ngpgkey=%s/D42D0685.pub\n' \
+        "$(setting network_driver)" "$id" "$id" "$(cuda_repo_url)" "$(cuda_repo_url)" >"$out"
+      ;;
     *) echo "curl: (22) The requested URL returned error: 404" >&2; exit 22 ;;
   esac
 }
@@ -528,7 +584,7 @@ case $CMD in
   gcc) stand_in_gcc "$@" ;;
   *)
     # A command that must never run on the machine the tests run on.
-    printf 'TRIPWIRE: %s %s was called inside the sandbox\n' "$CMD" "$*" | tee -a "$SANDBOX/calls.log" >&2
+    printf 'TRIPWIRE: %s %s was called inside the sandbox\n' "$CMD" "$*" | tee -a "$CALLS" >&2
     exit 99
     ;;
 esac

@@ -17,6 +17,7 @@ export interface BootstrapView {
   toolkitRepoUrlSh: string;
   toolkitKeyFingerprintSh: string;
   cudaRepoBaseSh: string;
+  cudaRepoKeyFingerprintSh: string;
 }
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -39,6 +40,7 @@ export const sampleView: BootstrapView = {
   toolkitRepoUrlSh: "'https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo'",
   toolkitKeyFingerprintSh: "'C95B321B61E88C1809C4F759DDCAE044F796ECB0'",
   cudaRepoBaseSh: "'https://developer.download.nvidia.com/compute/cuda/repos'",
+  cudaRepoKeyFingerprintSh: "'610C7B14E068A878070DA4E99CD0A493D42D0685'",
 };
 
 /** Renders the template with the product's own (precompiled, noEscape, strict) renderer. */
