@@ -12,6 +12,7 @@ import { readLock } from "../write/lock-file.js";
 import { unifiedDiff } from "../write/unified-diff.js";
 import { TOOL_VERSION } from "../version.js";
 import { realRoot } from "../write/inside-root.js";
+import { projectDrift } from "../project/from-project.js";
 
 export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours";
 
@@ -45,11 +46,14 @@ export function check(opts: { out?: string; json?: boolean }, print: (s: string)
   const worse = row && (row.status === "deleted" || (row.status === "eol" && lockedStatus === "supported"));
   const imageProblem = worse ? `the locked base image ${image} is ${row.status === "eol" ? "now end-of-life" : "deleted"} in our data` : null;
   const imageNote = row && !worse && row.status === "eol" ? `the locked base image ${image} was already end-of-life when these files were made` : null;
-  const ok = results.every((r) => r.state === "up to date") && !imageProblem;
+  // A project's dependency file that changed since generation is drift too.
+  const projectDrifts = projectDrift(out, req.project.read);
+  const ok = results.every((r) => r.state === "up to date") && !imageProblem && projectDrifts.length === 0;
   if (opts.json) {
-    print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, lockedStatus, problem: imageProblem, note: imageNote } }, null, 2));
+    print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, lockedStatus, problem: imageProblem, note: imageNote }, ...(req.project.read ? { project: { dir: req.project.read.dir, drift: projectDrifts } } : {}) }, null, 2));
   } else {
     const lines = results.map((r) => `  ${r.state.padEnd(15)} ${r.path}`);
+    for (const d of projectDrifts) lines.push(`  ! ${d}`);
     if (imageProblem) lines.push("", `  ! ${imageProblem}: regenerate (cuda-scaffold ${req.specs.map((s) => s.name).join(" ")} …) to move to a live image.`);
     if (imageNote) lines.push("", `  note: ${imageNote}; NVIDIA deletes such tags some months after end of life.`);
     for (const r of results.filter((x) => x.diff)) lines.push("", r.diff!.trimEnd());

@@ -34,25 +34,22 @@ function writeTemp(path: string, content: string, mode: number, made: Made): voi
   try {
     faultPoint(`temp created ${path}`);
     writeFileSync(fd, content);
-    faultPoint(`temp written ${path}`);
     fchmodSync(fd, mode);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  faultPoint(`temp synced ${path}`);
 }
 
 /** A second name for the file at `target` (a hard link, or a copy where links are not supported). */
 function backUp(target: string, backup: string, made: Made): void {
+  made.files.push(backup);
   try {
     linkSync(target, backup);
   } catch (err) {
     if (!["EPERM", "EXDEV", "ENOTSUP", "EOPNOTSUPP", "EMLINK"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
     copyFileSync(target, backup, constants.COPYFILE_EXCL);
   }
-  made.files.push(backup);
-  faultPoint(`backup ${target}`);
 }
 
 /** Best effort: where a folder cannot be opened or synced, the rename is still atomic, only not yet durable. */
@@ -69,6 +66,8 @@ function syncFolder(dir: string): void {
   }
 }
 
+const syncFoldersOf = (done: Staged[]) => new Set(done.map((s) => dirname(s.change.target))).forEach(syncFolder);
+
 function stage(change: Change, made: Made): Staged {
   makeFoldersInside(change.root, change.file.path, made.folders);
   const tmp = tempName(change.target, "tmp");
@@ -78,6 +77,7 @@ function stage(change: Change, made: Made): Staged {
     backup = tempName(change.target, "old");
     backUp(change.target, backup, made);
   }
+  faultPoint(`staged ${change.target}`);
   return { change, tmp, backup };
 }
 
@@ -138,7 +138,7 @@ export function applyWrites(changes: Change[]): void {
     for (const s of staged) {
       at = s.change;
       if (s.change.file.path === LOCK_FILE) {
-        for (const dir of new Set(committed.map((c) => dirname(c.change.target)))) syncFolder(dir);
+        syncFoldersOf(committed);
         faultPoint("folders synced");
       }
       commit(s);
@@ -148,7 +148,7 @@ export function applyWrites(changes: Change[]): void {
   } catch (err) {
     throw failure(err, at, rollBack(committed, made));
   }
-  for (const dir of new Set(committed.map((c) => dirname(c.change.target)))) syncFolder(dir);
+  syncFoldersOf(committed);
   // Committed: what is left is tidying, and a failure there only leaves a backup for the next run to sweep.
   for (const { change, backup } of staged) {
     try {
