@@ -26,8 +26,11 @@ interface Blocks {
   gpus: { busId: string; values: Map<string, string> }[];
 }
 
-/** Reads the indented "Key : value" tree. Only paths one section deep are kept (all the fields
- *  read are), so a deep or wide tree costs time linear in its size. */
+/** Section names and keys longer than this are nvidia-smi's never; their values are not kept. */
+const MAX_NAME = 64;
+
+/** Reads the indented "Key : value" tree. Only paths one section deep, of short names, are kept
+ *  (all the fields read are), so a deep, wide or long-named tree costs time linear in its size. */
 function blocks(text: string): Blocks {
   const out: Blocks = { top: new Map(), gpus: [] };
   let values = out.top;
@@ -45,7 +48,7 @@ function blocks(text: string): Blocks {
     while (stack.length > 0 && stack[stack.length - 1]!.indent >= indent) stack.pop();
     const kv = keyValue(line);
     if (!kv) stack.push({ indent, name: line.trim() });
-    else if (stack.length <= 1) {
+    else if (stack.length <= 1 && kv.key.length <= MAX_NAME && (stack[0]?.name.length ?? 0) <= MAX_NAME) {
       const path = stack.length === 0 ? kv.key : `${stack[0]!.name}/${kv.key}`;
       if (!values.has(path)) values.set(path, kv.value);
     }

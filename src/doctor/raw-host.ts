@@ -3,7 +3,7 @@
 
 /** The most of one output that is read or kept: a real one is well under 1 MB (nvidia-smi -q -x
  *  is ~30 KB per GPU), and every parser is linear, so this bounds the time a capture can cost. */
-export const MAX_CAPTURE_BYTES = 4 * 1024 * 1024;
+export const MAX_CAPTURE_BYTES = 2 * 1024 * 1024;
 
 export const PROBE_SOURCES = [
   "nvidia-smi-xml", // nvidia-smi -q -x

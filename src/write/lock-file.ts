@@ -70,7 +70,7 @@ export function parseLock(text: string): { lock: LockFile } | { problem: Problem
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : "";
     return problem(
       `is not a cuda-scaffold lock this version can read: ${shown.join("; ")}${more}.`,
-      `Versions and names are strings in a lock ("cuda": "11.8", "gpu": ["a100"]). Fix the field, restore the file from version control, ${REPLACE}.`,
+      `${problems.some((p) => p.kind === "type") ? 'Versions and names are strings in a lock ("cuda": "11.8", "gpu": ["a100"]). ' : ""}Fix the field, restore the file from version control, ${REPLACE}.`,
     );
   }
   const lock = data as LockFile;
