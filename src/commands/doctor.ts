@@ -2,13 +2,17 @@
 // it lacks for GPU containers.
 import { matrix } from "../matrix/data.js";
 import { inspectHost, missing, probeHost } from "../doctor/index.js";
-import { hostFactsSummary } from "./host-stacks.js";
+import { gpuFloors, hostFactsSummary } from "./host-stacks.js";
 import { printable } from "../terminal-text.js";
+import { fail } from "../errors.js";
 
-export async function doctor(opts: { from?: string; json?: boolean }, print: (s: string) => void): Promise<number> {
+export async function doctor(opts: { from?: string; json?: boolean; network?: boolean; mirror?: string; allowInsecureMirror?: boolean; timeout?: string }, print: (s: string) => void): Promise<number> {
+  // --network: the endpoints the generated files fetch from, not this host's GPUs (src/mirrors/).
+  if (opts.network) return (await import("../mirrors/network-check.js")).networkCheck(opts, print);
+  if (opts.mirror !== undefined || opts.timeout !== undefined || opts.allowInsecureMirror) fail({ code: "invalid-value", message: "--mirror, --allow-insecure-mirror and --timeout apply to doctor --network only.", hint: "Add --network to check the endpoints, or leave them out." });
   const facts = inspectHost(await probeHost(opts.from ? { from: opts.from } : {}));
   const { gpus, cuda, stacks } = hostFactsSummary(matrix, facts);
-  const lacking = missing(facts);
+  const lacking = missing(facts, gpuFloors(matrix, facts.gpus));
   if (opts.json) {
     print(JSON.stringify({ ...facts, cuda, gpus, canRun: stacks, missing: lacking }, null, 2));
     return 0;

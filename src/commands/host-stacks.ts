@@ -55,6 +55,16 @@ export function hostStacks(m: Matrix, driver: string | null, ccs: string[]): Fra
   });
 }
 
+/** The first driver of each of the host's GPUs that our data knows (one row per distinct GPU). */
+export function gpuFloors(m: Matrix, gpus: GpuFacts[]): { gpu: string; minDriver: string; source: string }[] {
+  const rows = new Map<string, { gpu: string; minDriver: string; source: string }>();
+  for (const g of gpus) {
+    const row = gpuByName(m, g.name);
+    if (row?.minDriver && row.minDriverSource) rows.set(row.id, { gpu: g.name, minDriver: row.minDriver, source: row.minDriverSource });
+  }
+  return [...rows.values()];
+}
+
 export function hostFactsSummary(m: Matrix, facts: HostFacts) {
   const gpus = withCapabilities(m, facts.gpus);
   const cuda = facts.cuda ?? (facts.driver ? newestCudaFor(m, facts.driver) : null);

@@ -5,6 +5,7 @@ import {
   dockerCommands, driverCommands, osFamily, toolkitCommands,
 } from "./fix-commands.js";
 import type { HostFacts, MissingId, MissingItem } from "./types.js";
+import { compare } from "../matrix/versions.js";
 
 const join = (commands: string[]) => commands.join(" && ");
 
@@ -28,6 +29,7 @@ function driverHints(facts: HostFacts, guess: string | undefined): (string | und
 }
 
 const MESSAGES: Record<MissingId, string> = {
+  "driver-too-old-for-gpu": "The NVIDIA driver is older than the first driver that supports this host's GPU.",
   driver: "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.",
   docker: "Docker is not installed.",
   "docker-daemon": "Docker is installed but its daemon is not running.",
@@ -36,13 +38,23 @@ const MESSAGES: Record<MissingId, string> = {
   "docker-nvidia-runtime": "Docker has no `nvidia` runtime registered.",
 };
 
-export function missing(facts: HostFacts): MissingItem[] {
+/** A GPU of the host and the first driver that supports it (matrix/gpus.yaml). */
+export interface GpuFloor {
+  gpu: string;
+  minDriver: string;
+  source: string;
+}
+
+export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingItem[] {
   const family = osFamily(facts.os) ?? "ubuntu";
   const guess = osFamily(facts.os) ? undefined : `These are the Ubuntu commands; for ${facts.os?.prettyName ?? "this OS"} see`;
   const { docker, containerToolkit } = facts;
   const items: MissingItem[] = [];
   const add = (id: MissingId, commands: string[], hints: (string | undefined)[] = []) => items.push(item(id, MESSAGES[id], commands, hints));
   if (facts.driver === null) add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
+  for (const f of gpuFloors.filter((x) => facts.driver !== null && compare(facts.driver, x.minDriver) < 0)) {
+    items.push({ id: "driver-too-old-for-gpu", message: `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });
+  }
   if (docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
   if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);
   if (docker.state === "permission-denied") add("docker-permission", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]);

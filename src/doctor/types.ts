@@ -83,6 +83,7 @@ export interface HostFacts {
 
 export type MissingId =
   | "driver"
+  | "driver-too-old-for-gpu"
   | "docker"
   | "docker-daemon"
   | "docker-permission"

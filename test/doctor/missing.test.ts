@@ -67,3 +67,15 @@ describe("fix commands per OS family", () => {
     expect(driver.hint).toContain("host/bootstrap-oraclelinux.sh --driver-source network");
   });
 });
+
+describe("a driver older than the host's GPU (issue 14, class 3: the same facts as --gpu/--driver)", () => {
+  it("a B200 on driver 470 is reported with the first driver and its source", async () => {
+    const { matrix } = await import("../../src/matrix/data.js");
+    const { gpuFloors } = await import("../../src/commands/host-stacks.js");
+    const gpus = [{ name: "NVIDIA B200", computeCapability: "10.0" }];
+    const items = missing({ ...READY, driver: "470.256.02", gpus }, gpuFloors(matrix, gpus));
+    const item = items.find((i) => i.id === "driver-too-old-for-gpu");
+    expect(item?.message).toMatch(/^Driver 470\.256\.02 cannot drive the NVIDIA B200: NVIDIA's first driver for it is 570/);
+    expect(missing({ ...READY, driver: "580.82.07", gpus }, gpuFloors(matrix, gpus)).map((i) => i.id)).not.toContain("driver-too-old-for-gpu");
+  });
+});
