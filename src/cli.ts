@@ -25,6 +25,13 @@ function write(stream: NodeJS.WriteStream, s: string): void {
 
 const print = (s: string) => write(process.stdout, `${s}\n`);
 
+/** doctor, list and explain say so when the data is older than 120 days (on stderr, so --json stays clean). */
+async function noteStaleData(): Promise<void> {
+  const [{ matrix }, { staleDataNotice }] = await Promise.all([import("./matrix/data.js"), import("./matrix/staleness.js")]);
+  const notice = staleDataNotice(matrix.platform.asOf, new Date());
+  if (notice) write(process.stderr, `${notice}\n`);
+}
+
 /** At most this many problems are printed (identical ones once). */
 const MAX_PROBLEMS = 20;
 
@@ -55,7 +62,16 @@ function requestOptions(cmd: Command): Command {
     .option("--name <name>", "project/service name in compose and the Dev Container (default: the output folder's name)")
     .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, device ids (0,1), or none")
     .option("--out <dir>", "output folder", ".")
-    .option("--host-from <dir>", "with --gpu auto / --driver auto: read saved nvidia-smi outputs from this folder instead of this host");
+    .option("--host-from <dir>", "with --gpu auto / --driver auto: read saved nvidia-smi outputs from this folder instead of this host")
+    .option("--with <targets>", "add cluster files: k8s, slurm or k8s,slurm (needs --gpus <count>, the GPUs per node)")
+    .option("--nodes <N>", "with --with: nodes of the run (default 1)")
+    .option("--registry <prefix>", "with --with: where the image is pushed; the files use <prefix>/<name>:<tag from the lock>")
+    .option("--runtime-class <name>", "with --with k8s: runtimeClassName for the pods (left out by default)")
+    .option("--k8s-gfd", "with --with k8s: node affinity on GPU Feature Discovery labels for the driver floor and the GPUs the wheels cover")
+    .option("--project <dir>", "read the stack from a project's dependency files (requirements*.txt, setup.py, setup.cfg, pyproject.toml, environment.yml, Pipfile, uv.lock, poetry.lock); a spec given too wins over them")
+    .option("--allow-upgrade", "with a project: take the nearest framework version that runs on the target when the pinned one cannot (listed as a change)")
+    .option("--mirror <preset|file>", "fetch from mirrors: a preset (cn) or a mirror file (./mirrors.yaml); every source stays a build argument")
+    .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors");
 }
 
 /** The most GPUs one --gpu list may name (there are about 60 known GPUs). */
@@ -105,18 +121,18 @@ async function main(argv: string[]): Promise<number> {
     .option("--json", "machine-readable output on stdout")
     .action(async (specs: string[], opts) => run(async () => (await import("./commands/generate.js")).generate(specs, await hostValues(opts), print))());
 
-  requestOptions(program.command("resolve").argument("<specs...>").description("print the resolution only").option("--json", "one JSON object on stdout"))
+  requestOptions(program.command("resolve").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("print the resolution only").option("--json", "one JSON object on stdout"))
     .action(async (specs: string[], opts) => run(async () => (await import("./commands/resolve.js")).resolve(specs, await hostValues(opts), print))());
 
-  requestOptions(program.command("explain").argument("<specs...>").description("every candidate considered, and why each was chosen or rejected, with sources"))
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/explain.js")).explain(specs, await hostValues(opts), print))());
+  requestOptions(program.command("explain").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("every candidate considered, and why each was chosen or rejected, with sources"))
+    .action(async (specs: string[], opts) => run(async () => (await noteStaleData(), (await import("./commands/explain.js")).explain(specs, await hostValues(opts), print)))());
 
   program
     .command("list")
     .argument("[what]", "a framework (torch, tensorflow, jax, paddle), cuda, or gpus")
     .description("known versions and their CUDA builds")
     .option("--json", "JSON on stdout")
-    .action(async (what: string | undefined, opts) => run(async () => (await import("./commands/list.js")).list(what, opts, print))());
+    .action(async (what: string | undefined, opts) => run(async () => (await noteStaleData(), (await import("./commands/list.js")).list(what, opts, print)))());
 
   program
     .command("check")
@@ -129,8 +145,12 @@ async function main(argv: string[]): Promise<number> {
     .command("doctor")
     .description("inspect this host (driver, GPUs, CUDA, container toolkit, Docker) and say which stacks it can run")
     .option("--from <dir>", "read saved nvidia-smi and other outputs from a folder instead of running them")
+    .option("--network", "check instead whether every endpoint the generated files fetch from answers (short timeouts)")
+    .option("--mirror <preset|file>", "with --network: check these mirrors instead of the public hosts")
+    .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors")
+    .option("--timeout <ms>", "with --network: how long each endpoint may take (default 5000)")
     .option("--json", "JSON on stdout")
-    .action(async (opts) => run(async () => (await import("./commands/doctor.js")).doctor(opts, print))());
+    .action(async (opts) => run(async () => (await noteStaleData(), (await import("./commands/doctor.js")).doctor(opts, print)))());
 
   try {
     await program.parseAsync(argv, { from: "user" });
