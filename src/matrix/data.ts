@@ -1,7 +1,11 @@
-// The embedded matrix: YAML in matrix/ is validated and precompiled to generated/matrix.json at
-// build time (scripts/compile-data.mjs), so nothing parses YAML at run time.
-import raw from "../../generated/matrix.js";
-import type { CompanionMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
+// The matrix: YAML in matrix/ is validated and precompiled at build time (scripts/compile-data.mjs),
+// so nothing parses YAML at run time. generated/matrix.js holds the small parts (versions,
+// framework names and aliases); each larger part (cuda, images, gpus, …, a framework's releases)
+// is a JSON file in data/ beside it, read and parsed the first time it is used. `resolve torch@…`
+// so never parses jax's releases, and `--version` parses nothing.
+import { readFileSync } from "node:fs";
+import raw, { dataDir } from "../../generated/matrix.js";
+import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
 
 export type FrameworkName = "torch" | "tensorflow" | "jax" | "paddle";
 
@@ -16,6 +20,55 @@ export interface Matrix {
   companions: CompanionMatrix;
   nvidiaPackages: NvidiaPackageMatrix;
   experimentalPython: ExperimentalPythonMatrix;
+  cluster: ClusterMatrix;
+  mirrors: MirrorMatrix;
+  /** the version of the cluster facts alone (matrix/cluster.yaml) */
+  clusterVersion: string;
+  /** linux/arm64 facts (matrix/arm64.yaml), read only for --platform linux/arm64 */
+  arm64: Arm64Matrix;
+  /** the version of the arm64 facts alone, recorded only in arm64 locks */
+  arm64Version: string;
 }
 
-export const matrix = raw as unknown as Matrix;
+/** Where compile-data left a part out of generated/matrix.js. */
+interface PartRef {
+  $file: string;
+}
+
+const isPartRef = (v: unknown): v is PartRef => typeof v === "object" && v !== null && typeof (v as PartRef).$file === "string";
+
+function readPart(file: string): unknown {
+  const url = new URL(file, dataDir);
+  let text: string;
+  try {
+    text = readFileSync(url, "utf8");
+  } catch (err) {
+    throw new Error(`cuda-scaffold's data file ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? err}) at ${url.pathname}: the installation is incomplete.`);
+  }
+  return JSON.parse(text);
+}
+
+/** An ordinary property from the first read on (and from any assignment). */
+function settle(obj: object, key: string, value: unknown): unknown {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+
+/** Replaces each part reference, at any depth, with a property that reads the part when first used. */
+function hydrate<T extends object>(node: T): T {
+  for (const [key, value] of Object.entries(node)) {
+    if (isPartRef(value)) {
+      Object.defineProperty(node, key, {
+        enumerable: true,
+        configurable: true,
+        get: () => settle(node, key, readPart(value.$file)),
+        set: (v: unknown) => settle(node, key, v),
+      });
+    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      hydrate(value);
+    }
+  }
+  return node;
+}
+
+export const matrix = hydrate(raw as object) as Matrix;
