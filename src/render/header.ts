@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Request } from "../request/types.js";
 import { commentText, shellQuote } from "./quote.js";
+import { clusterArgs } from "../cluster/options.js";
 
 export const HASH_MARK = "cuda-scaffold-sha256:";
 
@@ -13,17 +14,23 @@ export function requestLine(req: Request): string {
 
 /** The request as command-line arguments (shell-quoted), without --name. */
 export function requestArgs(req: Request): string[] {
-  const args = req.specs.map((s) => shellQuote(s.range ? `${s.name}@${s.range}` : s.name));
+  // Made from a project: its files are read again, with what was typed next to them.
+  const project = req.project.read;
+  const args = project ? [...project.typed.specs.map(shellQuote), "--project", shellQuote(project.dir)] : req.specs.map((s) => shellQuote(s.range ? `${s.name}@${s.range}` : s.name));
   const opt = (flag: string, value: string | null) => {
     if (value !== null) args.push(flag, shellQuote(value));
   };
-  opt("--cuda", req.cuda);
-  opt("--python", req.python);
+  opt("--cuda", project ? project.typed.cuda : req.cuda);
+  opt("--python", project ? project.typed.python : req.python);
+  if (project?.allowUpgrade) args.push("--allow-upgrade");
   opt("--gpu", req.gpu.length ? req.gpu.join(",") : null);
   opt("--driver", req.driver);
   opt("--os", req.os);
   opt("--variant", req.variant === "runtime" ? null : req.variant);
   opt("--gpus", req.gpus === "all" ? null : req.gpus);
+  if (req.cluster) args.push(...clusterArgs(req.cluster, shellQuote));
+  opt("--mirror", req.mirror?.source ?? null);
+  if (req.mirror?.allowInsecure) args.push("--allow-insecure-mirror");
   return args;
 }
 

@@ -12,6 +12,8 @@ const templates = new Map<string, HandlebarsTemplateDelegate>();
 for (const [name, spec] of Object.entries(specs)) {
   const template = hb.template(spec as TemplateSpecification);
   if (name.startsWith("partials/")) hb.registerPartial(name.slice("partials/".length), template);
+  // Partials of a template folder are named after it: cluster/partials/env.hbs is `cluster/env`.
+  else if (name.includes("/partials/")) hb.registerPartial(name.replace("/partials/", "/"), template);
   else templates.set(name, template);
 }
 
