@@ -2,17 +2,18 @@
 // floor with where they come from, and the sources of the facts used.
 import { matrix } from "../matrix/data.js";
 import { toolkit } from "../matrix/lookup.js";
-import { parseRequest } from "../request/parse-request.js";
-import { rawFromOptions, type RequestOptions } from "../request/request-options.js";
-import { resolveStack } from "../resolve/resolve-stack.js";
+import type { RequestOptions } from "../request/request-options.js";
+import { projectLines, requestFor } from "../project/from-project.js";
 import { requestArgs } from "../render/header.js";
 import { stackSummary } from "../render/views.js";
+import { clusterImage } from "../render/render-files.js";
+import { clusterExplainLines } from "../render/cluster/explain-lines.js";
+import { TOOL_VERSION } from "../version.js";
 
 const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rejected" } as const;
 
 export function explain(specs: string[], opts: RequestOptions, print: (s: string) => void): number {
-  const req = parseRequest(rawFromOptions(specs, opts), matrix);
-  const res = resolveStack(req, matrix);
+  const { req, res } = requestFor(specs, opts, matrix);
   const lines = [`explain ${requestArgs(req).join(" ")}`, "", "candidates (newest release first; within a release the default build, then newest CUDA):"];
   for (const c of res.explain.candidates) lines.push(`  ${MARK[c.verdict]} ${c.label}${c.reasons.length ? `: ${c.reasons.join("; ")}` : ""}`);
   if (res.explain.conflicts.length) {
@@ -31,7 +32,12 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
     lines.push("", "warnings:");
     for (const w of res.warnings) lines.push(`  ! ${w.code}: ${w.message}`);
   }
+  lines.push(...projectLines(req.project.read));
   lines.push("", "sources:", ...res.explain.sources.map((s) => `  ${s}`));
+  if (req.cluster) {
+    const { image, lockHash } = clusterImage(res, matrix, TOOL_VERSION);
+    lines.push("", ...clusterExplainLines(res, matrix, image, lockHash));
+  }
   print(lines.join("\n"));
   return 0;
 }

@@ -14,6 +14,7 @@ import { unifiedDiff } from "../write/unified-diff.js";
 import { TOOL_VERSION } from "../version.js";
 import { summaryLines } from "./report.js";
 import { requestLine } from "../render/header.js";
+import { projectJson, projectLines, projectSource, resolveFromProject } from "../project/from-project.js";
 
 export interface GenerateOptions extends RequestOptions {
   force?: boolean;
@@ -31,6 +32,11 @@ function changedSince(old: Record<string, unknown>, now: Record<string, unknown>
   return diffs;
 }
 
+function resolveRequest(raw: ReturnType<typeof rawFromOptions>) {
+  const req = parseRequest(raw, matrix);
+  return { req, res: resolveStack(req, matrix) };
+}
+
 export function generate(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
   // A run that may write holds the output folder's run lock from reading the old lock to the last rename.
   return opts.dryRun ? generateIn(specs, opts, print) : withRunLock(opts.out ?? ".", () => generateIn(specs, opts, print));
@@ -39,19 +45,20 @@ export function generate(specs: string[], opts: GenerateOptions, print: (s: stri
 function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
   const out = opts.out ?? ".";
   // With a spec and --force the lock is about to be replaced, so one that cannot be read is ignored.
-  const lock = readLock(out, { replacing: specs.length > 0 && !!opts.force });
+  const lock = readLock(out, { replacing: (specs.length > 0 || opts.project !== undefined) && !!opts.force });
   let raw = rawFromOptions(specs, opts);
-  const fromLock = specs.length === 0 && lock !== null;
+  const fromLock = specs.length === 0 && lock !== null && opts.project === undefined;
   if (fromLock) raw = { ...rawFromLock(lock.request, out), project: raw.project };
-  const req = parseRequest(raw, matrix);
-  const res = resolveStack(req, matrix);
+  // No spec and no lock (or a lock made from a project, or --project): the stack comes from the project's files.
+  const source = projectSource(specs, opts, fromLock ? lock : null);
+  const { req, res } = source ? resolveFromProject(source, raw, opts, matrix) : resolveRequest(raw);
   const files = renderFiles(res, matrix, TOOL_VERSION);
   const changes = planWrites(out, files, lock?.files ?? {});
   const edited = changes.filter((c) => c.kind === "edited");
   const result = resolutionJson(res);
 
   if (opts.json) {
-    print(JSON.stringify({ ...result, dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
+    print(JSON.stringify({ ...result, ...(req.project.read ? { project: projectJson(req.project.read) } : {}), dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
   } else {
     const notes: string[] = [];
     if (fromLock) {
@@ -59,7 +66,7 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
       const diffs = changedSince(lock.resolution, result);
       if (diffs.length) notes.push(`The resolution changed, because the tool or its data changed: ${diffs.join("; ")}.`);
     }
-    print([...notes, `cuda-scaffold ${TOOL_VERSION}: ${requestLine(req)}`, ...summaryLines(res), "", `files${opts.dryRun ? " (dry run: nothing written)" : ""}:`, ...changes.map((c) => `  ${VERB[c.kind].padEnd(15)} ${c.file.path}`)].join("\n"));
+    print([...notes, `cuda-scaffold ${TOOL_VERSION}: ${requestLine(req)}`, ...summaryLines(res), ...projectLines(req.project.read), "", `files${opts.dryRun ? " (dry run: nothing written)" : ""}:`, ...changes.map((c) => `  ${VERB[c.kind].padEnd(15)} ${c.file.path}`)].join("\n"));
     if (opts.dryRun) {
       for (const c of changes.filter((x) => x.kind !== "unchanged")) print(unifiedDiff(c.current ?? "", c.file.content, c.current === null ? "/dev/null" : `a/${c.file.path}`, `b/${c.file.path}`));
     }

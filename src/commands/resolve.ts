@@ -1,14 +1,13 @@
 import { matrix } from "../matrix/data.js";
-import { parseRequest } from "../request/parse-request.js";
-import { rawFromOptions, type RequestOptions } from "../request/request-options.js";
-import { resolveStack } from "../resolve/resolve-stack.js";
+import type { RequestOptions } from "../request/request-options.js";
+import { projectJson, projectLines, requestFor } from "../project/from-project.js";
 import { resolutionJson } from "../render/resolution-json.js";
 import { requestLine } from "../render/header.js";
 import { summaryLines } from "./report.js";
 
 export function resolve(specs: string[], opts: RequestOptions & { json?: boolean }, print: (s: string) => void): number {
-  const req = parseRequest(rawFromOptions(specs, opts), matrix);
-  const res = resolveStack(req, matrix);
-  print(opts.json ? JSON.stringify(resolutionJson(res), null, 2) : [`${requestLine(req)}:`, ...summaryLines(res)].join("\n"));
+  const { req, res } = requestFor(specs, opts, matrix);
+  const project = req.project.read;
+  print(opts.json ? JSON.stringify({ ...resolutionJson(res), ...(project ? { project: projectJson(project) } : {}) }, null, 2) : [`${requestLine(req)}:`, ...summaryLines(res), ...projectLines(project)].join("\n"));
   return 0;
 }

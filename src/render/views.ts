@@ -1,11 +1,14 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { driverFloor, fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
+import { driverFloor, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
-import { shellQuote, shellWord } from "./quote.js";
+import { commentText, shellQuote, shellWord } from "./quote.js";
+import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
+import { composeBuildArgs, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
+import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
 
 export const USER = "dev";
 const SHM_SIZE = "8gb";
@@ -67,26 +70,34 @@ function exclusiveIndex(b: Build, builds: Build[]): boolean {
  * era. uv otherwise takes a package only from the first index that has it; the best-match strategy
  * makes it weigh every index the way pip does.
  */
-function pipArgs(builds: Build[], uv: boolean): string {
+function pipArgs(builds: Build[], uv: boolean, m: Matrix, ms: MirrorSet): string {
   const args: string[] = [];
+  // Each URL as its build argument's expansion ("${PYTORCH_WHEELS:-https://…}/cu124"); one no endpoint serves, quoted as is.
+  const url = (u: string) => {
+    const s = switchable(m, ms, u);
+    return s.arg ? s.shell : shellQuote(u);
+  };
   for (const b of builds.filter((x) => x.packages.length)) {
-    if (exclusiveIndex(b, builds)) args.push("--index-url", shellQuote(b.pip.indexUrl!));
-    else if (b.pip.indexUrl) args.push("--extra-index-url", shellQuote(b.pip.indexUrl));
-    if (b.pip.extraIndexUrl) args.push("--extra-index-url", shellQuote(b.pip.extraIndexUrl));
-    if (b.pip.findLinks) args.push("--find-links", shellQuote(b.pip.findLinks));
+    if (exclusiveIndex(b, builds)) args.push("--index-url", url(b.pip.indexUrl!));
+    else if (b.pip.indexUrl) args.push("--extra-index-url", url(b.pip.indexUrl));
+    if (b.pip.extraIndexUrl) args.push("--extra-index-url", url(b.pip.extraIndexUrl));
+    if (b.pip.findLinks) args.push("--find-links", url(b.pip.findLinks));
   }
   if (uv && args.includes("--extra-index-url")) args.push("--index-strategy", "unsafe-best-match");
   return args.length ? ` ${args.join(" ")}` : "";
 }
 
-function installWhy(b: Build, all: Build[]): string[] {
-  const index = b.pip.indexUrl ?? b.pip.extraIndexUrl;
+function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet): string[] {
+  // The URL the build fetches by default: the public one, or the mirror chosen.
+  const effective = (u: string | undefined) => (u === undefined ? undefined : switchable(m, ms, u).effective);
+  const index = effective(b.pip.indexUrl ?? b.pip.extraIndexUrl);
+  const findLinks = effective(b.pip.findLinks);
   const lines = index && exclusiveIndex(b, all)
     ? [`${b.label}: the CUDA ${b.cuda} build, from ${index} alone:`, "the package index has another CUDA build under the same version."]
     : index
       ? [`${b.label}: the CUDA ${b.cuda} build, from ${index},`, "added beside the package index, which serves every other package."]
-      : b.pip.findLinks
-        ? [`${b.label}: the CUDA ${b.cuda} build, from the wheel links on ${b.pip.findLinks}.`]
+      : findLinks
+        ? [`${b.label}: the CUDA ${b.cuda} build, from the wheel links on ${findLinks}.`]
         : [`${b.label}: the CUDA ${b.cuda} build, from the package index.`];
   lines.push(
     b.bundlesCuda
@@ -122,33 +133,65 @@ function keyringView(res: Resolution, m: Matrix) {
   };
 }
 
+/** The project's other requirements (read by src/project/), as here-document lines; VCS lines need git in the image. */
+function projectView(read: ProjectRecord | undefined) {
+  const install = read?.install ?? [];
+  const local = read?.local ?? [];
+  if ([...install, ...local].some((l) => !safeLine(l))) throw new Error("a project requirement line is not a single printable line");
+  return {
+    projectInstall: install,
+    projectLocal: local,
+    projectFiles: commentText((read?.files ?? []).map((f) => f.path).join(", ")),
+    projectEof: REQUIREMENTS_EOF,
+    needsGit: install.some((l) => /(^|[\s@])git\+/.test(l)),
+  };
+}
+
+/**
+ * linux/arm64: every stage is pinned to the platform (the wheels and the image variant were chosen
+ * for it, so a build on an x86_64 machine must emulate rather than silently produce an amd64
+ * image), and NVIDIA's repository paths are the sbsa ones (matrix/arm64.yaml repos).
+ */
+function platformView<T extends Record<string, unknown>>(res: Resolution, sources: T): { sources: T; fromPlatform: string; platformWhy: string[] } {
+  if (res.request.platform !== "linux/arm64") return { sources, fromPlatform: "", platformWhy: [] };
+  const sbsa = Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, typeof v === "string" ? v.replace(/\/x86_64\//g, "/sbsa/") : v])) as T;
+  return {
+    sources: sbsa,
+    fromPlatform: "--platform=linux/arm64 ",
+    platformWhy: wrap("Built for linux/arm64 (Grace Hopper, Grace Blackwell, DGX Spark): the framework's aarch64 CUDA wheels and the image's arm64 variant were chosen for it, so every stage names the platform. On an x86_64 machine, build with QEMU emulation (docker buildx) or on an arm64 host."),
+  };
+}
+
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
-  const repoBase = tool(m, "cudaRepoBase");
+  const platform = platformView(res, dockerfileSources(res, m));
+  const sources = platform.sources;
+  const { ms } = sources;
   const frameworks = res.builds.filter((b) => b.packages.length);
   const has = (name: string) => res.builds.some((b) => b.framework === name);
   const system = plan.python.source === "system";
-  const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : [])];
+  const project = projectView(res.request.project.read);
+  const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : []), ...(project.needsGit ? ["git"] : [])];
   const pipSpec = pythonRelease(m, plan.python.version)?.pip;
   const caps = capRequirements(frameworks);
   return {
-    syntax: tool(m, "dockerfileSyntax"),
+    ...sources,
+    fromPlatform: platform.fromPlatform,
+    platformWhy: platform.platformWhy,
     header,
     stack: stackSummary(res),
     user: USER,
     baseWhy: plan.base.why,
-    baseImage: plan.base.from,
     debian,
     setNvidiaEnv: plan.base.kind === "os",
     basePackages,
     baseNvidiaPackages: plan.base.packages.map(shellQuote),
-    baseDownloads: plan.base.downloads.map((d) => ({ ...d, sha256: d.sha256 ?? "" })),
-    keyringUrl: plan.os.cudaKeyring ? `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring}` : "",
+    baseDownloads: sources.downloads,
     ...keyringView(res, m),
-    rpmRepoUrl: `${repoBase}/${plan.os.nvidiaRepo}/x86_64/${fillTool(m, "cudaRpmRepoFile", { REPO: plan.os.nvidiaRepo })}`,
+    // The sbsa cuda-keyring package names the sbsa repository, so it is not the file whose SHA-256 the data records.
+    ...(platform.fromPlatform ? { keyringSha256: "" } : {}),
     uvPython: plan.python.source === "uv",
-    uvImage: tool(m, "uvImage"),
     python: plan.python.version,
     pythonArg: `/usr/bin/python${plan.python.version}`,
     cacheDir: cacheDir(res),
@@ -156,12 +199,13 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
-    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
-    pipArgs: pipArgs(frameworks, !system),
+    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks, m, ms)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
+    pipArgs: pipArgs(frameworks, !system, m, ms),
     pinLines: continued([...frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true)))), ...caps.map((c) => shellQuote(c.requirement))]),
     constraints: [...frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))), ...caps.map((c) => c.requirement)],
-    requirementsTxt: res.request.project.requirements,
-    pyprojectToml: res.request.project.pyproject,
+    requirementsTxt: res.request.project.requirements && !res.request.project.read,
+    pyprojectToml: res.request.project.pyproject && !res.request.project.read,
+    ...project,
     checkTorch: has("torch"),
     checkTensorflow: has("tensorflow"),
     checkJax: has("jax"),
@@ -185,10 +229,10 @@ function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds:
   return { gpuCount: null, gpuIds: gpus.split(","), reserveGpus: true };
 }
 
-export function composeView(res: Resolution, header: string) {
+export function composeView(res: Resolution, header: string, m: Matrix) {
   const name = res.request.name;
   // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
-  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), ...gpuSelection(res.request.gpus) };
+  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus) };
 }
 
 /**
@@ -197,10 +241,10 @@ export function composeView(res: Resolution, header: string) {
  * the later `all` win. So exactly one of the two asks for GPUs: hostRequirements for all GPUs (the
  * CLI then also starts without GPUs where the host has none), runArgs for a count or device ids.
  */
-export function devcontainerView(res: Resolution, header: string) {
+export function devcontainerView(res: Resolution, header: string, m: Matrix) {
   const { gpuCount, gpuIds, reserveGpus } = gpuSelection(res.request.gpus);
   const shm = `--shm-size=${SHM_SIZE.replace("gb", "g")}`;
-  const base = { header, name: res.request.name, user: USER };
+  const base = { header, name: res.request.name, user: USER, buildArgs: devcontainerBuildArgs(res, m) };
   if (!reserveGpus) {
     return {
       ...base,
@@ -249,11 +293,9 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     verifyImageSh: shellWord(verifyImage(res, m)),
     stackImageSh: shellWord(res.image),
     containerToolkitVersionSh: shellWord(tool(m, "containerToolkitVersion")),
-    dockerRepoUrlSh: shellWord(tool(m, "dockerRepoUrl")),
+    ...hostSources(res, m),
     dockerKeyFingerprintSh: shellWord(tool(m, "dockerKeyFingerprint")),
-    toolkitRepoUrlSh: shellWord(tool(m, "containerToolkitRepoUrl")),
     toolkitKeyFingerprintSh: shellWord(tool(m, "containerToolkitKeyFingerprint")),
-    cudaRepoBaseSh: shellWord(tool(m, "cudaRepoBase")),
     cudaRepoKeyFingerprintSh: shellWord(tool(m, "cudaRpmKeyFingerprint")),
   };
 }

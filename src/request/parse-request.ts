@@ -6,12 +6,18 @@ import { isValidRange } from "../matrix/versions.js";
 import { UserError, suggest, type Problem } from "../errors.js";
 import type { Request, Spec, Variant } from "./types.js";
 import { resolveTargets } from "../resolve/targets.js";
+import { parseCluster, type RawCluster } from "../cluster/options.js";
+import { lockedMirror, parseMirror } from "../mirrors/parse-mirror.js";
+import { parsePlatform } from "../resolve/platform.js";
+import type { RawMirror } from "../mirrors/types.js";
 
 export interface RawRequest {
   specs: string[];
   cuda?: string | undefined;
   python?: string | undefined;
   gpu?: string | undefined;
+  /** --platform linux/amd64|linux/arm64 (absent: linux/amd64 unless an arm64-only --gpu is named) */
+  platform?: string | undefined;
   driver?: string | undefined;
   os?: string | undefined;
   variant?: string | undefined;
@@ -19,7 +25,12 @@ export interface RawRequest {
   gpus?: string | undefined;
   /** basename of the output folder, for the default --name */
   folderName: string;
-  project: { requirements: boolean; pyproject: boolean };
+  project: Request["project"];
+  /** --with, --nodes, --registry, --runtime-class, --k8s-gfd */
+  cluster?: RawCluster;
+  /** --mirror (a preset, a file's text, or a lock's recorded choice) and --allow-insecure-mirror */
+  mirror?: RawMirror | undefined;
+  allowInsecureMirror?: boolean | undefined;
 }
 
 const VARIANTS: readonly Variant[] = ["devel", "runtime", "base"];
@@ -146,6 +157,9 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
     const zeros = /(^|,)0[0-9]/.test(gpus);
     problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection${zeros ? " (a number with a leading zero is neither a count nor a device index)" : ""}.`, hint: "Use all, a count (2), device ids (0 is device 0; 0,1 or GPU-<uuid>), or none for a GPU-less setup." });
   }
+  const cluster = parseCluster(raw.cluster ?? {}, raw.gpus, raw.name ?? safeName(raw.folderName), problems);
+  const mirror = parseMirror(raw.mirror, raw.allowInsecureMirror === true, m, problems);
+  const platform = parsePlatform(raw.platform, wellFormed, raw.os, m, problems);
   if (problems.length) throw new UserError(problems);
   return {
     specs,
@@ -158,5 +172,8 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
     name: raw.name ?? safeName(raw.folderName),
     gpus,
     project: raw.project,
+    ...(cluster ? { cluster } : {}),
+    ...(mirror ? { mirror: lockedMirror(mirror) } : {}),
+    ...(platform ? { platform } : {}),
   };
 }

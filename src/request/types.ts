@@ -1,4 +1,7 @@
 import type { FrameworkName } from "../matrix/data.js";
+import type { ClusterRequest } from "../cluster/options.js";
+import type { ProjectRecord } from "../project/record.js";
+import type { MirrorChoice } from "../mirrors/types.js";
 
 export type Variant = "devel" | "runtime" | "base";
 
@@ -23,5 +26,11 @@ export interface Request {
   /** docker --gpus style: "all", a count, or device ids */
   gpus: string;
   /** files the project already has, so the Dockerfile installs them after the framework */
-  project: { requirements: boolean; pyproject: boolean };
+  project: { requirements: boolean; pyproject: boolean; read?: ProjectRecord };
+  /** cluster files (--with k8s,slurm); absent without --with, so other requests and their locks are unchanged */
+  cluster?: ClusterRequest;
+  /** mirrors for the endpoints the files fetch from (--mirror); absent without --mirror, so other requests and their locks are unchanged */
+  mirror?: MirrorChoice;
+  /** the image's platform when it is not linux/amd64 (--platform, or an arm64-only --gpu); absent for linux/amd64, so other requests and their locks are unchanged */
+  platform?: "linux/arm64";
 }
