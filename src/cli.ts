@@ -58,6 +58,7 @@ function requestOptions(cmd: Command): Command {
     .option("--gpu <list>", "target GPUs: names (a100, rtx3090) or compute capabilities (sm_80, 8.0), comma-separated; auto = this host's")
     .option("--driver <version>", "the host's NVIDIA driver (470.57.02); the stack must run on it; auto = this host's")
     .option("--os <name>", "container OS (ubuntu20.04, ubuntu22.04, ubuntu24.04, ubi9, …)")
+    .option("--platform <platform>", "image platform: linux/amd64 (default) or linux/arm64 (Grace Hopper, Grace Blackwell, DGX Spark); --gpu gh200, gb200 or gb10 selects linux/arm64")
     .addOption(new Option("--variant <flavour>", "CUDA image flavour of the final stage").choices(["devel", "runtime", "base"]))
     .option("--name <name>", "project/service name in compose and the Dev Container (default: the output folder's name)")
     .option("--gpus <all|N|ids>", "GPUs the containers reserve: all, a count, device ids (0,1), or none")

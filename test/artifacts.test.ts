@@ -41,7 +41,8 @@ describe("validation", () => {
       expect(text.split("\n")[0]).toMatch(/^# syntax=docker\/dockerfile:/);
       expect(dockerfileProblems(text)).toEqual([]);
       for (const from of text.matchAll(/^FROM (\S+)/gm)) {
-        const ref = from[1]!;
+        // Docker Hub images are named under the DOCKER_HUB build argument (a mirror can replace it).
+        const ref = from[1]!.replace(/^\$\{DOCKER_HUB:-[^}]+\}\/(library\/)?/, "");
         if (!ref.startsWith("nvidia/cuda:")) continue;
         const tag = ref.slice("nvidia/cuda:".length);
         const row = matrix.images.images.find((i) => tag.startsWith(`${i.cuda}-`) && tag.endsWith(`-${i.os}`));

@@ -4,6 +4,7 @@
 import type { RawHost } from "./raw-host.js";
 import { parseRaw, type Parsed } from "./parse-raw.js";
 import { mergeGpus } from "./merge-gpus.js";
+import { parseMachine } from "./parse-uname.js";
 import { probeStatuses } from "./inspect-status.js";
 import type { DockerFacts, HostFacts, NvsmiReport, OsFacts, ToolkitFacts } from "./types.js";
 
@@ -47,6 +48,20 @@ function osFacts(parsed: Parsed): OsFacts | undefined {
   return { id: null, versionId: null, prettyName: null, ...os };
 }
 
+/** The NVIDIA module banner names the architecture: "NVIDIA UNIX x86_64 Kernel Module", "… Open Kernel Module for aarch64". */
+function machineFromModule(raw: RawHost): string | undefined {
+  const text = raw.outputs["proc-driver-version"]?.text ?? "";
+  return /NVIDIA UNIX (?:Open Kernel Module for )?(x86_64|aarch64)\b/.exec(text)?.[1];
+}
+
+/**
+ * Jetson runs L4T, whose kernels are released as <version>-tegra (5.15.148-tegra on JetPack 6), and
+ * whose integrated GPU nvidia-smi lists as "Orin (nvgpu)". Neither is an SBSA data-center host.
+ */
+function isJetson(facts: HostFacts): boolean {
+  return /-tegra$/.test(facts.kernel ?? "") || facts.gpus.some((g) => /\(nvgpu\)/i.test(g.name));
+}
+
 export function inspectHost(raw: RawHost): HostFacts {
   const parsed = parseRaw(raw);
   const nvsmi = nvsmiReports(parsed);
@@ -65,6 +80,9 @@ export function inspectHost(raw: RawHost): HostFacts {
   const os = osFacts(parsed);
   if (os) facts.os = os;
   if (parsed.uname?.kernel) facts.kernel = parsed.uname.kernel;
+  const machine = parseMachine(raw.outputs.uname?.text ?? "").machine ?? machineFromModule(raw);
+  if (machine) facts.machine = machine;
+  if (isJetson(facts)) facts.jetson = true;
   if (parsed.nvcc?.version) facts.nvcc = parsed.nvcc.version;
   return facts;
 }

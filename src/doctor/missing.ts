@@ -6,6 +6,7 @@ import {
 } from "./fix-commands.js";
 import type { HostFacts, MissingId, MissingItem } from "./types.js";
 import { compare } from "../matrix/versions.js";
+import { matrix } from "../matrix/data.js";
 
 const join = (commands: string[]) => commands.join(" && ");
 
@@ -36,6 +37,7 @@ const MESSAGES: Record<MissingId, string> = {
   "docker-permission": "This user may not use the Docker daemon (permission denied on its socket).",
   "container-toolkit": "The NVIDIA Container Toolkit is not installed.",
   "docker-nvidia-runtime": "Docker has no `nvidia` runtime registered.",
+  jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
 };
 
 /** A GPU of the host and the first driver that supports it (matrix/gpus.yaml). */
@@ -51,6 +53,8 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   const { docker, containerToolkit } = facts;
   const items: MissingItem[] = [];
   const add = (id: MissingId, commands: string[], hints: (string | undefined)[] = []) => items.push(item(id, MESSAGES[id], commands, hints));
+  // Jetson first: nothing below makes this host run the generated files (matrix/arm64.yaml jetson).
+  if (facts.jetson) add("jetson", [`# ${matrix.arm64.jetson.pointer}`], [`See ${matrix.arm64.jetson.source}.`]);
   if (facts.driver === null) add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
   for (const f of gpuFloors.filter((x) => facts.driver !== null && compare(facts.driver, x.minDriver) < 0)) {
     items.push({ id: "driver-too-old-for-gpu", message: `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });

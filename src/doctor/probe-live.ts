@@ -1,6 +1,6 @@
 // Gathers this host's raw outputs by running the tools (all at once, each bounded by the
 // timeout) and reading a few files. Every probe is optional.
-import { release } from "node:os";
+import { machine, release } from "node:os";
 import { MAX_CAPTURE_BYTES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 import { runTool, type RunToolOptions } from "./run-tool.js";
 import { readRegularFile } from "../read-regular-file.js";
@@ -42,6 +42,7 @@ export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
     jobs.push(readFirst(paths).then((out) => [source, out]));
   }
   const outputs: RawHost["outputs"] = Object.fromEntries(await Promise.all(jobs));
-  outputs.uname = { ok: true, text: release() };
+  // The shape of a `uname -a` line, so that the machine architecture is read like a capture's.
+  outputs.uname = { ok: true, text: `Linux localhost ${release()} ${machine()}` };
   return { origin: "host", outputs };
 }

@@ -73,6 +73,10 @@ export interface HostFacts {
   gpus: GpuFacts[];
   os?: OsFacts;
   kernel?: string;
+  /** The machine architecture (uname -m: x86_64, aarch64), when a probe names it. */
+  machine?: string;
+  /** A Jetson (L4T) board: an L4T kernel (release ending in -tegra) or an nvgpu integrated GPU. */
+  jetson?: boolean;
   /** The CUDA toolkit release of an nvcc on the host, when there is one (e.g. "13.0.88"). */
   nvcc?: string;
   docker: DockerFacts;
@@ -88,7 +92,8 @@ export type MissingId =
   | "docker-daemon"
   | "docker-permission"
   | "container-toolkit"
-  | "docker-nvidia-runtime";
+  | "docker-nvidia-runtime"
+  | "jetson";
 
 export interface MissingItem {
   id: MissingId;

@@ -452,3 +452,430 @@ export interface ExperimentalPythonRule {
   source: string;
   note?: string;
 }
+
+export type K8SName = string;
+
+/**
+ * Facts the cluster files (--with k8s,slurm) are made from: Kubernetes GPU scheduling, GPU Feature Discovery labels, the Kubeflow Trainer API, Apptainer and pyxis syntax, NCCL settings, and each framework's multi-node launcher. Every fact carries its source.
+ */
+export interface ClusterMatrix {
+  kubernetes: KubernetesFacts;
+  gfd: GfdFacts;
+  trainer: TrainerFacts;
+  apptainer: ApptainerFacts;
+  pyxis: PyxisFacts;
+  slurm: SlurmFacts;
+  nccl: NcclSetting[];
+  /**
+   * how each framework starts one process group per node; the first rule whose framework matches and whose node-semver range contains the release applies
+   */
+  launchers: Launcher[];
+}
+export interface KubernetesFacts {
+  gpuResource: GpuResourceFact;
+  toleration: GpuTolerationFact;
+  shm: ShmFact;
+  runtimeClass: ClusterFact;
+  otherContainers: ClusterFact1;
+  fsGroup: FsGroupFact;
+}
+export interface GpuResourceFact {
+  name: K8SName;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface GpuTolerationFact {
+  key: K8SName;
+  operator: "Exists" | "Equal";
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface ShmFact {
+  /**
+   * the size limit of the memory-backed /dev/shm volume
+   */
+  sizeLimit: string;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface ClusterFact {
+  /**
+   * one sentence: the mistake this line prevents
+   */
+  why: string;
+  source: string;
+  note?: string;
+}
+/**
+ * why a container added on the same image without a GPU request must hide the GPUs
+ */
+export interface ClusterFact1 {
+  /**
+   * one sentence: the mistake this line prevents
+   */
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface FsGroupFact {
+  /**
+   * the group of the image's user (the Dockerfile's USER_GID default)
+   */
+  gid: number;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface GfdFacts {
+  /**
+   * the first GPU Feature Discovery release that publishes these labels
+   */
+  since: string;
+  labels: GfdLabels;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface GfdLabels {
+  driverMajor: K8SName;
+  driverMinor: K8SName;
+  driverRevision: K8SName;
+  computeMajor: K8SName;
+  computeMinor: K8SName;
+}
+export interface TrainerFacts {
+  apiVersion: string;
+  release: string;
+  released: string;
+  /**
+   * the TrainJob CustomResourceDefinition of that release (a copy is in fixtures/cluster/)
+   */
+  crdSource: string;
+  /**
+   * the manager named on our runtimePatches entry
+   */
+  patchManager: string;
+  /**
+   * @minItems 1
+   */
+  runtimes: [TrainerRuntime, ...TrainerRuntime[]];
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface TrainerRuntime {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * the ClusterTrainingRuntime the Trainer installs
+   */
+  name: string;
+  /**
+   * its replicated job, which runtimePatches name
+   */
+  job: string;
+  /**
+   * its trainer container
+   */
+  container: string;
+  /**
+   * numProcPerNode is set to the GPUs per node
+   */
+  numProcPerNode?: boolean;
+  source: string;
+}
+export interface ApptainerFacts {
+  gpuFlag: string;
+  cacheDir: ClusterFact;
+  userSite: ClusterFact;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface PyxisFacts {
+  imageSyntax: string;
+  registrySeparator: "#";
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface SlurmFacts {
+  gpusPerNode: ClusterFact;
+  nodeList: ClusterFact;
+}
+export interface NcclSetting {
+  name: string;
+  value: string;
+  /**
+   * set only when the run has more than one GPU in all, or more than one node
+   */
+  when: "several-gpus" | "several-nodes";
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface Launcher {
+  framework: "torch" | "tensorflow" | "jax" | "paddle" | "cuda";
+  versions: string;
+  /**
+   * how the node rank, node count and rendezvous address reach the processes (code in src/render/cluster/launch.ts)
+   */
+  style: "torchrun" | "torch-launch" | "tf-config" | "jax-env" | "paddle-launch" | "env";
+  /**
+   * @minItems 1
+   */
+  command: [string, ...string[]];
+  /**
+   * the rendezvous port on node 0
+   */
+  port?: number;
+  /**
+   * false: the launcher of these releases cannot be pointed at a rendezvous host, so --nodes > 1 is refused
+   */
+  multiNode?: boolean;
+  source: string;
+  note?: string;
+}
+
+export type PresetMirror =
+  | {
+      url: string;
+      source: string;
+      note?: string;
+    }
+  | {
+      /**
+       * why there is no trustworthy public mirror; the public default stays
+       */
+      none: string;
+      source: string;
+    };
+
+/**
+ * The external endpoints the generated files fetch from, their public defaults, and mirror presets.
+ */
+export interface MirrorMatrix {
+  asOf: string;
+  /**
+   * @minItems 1
+   */
+  endpoints: [Endpoint, ...Endpoint[]];
+  uvFromIndex: UvFromIndex;
+  presets: {
+    [k: string]: MirrorPreset;
+  };
+  frontend: DockerfileFrontend;
+}
+export interface Endpoint {
+  id:
+    | "docker-hub"
+    | "ghcr"
+    | "pypi"
+    | "pytorch"
+    | "jax-releases"
+    | "paddle"
+    | "python-builds"
+    | "ubuntu"
+    | "rocky"
+    | "ubi"
+    | "cuda-repo"
+    | "nvidia-ml-repo"
+    | "docker-ce"
+    | "container-toolkit";
+  /**
+   * registry: a host[/path] image prefix; url: an http(s) URL prefix
+   */
+  kind: "registry" | "url";
+  /**
+   * the public prefix a mirror replaces
+   */
+  upstream: string;
+  /**
+   * other spellings of the same prefix, replaced as well
+   */
+  also?: string[];
+  /**
+   * the build argument's public default; empty: leave the image's own sources
+   */
+  default: string;
+  /**
+   * the Dockerfile build argument that switches it
+   */
+  arg?: string;
+  /**
+   * the host script's option that switches it
+   */
+  option?: string;
+  /**
+   * what doctor --network requests to see whether the endpoint answers
+   */
+  probe: string;
+  what: string;
+  source: string;
+}
+export interface UvFromIndex {
+  /**
+   * a Docker Hub image with pip, for the stage that installs uv from the package index
+   */
+  image: string;
+  source: string;
+  note?: string;
+}
+export interface MirrorPreset {
+  description: string;
+  asOf: string;
+  uv?: "image" | "index";
+  registryMirrors?: PresetRegistryMirror[];
+  mirrors: {
+    [k: string]: PresetMirror;
+  };
+}
+export interface PresetRegistryMirror {
+  url: string;
+  source: string;
+  note?: string;
+}
+export interface DockerfileFrontend {
+  builtin: BuiltinFrontend;
+  features: FrontendFeature[];
+}
+export interface BuiltinFrontend {
+  dockerEngine: string;
+  buildkit: string;
+  /**
+   * the Dockerfile frontend built into that engine
+   */
+  dockerfile: string;
+  source: string;
+  note?: string;
+}
+export interface FrontendFeature {
+  feature: string;
+  since: string;
+  source: string;
+}
+
+/**
+ * an http(s) URL, a registry host[:port][/path], or public
+ */
+export type MirrorValue = string;
+
+/**
+ * A mirror file for `cuda-scaffold --mirror <file>`: private or other mirrors for the endpoints the generated files fetch from (see matrix/mirrors.yaml and the README). Every value replaces the endpoint's public prefix.
+ */
+export interface MirrorFile {
+  /**
+   * a preset to start from (cn); the entries below override it
+   */
+  extends?: string;
+  /**
+   * endpoint id -> mirror: an https URL (http with --allow-insecure-mirror), or host[/path] for the registries docker-hub and ghcr; `public` keeps the public default
+   */
+  endpoints?: {
+    [k: string]: MirrorValue;
+  };
+  /**
+   * image: uv from its image (ghcr.io or its mirror); index: uv from the package index
+   */
+  uv?: "image" | "index";
+  /**
+   * Docker Hub mirrors the host script writes into /etc/docker/daemon.json
+   */
+  "registry-mirrors"?: MirrorValue[];
+  /**
+   * builtin: no `# syntax=` line (the engine's own frontend builds it, Docker Engine 25.0 or later); otherwise the frontend image the line names
+   */
+  "dockerfile-frontend"?: string;
+}
+
+/**
+ * linux/arm64 (SBSA: Grace Hopper, Grace Blackwell, DGX Spark) facts: which framework builds have linux/aarch64 CUDA wheels, which nvidia/cuda tags have an arm64 variant, NVIDIA's sbsa repositories, the GPUs that only come on arm64 hosts, and Jetson. Rules: the first that matches wins; no rule = no evidence in the data.
+ */
+export interface Arm64Matrix {
+  /**
+   * @minItems 1
+   */
+  wheels: [Arm64WheelRule, ...Arm64WheelRule[]];
+  /**
+   * @minItems 1
+   */
+  images: [Arm64ImageRule, ...Arm64ImageRule[]];
+  os: Arm64Os[];
+  gpus: Arm64Gpu[];
+  repos: Arm64Repo[];
+  jetson: Arm64Jetson;
+}
+export interface Arm64WheelRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * semver range over the release versions
+   */
+  versions: string;
+  /**
+   * only builds of these CUDA versions (all when absent)
+   */
+  cuda?: string[];
+  /**
+   * the build's index has linux/aarch64 CUDA wheels
+   */
+  aarch64: boolean;
+  /**
+   * the aarch64 wheels' platform tag
+   */
+  platform?: string;
+  /**
+   * the glibc that tag needs
+   */
+  glibc?: string;
+  example?: string;
+  /**
+   * companion packages whose aarch64 wheel on the same index has no +cuXYZ local version
+   */
+  unsuffixed?: string[];
+  source: string;
+  note?: string;
+}
+export interface Arm64ImageRule {
+  /**
+   * semver range over the image's CUDA release (X.Y.Z)
+   */
+  cuda: string;
+  /**
+   * @minItems 1
+   */
+  os: [string, ...string[]];
+  arm64: boolean;
+  source: string;
+  note?: string;
+}
+export interface Arm64Os {
+  name: string;
+  /**
+   * NVIDIA publishes arm64 nvidia/cuda images for this container OS
+   */
+  arm64: boolean;
+  source: string;
+  note?: string;
+}
+export interface Arm64Gpu {
+  id: string;
+  name: string;
+  cc: string;
+  source: string;
+  note?: string;
+}
+export interface Arm64Repo {
+  what: string;
+  amd64: string;
+  arm64: string;
+  source: string;
+  note?: string;
+}
+export interface Arm64Jetson {
+  pointer: string;
+  source: string;
+  note?: string;
+}

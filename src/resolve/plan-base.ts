@@ -6,6 +6,7 @@ import { containerOs, driverFloor, fillTool, imageTag, imagesForMinor, latestRel
 import { compare, major, majorMinor, newestFirst, satisfies } from "../matrix/versions.js";
 import type { Variant } from "../request/types.js";
 import type { BasePlan, Build, DriverFloor, StagePlan, Warning } from "./types.js";
+import { imageHasArm64 } from "./platform.js";
 
 export interface StackNeeds {
   cuda: string;
@@ -25,6 +26,8 @@ export interface StackNeeds {
   driver: string | null;
   /** the highest glibc floor of the builds' wheels, with the build that sets it */
   glibc: { version: string; label: string; tag: string } | null;
+  /** linux/arm64: only nvidia/cuda tags with an arm64 variant (matrix/arm64.yaml) */
+  arm64?: boolean;
 }
 
 export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: string | null, pythonPin: string | null, driver: string | null = null): StackNeeds {
@@ -115,6 +118,7 @@ function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["py
 function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string } | undefined {
   for (const row of imagesForMinor(m, needs.cuda, os.name)) {
     if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
+    if (needs.arm64 && !imageHasArm64(m, row.cuda, os.name)) continue;
     // With --driver, the newest patch of the minor that the host's driver runs.
     if (needs.driver && compare(driverFloor(m, row.cuda) ?? "0", needs.driver) > 0) continue;
     if (!needs.systemCudnn || flavor === "base") return { row };
@@ -157,6 +161,9 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
+  } else if (needs.arm64) {
+    // The package lists in matrix/nvidia-packages.yaml are those of NVIDIA's x86_64 repositories.
+    return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image with a linux/arm64 variant for CUDA ${needs.cuda} on ${os.name} (matrix/arm64.yaml), and the data records NVIDIA's package lists for x86_64 only` };
   } else {
     const nominal = nominalTag(m, needs, os, flavor);
     const needsLibs = flavor !== "base";

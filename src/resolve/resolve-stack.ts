@@ -10,6 +10,7 @@ import { planBase, stackNeeds, floorOf } from "./plan-base.js";
 import { archKnown, archRange, canDrive, driverCannotDrive, ptxTooOld, resolveTargets } from "./targets.js";
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
+import { forPlatform, isArm64, platformReason } from "./platform.js";
 
 const MAX_COMBINATIONS = 20000;
 
@@ -29,6 +30,8 @@ function individualReasons(b: Build, req: Request, targets: Target[], m: Matrix)
     const why = missing.map((t) => ptxTooOld(b, t.cc)).find((w) => w !== null);
     reasons.push({ kind: "unsupported-gpu", text: `no kernels for ${missing.map((t) => t.label).join(", ")} (has ${archRange(b)}${why ? `; ${why}` : ""})` });
   }
+  const platform = platformReason(b, req, m);
+  if (platform) reasons.push({ kind: "no-matching-build", text: platform });
   if (!toolkit(m, b.cuda)) reasons.push({ kind: "no-matching-build", text: `CUDA ${b.cuda} is not in our CUDA table` });
   else if (req.driver) {
     const floor = buildFloor(m, b);
@@ -126,7 +129,7 @@ function evaluate(builds: Build[], req: Request, m: Matrix): { ok: true; stack: 
   if (conflict) return { ok: false, reason: { kind: "conflict", text: conflict } };
   const system = builds.find((b) => !b.bundlesCuda);
   const cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
-  const planned = planBase(m, stackNeeds(builds, cuda, req.variant, req.os, req.python, req.driver));
+  const planned = planBase(m, { ...stackNeeds(builds, cuda, req.variant, req.os, req.python, req.driver), arm64: isArm64(req) });
   if (!planned.ok) return { ok: false, reason: { kind: planned.kind, text: planned.reason } };
   const floors = [...builds.map((b) => buildFloor(m, b)), ...planned.plan.floors].sort((a, b) => compare(b.driver, a.driver));
   const minDriver = floorOf(floors)!;
@@ -201,6 +204,8 @@ function refusal(specLabel: string, builds: Build[], verdicts: Verdicts, alterna
 
 const specLabel = (spec: Request["specs"][number]) => `${spec.name}${spec.range ? `@${spec.range}` : ""}`;
 const allBuildsOf = (spec: Request["specs"][number], m: Matrix) => (spec.name === "cuda" ? [] : candidatesFor({ name: spec.name, range: null }, m, []));
+/** The builds a spec may resolve to, as installed on the request's platform. */
+const buildsFor = (spec: Request["specs"][number], req: Request, m: Matrix, problems: Problem[]) => candidatesFor(spec, m, problems).map((b) => forPlatform(b, req, m));
 
 /** Keeps the builds that pass the per-build rules, recording why each other one was rejected. */
 function filterBuilds(lists: Build[][], req: Request, targets: Target[], m: Matrix, verdicts: Verdicts): Build[][] {
@@ -250,7 +255,7 @@ function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matri
 export function resolveStack(req: Request, m: Matrix): Resolution {
   const problems: Problem[] = [];
   const targets = resolveTargets(req.gpu, m, problems);
-  const lists = req.specs.map((s) => candidatesFor(s, m, problems));
+  const lists = req.specs.map((s) => buildsFor(s, req, m, problems));
   if (req.driver) problems.push(...driverCannotDrive(targets, req.driver));
   if (problems.length) throw new UserError(problems);
 
@@ -283,6 +288,7 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     driverFloors: chosen.floors,
     warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver)],
     explain: { candidates, conflicts, sources },
-    matrixVersion: m.version,
+    // An arm64 resolution also depends on matrix/arm64.yaml, which has its own version.
+    matrixVersion: isArm64(req) ? `${m.version}+arm64.${m.arm64Version}` : m.version,
   };
 }

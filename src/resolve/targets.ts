@@ -23,6 +23,12 @@ export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[])
       targets.push(target);
       continue;
     }
+    // GPUs that only come in arm64 hosts and are not in gpus.yaml (gb10): matrix/arm64.yaml.
+    const arm = m.arm64.gpus.find((g) => g.id === key);
+    if (arm) {
+      targets.push({ input, label: `${arm.id} (${arm.name}, sm_${arm.cc.replace(".", "")})`, cc: arm.cc });
+      continue;
+    }
     const names = m.gpus.gpus.flatMap((g) => [g.id, ...(g.aliases ?? [])]);
     const close = suggest(key, names);
     problems.push({

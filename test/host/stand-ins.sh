@@ -8,6 +8,12 @@
 # loaded modules, services, the module stream) and in the sandbox's real-looking paths
 # (/etc/yum.repos.d, /usr/src/kernels, /opt/rh, /etc/docker), so a second run sees what the
 # first one did and "installs nothing" is a real assertion.
+#
+# A restricted network: each `blocked=HOST` setting makes that host unreachable (curl times out,
+# dnf cannot download from a repository whose baseurl names it, docker cannot pull from Docker Hub
+# without a registry mirror when HOST is registry-1.docker.io). Any other host answers: a mirror
+# serves the same paths as the host it mirrors, and `mirror_key_fpr=` makes every key that does not
+# come from the vendor's own host carry that fingerprint instead (a mirror serving another key).
 # shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
 set -euo pipefail
 shopt -s nullglob
@@ -88,7 +94,18 @@ repo_driver_version() {
   done
   printf '%s\n' "$best"
 }
-need_repo() { repo_enabled "$1" || fail "Error: Unable to find a match: $2 (repository $1 is not enabled)"; }
+need_repo() {
+  repo_enabled "$1" || fail "Error: Unable to find a match: $2 (repository $1 is not enabled)"
+  local f host
+  f=$(repo_file_of "$1") || return 0
+  for host in $(sed -n 's|^baseurl=[a-z]*://\([^/]*\).*|\1|p' "$f"); do
+    if blocked "$host"; then fail "Error: Failed to download metadata for repo '$1': Curl error (28): Timeout was reached for https://$host/ [Connection timed out after 30000 milliseconds]"; fi
+  done
+}
+
+# --- The network ------------------------------------------------------------------------------
+url_host() { sed -E 's|^[a-z]+://([^/:]*).*|\1|' <<<"$1"; }
+blocked() { settings_all blocked | grep -qxF "$1"; }
 
 # --- dnf --------------------------------------------------------------------------------------
 uek_repo_for() {
@@ -261,15 +278,18 @@ dnf_remove() {
 }
 
 # Only Docker's repository is added this way; NVIDIA's CUDA repository is fetched with curl and checked.
+# A mirror's copy of docker-ce.repo names download.docker.com, as Docker's own does.
 dnf_add_repo() {
   local url=$1 file=${1##*/} id
   db_has dnf-plugins-core || fail "No such command: config-manager."
+  if blocked "$(url_host "$url")"; then fail "Curl error (28): Timeout was reached for $url [Connection timed out after 30000 milliseconds]"; fi
   case $url in
-    https://download.docker.com/linux/rhel/docker-ce.repo) id=docker-ce-stable ;;
+    https://*/linux/rhel/docker-ce.repo | http://*/linux/rhel/docker-ce.repo) id=docker-ce-stable ;;
     *) fail "Curl error (22): HTTP response code said error for $url [The requested URL returned error: 404]" ;;
   esac
   mkdir -p /etc/yum.repos.d
-  printf '[%s]\nname=%s\nbaseurl=%s\ngpgcheck=1\nenabled=1\n' "$id" "$id" "${url%/*}" >"/etc/yum.repos.d/$file"
+  printf '[%s]\nname=%s\nbaseurl=%s\ngpgcheck=1\nenabled=1\ngpgkey=%s\n' "$id" "$id" \
+    'https://download.docker.com/linux/rhel/$releasever/$basearch/stable' https://download.docker.com/linux/rhel/gpg >"/etc/yum.repos.d/$file"
   echo "Adding repo from: $url"
 }
 
@@ -465,6 +485,10 @@ stand_in_docker() {
     echo 'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].' >&2
     exit 125
   fi
+  if blocked registry-1.docker.io && ! grep -qs '"registry-mirrors"' /etc/docker/daemon.json; then
+    echo 'docker: Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: request canceled while waiting for connection (Client.Timeout exceeded while awaiting headers).' >&2
+    exit 125
+  fi
   [[ -s $STATE/loaded_driver ]] || { echo "nvidia-container-cli: initialization error: nvml error: driver not loaded: unknown" >&2; exit 125; }
   [[ " $* " == *" --gpus all "* ]] || unsupported "$@"
   stand_in_nvidia_smi
@@ -476,7 +500,14 @@ stand_in_nvidia_ctk() {
     "runtime configure --runtime=docker")
       db_has nvidia-container-toolkit || fail "bash: nvidia-ctk: command not found"
       mkdir -p /etc/docker
-      printf '{\n    "runtimes": {\n        "nvidia": {\n            "args": [],\n            "path": "nvidia-container-runtime"\n        }\n    }\n}\n' >/etc/docker/daemon.json
+      # Like the real one: the runtime is added, every other key the file has is kept.
+      python3 - /etc/docker/daemon.json <<'PY'
+import json, os, sys
+path = sys.argv[1]
+config = json.load(open(path)) if os.path.exists(path) and open(path).read().strip() else {}
+config.setdefault("runtimes", {})["nvidia"] = {"args": [], "path": "nvidia-container-runtime"}
+open(path, "w").write(json.dumps(config, indent=4) + "\n")
+PY
       echo "INFO Wrote updated config to /etc/docker/daemon.json"
       ;;
     *) unsupported "$@" ;;
@@ -496,12 +527,17 @@ stand_in_curl() {
     prev=$a
   done
   [[ -n $url && -n $out ]] || unsupported "$@"
+  local host
+  host=$(url_host "$url")
+  if blocked "$host"; then echo "curl: (28) Failed to connect to $host port 443 after 30000 ms: Timeout was reached" >&2; exit 28; fi
+  # A key from anywhere but the vendor's own host: what the mirror serves (mirror_key_fpr), else the vendor's key.
+  key_for() { if [[ $host != "$2" && -n $(setting mirror_key_fpr) ]]; then setting mirror_key_fpr; else setting "$1"; fi; }
   case $url in
-    https://download.docker.com/linux/rhel/gpg) fake_key "$(setting docker_key_fpr)" >"$out" ;;
-    https://nvidia.github.io/libnvidia-container/gpgkey) fake_key "$(setting toolkit_key_fpr)" >"$out" ;;
-    https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo) cp "$(setting fixtures)/nvidia-container-toolkit.repo" "$out" ;;
-    "$(cuda_repo_url)/D42D0685.pub") fake_key "$(setting cuda_key_fpr)" >"$out" ;;
-    "$(cuda_repo_url)/cuda-rhel$(os_major).repo")
+    */linux/rhel/gpg) fake_key "$(key_for docker_key_fpr download.docker.com)" >"$out" ;;
+    */libnvidia-container/gpgkey) fake_key "$(key_for toolkit_key_fpr nvidia.github.io)" >"$out" ;;
+    */libnvidia-container/stable/rpm/nvidia-container-toolkit.repo) cp "$(setting fixtures)/nvidia-container-toolkit.repo" "$out" ;;
+    */rhel"$(os_major)/$(cuda_repo_arch)"/D42D0685.pub) fake_key "$(key_for cuda_key_fpr developer.download.nvidia.com)" >"$out" ;;
+    */rhel"$(os_major)/$(cuda_repo_arch)/cuda-rhel$(os_major)".repo)
       # NVIDIA's .repo file (the stand-in dnf reads the driver its repository offers from the comment).
       local id
       id=cuda-rhel$(os_major)-$(cuda_repo_arch)

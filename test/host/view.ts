@@ -12,12 +12,20 @@ export interface BootstrapView {
   verifyImageSh: string;
   stackImageSh: string;
   containerToolkitVersionSh: string;
-  dockerRepoUrlSh: string;
   dockerKeyFingerprintSh: string;
-  toolkitRepoUrlSh: string;
   toolkitKeyFingerprintSh: string;
-  cudaRepoBaseSh: string;
   cudaRepoKeyFingerprintSh: string;
+  dockerRepoUpstreamSh: string;
+  dockerRepoPathSh: string;
+  dockerRepoSh: string;
+  toolkitRepoUpstreamSh: string;
+  toolkitRepoPathSh: string;
+  toolkitRepoSh: string;
+  cudaRepoUpstreamSh: string;
+  cudaRepoBaseSh: string;
+  /** shell words of the bash array of Docker Hub mirrors */
+  registryMirrorsSh: string;
+  mirrorNote: string;
 }
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -35,12 +43,19 @@ export const sampleView: BootstrapView = {
   verifyImageSh: "'nvidia/cuda:12.4.1-base-ubuntu22.04'",
   stackImageSh: "'ubuntu:18.04'",
   containerToolkitVersionSh: "'1.17.8-1'",
-  dockerRepoUrlSh: "'https://download.docker.com/linux/rhel/docker-ce.repo'",
   dockerKeyFingerprintSh: "'060A61C51B558A7F742B77AAC52FEB6B621E9F35'",
-  toolkitRepoUrlSh: "'https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo'",
   toolkitKeyFingerprintSh: "'C95B321B61E88C1809C4F759DDCAE044F796ECB0'",
-  cudaRepoBaseSh: "'https://developer.download.nvidia.com/compute/cuda/repos'",
   cudaRepoKeyFingerprintSh: "'610C7B14E068A878070DA4E99CD0A493D42D0685'",
+  dockerRepoUpstreamSh: "'https://download.docker.com'",
+  dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
+  dockerRepoSh: "'https://download.docker.com'",
+  toolkitRepoUpstreamSh: "'https://nvidia.github.io/libnvidia-container'",
+  toolkitRepoPathSh: "'/stable/rpm/nvidia-container-toolkit.repo'",
+  toolkitRepoSh: "'https://nvidia.github.io/libnvidia-container'",
+  cudaRepoUpstreamSh: "'https://developer.download.nvidia.com/compute/cuda/repos'",
+  cudaRepoBaseSh: "'https://developer.download.nvidia.com/compute/cuda/repos'",
+  registryMirrorsSh: "",
+  mirrorNote: "the public hosts",
 };
 
 /** Renders the template with the product's own (precompiled, noEscape, strict) renderer. */

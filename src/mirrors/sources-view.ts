@@ -1,0 +1,154 @@
+// Where the generated files fetch from, as the templates place it: the Dockerfile's build
+// arguments (one per endpoint it uses, defaulting to the public host or the mirror chosen), the
+// same arguments passed through by compose and the Dev Container, and the host script's
+// repository defaults. Pure: (Resolution, Matrix) -> flat values.
+import type { Matrix } from "../matrix/data.js";
+import { fillTool, tool } from "../matrix/lookup.js";
+import type { Resolution } from "../resolve/types.js";
+import { shellWord } from "../render/quote.js";
+import { argRef, endpointOf, mirrorSet, switchable, type MirrorSet } from "./mirror-set.js";
+import type { EndpointId } from "./types.js";
+
+export interface BuildArg {
+  name: string;
+  /** the default in the Dockerfile's ARG line ("" = the image's own sources) */
+  value: string;
+}
+
+export function mirrorsOf(res: Resolution, m: Matrix): MirrorSet {
+  return mirrorSet(m, res.request.mirror);
+}
+
+/** A Docker Hub reference (nvidia/cuda:…, ubuntu:22.04) under the docker-hub build argument: library/ spelled out, as a mirror needs it. */
+function hubRef(m: Matrix, ms: MirrorSet, image: string): string {
+  const path = image.includes("/") ? image : `library/${image}`;
+  return `${argRef(ms.endpoint("docker-hub"), ms.value("docker-hub"))}/${path}`;
+}
+
+/** The uv image, with ghcr.io swapped for its mirror. */
+function uvImage(m: Matrix, ms: MirrorSet): string {
+  const image = tool(m, "uvImage");
+  const upstream = ms.public("ghcr");
+  return ms.mirrored("ghcr") && image.startsWith(`${upstream}/`) ? `${ms.value("ghcr")}${image.slice(upstream.length)}` : image;
+}
+
+/** The `# syntax=` line's frontend, or null: none (the engine's built-in frontend). */
+function syntax(m: Matrix, ms: MirrorSet): string | null {
+  const chosen = ms.choice?.dockerfileFrontend;
+  if (chosen === "builtin") return null;
+  if (chosen) return chosen;
+  const image = tool(m, "dockerfileSyntax");
+  return ms.mirrored("docker-hub") ? `${ms.value("docker-hub")}/${image}` : image;
+}
+
+function osMirrorId(res: Resolution): EndpointId {
+  const { os } = res.plan;
+  if (os.family === "debian") return "ubuntu";
+  return os.name.startsWith("rocky") ? "rocky" : "ubi";
+}
+
+export function dockerfileSources(res: Resolution, m: Matrix) {
+  const ms = mirrorsOf(res, m);
+  const { plan } = res;
+  const uv = plan.python.source === "uv";
+  const fromIndex = uv && ms.choice?.uv === "index";
+  const frameworkUrls = res.builds.flatMap((b) => [b.pip.indexUrl, b.pip.extraIndexUrl, b.pip.findLinks]).filter((u): u is string => !!u);
+  const ids = new Set<EndpointId>(["docker-hub", "pypi"]);
+  if (uv && !fromIndex) ids.add("ghcr");
+  if (uv) ids.add("python-builds");
+  for (const url of frameworkUrls) {
+    const hit = endpointOf(m, url);
+    if (hit?.endpoint.arg) ids.add(hit.endpoint.id);
+  }
+  ids.add(osMirrorId(res));
+  ids.add("cuda-repo");
+  if (plan.base.downloads.length) ids.add("nvidia-ml-repo");
+  const order = m.mirrors.endpoints.map((e) => e.id).filter((id) => ids.has(id));
+  const buildArgs: BuildArg[] = order.map((id) => ({ name: ms.endpoint(id).arg!, value: id === "ghcr" ? uvImage(m, ms) : ms.value(id) }));
+  const ref = (id: EndpointId) => argRef(ms.endpoint(id), id === "ghcr" ? uvImage(m, ms) : ms.value(id));
+  const stageArgs = (list: EndpointId[]) => list.filter((id) => ids.has(id)).map((id) => ms.endpoint(id).arg!);
+  const osId = osMirrorId(res);
+  const keyFile = `${tool(m, "cudaRpmKeyFingerprint").slice(-8)}.pub`;
+  const rpmRepo = `${plan.os.nvidiaRepo}/x86_64`;
+  return {
+    ms,
+    syntax: syntax(m, ms),
+    buildArgs,
+    baseFrom: hubRef(m, ms, plan.base.from),
+    uvImageRef: uv && !fromIndex ? ref("ghcr") : "",
+    uvFromIndex: fromIndex ? { from: hubRef(m, ms, m.mirrors.uvFromIndex.image), index: `"${ref("pypi")}"`, version: tool(m, "uvImage").replace(/^.*:/, "") } : null,
+    // Registries are used only in FROM lines; every other argument is used in the base stage.
+    baseArgs: stageArgs(order.filter((id) => id !== "docker-hub" && id !== "ghcr")),
+    devArgs: stageArgs([osId, "cuda-repo"]),
+    indexEnv: ref("pypi"),
+    pythonMirrorEnv: uv ? ref("python-builds") : "",
+    /** the OS mirror's value in a RUN line: "${UBUNTU_MIRROR:-<mirror or empty>}" */
+    osMirrorShell: `"\${${ms.endpoint(osId).arg}:-${ms.value(osId)}}"`,
+    cudaRepoShell: ref("cuda-repo"),
+    rocky: osId === "rocky",
+    ubi: osId === "ubi",
+    /** the first apt step of a plain Ubuntu image, which has no CA certificates for an https mirror yet */
+    aptBootstrap: plan.os.family === "debian" && plan.base.kind === "os",
+    keyringUrl: plan.os.cudaKeyring ? switchable(m, ms, `${tool(m, "cudaRepoBase")}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring}`).dockerfile : "",
+    rpmRepoUrl: switchable(m, ms, `${tool(m, "cudaRepoBase")}/${rpmRepo}/${fillTool(m, "cudaRpmRepoFile", { REPO: plan.os.nvidiaRepo })}`).shell,
+    rpmKeyUrl: switchable(m, ms, `${tool(m, "cudaRepoBase")}/${rpmRepo}/${keyFile}`).shell,
+    rpmKeySha256: tool(m, "cudaRpmKeySha256"),
+    downloads: plan.base.downloads.map((d) => ({ ...d, url: switchable(m, ms, d.url).dockerfile, sha256: d.sha256 ?? "" })),
+    sourcesWhy: sourcesWhy(ms),
+  };
+}
+
+function sourcesWhy(ms: MirrorSet): string[] {
+  const lines = [
+    "Every source the build fetches from is a build argument, defaulting to the public host",
+    "Switch one without editing this file: `docker build --build-arg PIP_INDEX_URL=https://…`, or",
+    "PIP_INDEX_URL=https://… in the compose project's .env. Empty means the default. The frontend of",
+    "line 1 follows BUILDKIT_SYNTAX; without line 1, Docker Engine 25.0+ builds this file with its",
+    "built-in frontend. README: \"Restricted networks\".",
+  ];
+  if (ms.choice) lines[0] = `Every source the build fetches from is a build argument, defaulting to the mirrors of --mirror ${ms.choice.source}`;
+  lines[0] += ".";
+  return lines;
+}
+
+/** The build arguments as compose passes them: `${NAME:-default}`, so an unset or empty .env entry keeps the default. */
+export function composeBuildArgs(res: Resolution, m: Matrix): { name: string; value: string }[] {
+  const src = dockerfileSources(res, m);
+  const args = src.buildArgs.map((a) => ({ name: a.name, value: `\${${a.name}:-${a.value}}` }));
+  if (src.syntax) args.push({ name: "BUILDKIT_SYNTAX", value: `\${BUILDKIT_SYNTAX:-${src.syntax}}` });
+  return args;
+}
+
+/**
+ * The build arguments as the Dev Container passes them: `${localEnv:NAME}` without a default,
+ * because the Dev Containers CLI cuts a default at its first colon (every URL has one); an unset
+ * variable is passed empty, which the Dockerfile reads as its own default.
+ */
+export function devcontainerBuildArgs(res: Resolution, m: Matrix): { name: string; value: string }[] {
+  return dockerfileSources(res, m).buildArgs.map((a) => ({ name: a.name, value: `\${localEnv:${a.name}}` }));
+}
+
+/** The host script's sources: the repository bases its options replace, and their defaults. */
+export function hostSources(res: Resolution, m: Matrix) {
+  const ms = mirrorsOf(res, m);
+  const split = (key: string, id: EndpointId) => {
+    const url = tool(m, key);
+    const hit = endpointOf(m, url);
+    if (!hit || hit.endpoint.id !== id) throw new Error(`matrix: ${key} (${url}) is not served by the ${id} endpoint`);
+    return { upstream: shellWord(hit.endpoint.upstream), path: shellWord(hit.rest), value: shellWord(ms.value(id)) };
+  };
+  const docker = split("dockerRepoUrl", "docker-ce");
+  const toolkit = split("containerToolkitRepoUrl", "container-toolkit");
+  return {
+    dockerRepoUpstreamSh: docker.upstream,
+    dockerRepoPathSh: docker.path,
+    dockerRepoSh: docker.value,
+    toolkitRepoUpstreamSh: toolkit.upstream,
+    toolkitRepoPathSh: toolkit.path,
+    toolkitRepoSh: toolkit.value,
+    cudaRepoUpstreamSh: shellWord(ms.public("cuda-repo")),
+    cudaRepoBaseSh: shellWord(ms.value("cuda-repo")),
+    registryMirrorsSh: (ms.choice?.registryMirrors ?? []).map(shellWord).join(" "),
+    mirrorNote: ms.choice ? `the mirrors of --mirror ${ms.choice.source}` : "the public hosts",
+  };
+}
