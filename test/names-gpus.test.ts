@@ -74,3 +74,12 @@ describe("names (findings 4 and 5)", () => {
     expect(again.code, again.stderr).toBe(0);
   });
 });
+
+describe("--gpu capabilities no CUDA release knows (finding 15)", () => {
+  it.each(["sm_999", "99.9", "compute_13.9"])("--gpu %s is refused", (gpu) => {
+    const [p] = refused(["torch"], { gpu });
+    expect(p!.code).toBe("unknown-gpu");
+    expect(p!.message).toContain("no CUDA release in our data targets");
+  });
+  it.each(["sm_90", "8.6", "sm_121"])("--gpu %s is accepted", (gpu) => expect(() => renderFor(["torch"], { gpu })).not.toThrow());
+});
