@@ -72,7 +72,8 @@ function requestOptions(cmd: Command): Command {
     .option("--project <dir>", "read the stack from a project's dependency files (requirements*.txt, setup.py, setup.cfg, pyproject.toml, environment.yml, Pipfile, uv.lock, poetry.lock); a spec given too wins over them")
     .option("--allow-upgrade", "with a project: take the nearest framework version that runs on the target when the pinned one cannot (listed as a change)")
     .option("--mirror <preset|file>", "fetch from mirrors: a preset (cn) or a mirror file (./mirrors.yaml); every source stays a build argument")
-    .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors");
+    .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors")
+    .option("--engine <docker|podman>", "the container engine the files and the host script are for: docker (default) or podman (GPUs as CDI devices)");
 }
 
 /** The most GPUs one --gpu list may name (there are about 60 known GPUs). */

@@ -75,7 +75,7 @@ const malformed: [string, string, string][] = [
   ["request.name: 123", edited((l) => (l.request.name = 123)), "request.name is a number (123)"],
   ["request.gpu: \"a100\"", edited((l) => (l.request.gpu = "a100")), 'request.gpu is the string "a100"; expected a list'],
   ["request.gpu: [80]", edited((l) => (l.request.gpu = [80])), "request.gpu[0] is a number (80)"],
-  ["an unknown request field", edited((l) => (l.request.engine = "podman")), "request.engine is not a field this version knows"],
+  ["an unknown request field", edited((l) => (l.request.runtime = "crun")), "request.runtime is not a field this version knows"],
   ["17 specs", edited((l) => (l.request.specs = Array(17).fill({ name: "torch", range: null }))), "request.specs has 17 entries; at most 16"],
   ["65 GPUs", edited((l) => (l.request.gpu = Array.from({ length: 65 }, (_, i) => `sm_${i}`))), "request.gpu has 65 entries; at most 64"],
   ["a tool version with terminal controls", edited((l) => (l.tool.version = "\u001b]0;owned\u0007\u001b[2J\u009b31mFAKE")), "tool.version"],

@@ -28,6 +28,8 @@ export function requestArgs(req: Request): string[] {
   opt("--os", req.os);
   opt("--variant", req.variant === "runtime" ? null : req.variant);
   opt("--gpus", req.gpus === "all" ? null : req.gpus);
+  opt("--platform", req.platform ?? null);
+  opt("--engine", req.engine ?? null);
   if (req.cluster) args.push(...clusterArgs(req.cluster, shellQuote));
   opt("--mirror", req.mirror?.source ?? null);
   if (req.mirror?.allowInsecure) args.push("--allow-insecure-mirror");

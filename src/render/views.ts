@@ -229,10 +229,24 @@ function gpuSelection(gpus: string): { gpuCount: string | number | null; gpuIds:
   return { gpuCount: null, gpuIds: gpus.split(","), reserveGpus: true };
 }
 
+/**
+ * Podman: the CDI device names (`nvidia.com/gpu=all`, `nvidia.com/gpu=0`, …) that `nvidia-ctk cdi
+ * generate` writes to /etc/cdi/nvidia.yaml; a count N is devices 0…N-1 (as podman-compose maps a
+ * count). Empty for --gpus none.
+ */
+export function cdiDevices(gpus: string): string[] {
+  const { gpuCount, gpuIds, reserveGpus } = gpuSelection(gpus);
+  if (!reserveGpus) return [];
+  if (gpuCount === "all") return ["nvidia.com/gpu=all"];
+  if (typeof gpuCount === "number") return Array.from({ length: gpuCount }, (_, i) => `nvidia.com/gpu=${i}`);
+  return gpuIds.map((id) => `nvidia.com/gpu=${id}`);
+}
+
 export function composeView(res: Resolution, header: string, m: Matrix) {
   const name = res.request.name;
+  const podman = res.request.engine === "podman";
   // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
-  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus) };
+  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus), podman, cdiDevices: podman ? cdiDevices(res.request.gpus) : [] };
 }
 
 /**
@@ -252,6 +266,17 @@ export function devcontainerView(res: Resolution, header: string, m: Matrix) {
       runArgs: [shm],
       gpuComment: ["No GPU is attached, even on a host that has one (generated with --gpus none); shared", "memory sized for data loaders."],
       postCreateWhy: "Reports CPU mode when no GPU is visible (generated with --gpus none) and exits 0.",
+    };
+  }
+  if (res.request.engine === "podman") {
+    // Podman reads GPUs as CDI devices; the CLI's `--gpus all` (from hostRequirements.gpu) is not
+    // the CDI path, so there is no hostRequirements.gpu and runArgs ask once, by CDI name.
+    return {
+      ...base,
+      hostGpu: false,
+      runArgs: [...cdiDevices(res.request.gpus).flatMap((d) => ["--device", d]), shm],
+      gpuComment: [`The GPUs asked for (${res.request.gpus}) as CDI devices, which Podman reads from /etc/cdi/nvidia.yaml`, "(nvidia-ctk cdi generate); no hostRequirements.gpu, whose --gpus all Podman's CDI path does not use.", "Shared memory sized for data loaders. Point VS Code at Podman with dev.containers.dockerPath: podman."],
+      postCreateWhy: "Fails the container's creation log loudly when the GPU is not visible.",
     };
   }
   const gpuArg = gpuCount === "all" ? null : gpuCount !== null ? `--gpus=${gpuCount}` : `--gpus="device=${gpuIds.join(",")}"`;

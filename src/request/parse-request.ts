@@ -31,6 +31,8 @@ export interface RawRequest {
   /** --mirror (a preset, a file's text, or a lock's recorded choice) and --allow-insecure-mirror */
   mirror?: RawMirror | undefined;
   allowInsecureMirror?: boolean | undefined;
+  /** --engine docker|podman (absent: docker) */
+  engine?: string | undefined;
 }
 
 const VARIANTS: readonly Variant[] = ["devel", "runtime", "base"];
@@ -160,6 +162,9 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
   const cluster = parseCluster(raw.cluster ?? {}, raw.gpus, raw.name ?? safeName(raw.folderName), problems);
   const mirror = parseMirror(raw.mirror, raw.allowInsecureMirror === true, m, problems);
   const platform = parsePlatform(raw.platform, wellFormed, raw.os, m, problems);
+  if (raw.engine !== undefined && raw.engine !== "docker" && raw.engine !== "podman") {
+    problems.push({ code: "invalid-value", message: `--engine ${show(raw.engine)} is not a container engine cuda-scaffold generates for.`, alternatives: ["docker", "podman"], hint: "Use docker (the default) or podman (CDI devices, e.g. Oracle Linux and RHEL)." });
+  }
   if (problems.length) throw new UserError(problems);
   return {
     specs,
@@ -175,5 +180,6 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
     ...(cluster ? { cluster } : {}),
     ...(mirror ? { mirror: lockedMirror(mirror) } : {}),
     ...(platform ? { platform } : {}),
+    ...(raw.engine === "podman" ? { engine: "podman" as const } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface RequestOptions {
   /** --mirror <preset|file> and --allow-insecure-mirror */
   mirror?: string;
   allowInsecureMirror?: boolean;
+  /** --engine docker|podman */
+  engine?: string;
 }
 
 export function projectFiles(outDir: string): RawRequest["project"] {
@@ -55,6 +57,7 @@ export function rawFromOptions(specs: string[], opts: RequestOptions): RawReques
     cluster: { with: opts.with, nodes: opts.nodes, registry: opts.registry, runtimeClass: opts.runtimeClass, k8sGfd: opts.k8sGfd },
     mirror: opts.mirror === undefined ? undefined : readMirrorArg(opts.mirror),
     allowInsecureMirror: opts.allowInsecureMirror,
+    engine: opts.engine,
   };
 }
 
@@ -79,6 +82,7 @@ export function rawFromLock(req: Request, outDir: string): RawRequest {
     // A mirror file's entries are recorded in the lock: the file itself need not be there now.
     mirror: req.mirror === undefined ? undefined : { kind: "locked", value: req.mirror },
     allowInsecureMirror: (req.mirror as { allowInsecure?: unknown } | undefined)?.allowInsecure === true,
+    engine: str(req.engine),
   };
 }
 

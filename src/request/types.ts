@@ -33,4 +33,6 @@ export interface Request {
   mirror?: MirrorChoice;
   /** the image's platform when it is not linux/amd64 (--platform, or an arm64-only --gpu); absent for linux/amd64, so other requests and their locks are unchanged */
   platform?: "linux/arm64";
+  /** the container engine the files and the host script are for (--engine); absent for docker, so other requests and their locks are unchanged */
+  engine?: "podman";
 }

@@ -1,0 +1,158 @@
+// --engine podman: compose and the Dev Container ask for GPUs as CDI devices (nvidia.com/gpu=…),
+// the way Podman honours them, and the default (docker) output is unchanged.
+//
+// podman-compose (containers/podman-compose, podman_compose.py): a service's `devices:` entries
+// become `podman run --device <entry>` in every version. deploy.resources.reservations.devices is
+// ignored before 1.2.0 (Debian 12 and EPEL ship 1.0.x: the GPU request is silently dropped, checked
+// below); from 1.2.0 (commit 79865c2, container_to_gpu_res_args) a driver: nvidia entry is mapped to
+// `--device nvidia.com/gpu=…` but `--security-opt=label=disable` is appended too. So the Podman files
+// use `devices:` only, which keeps SELinux separation on.
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { parse as parseJsonc } from "jsonc-parser";
+import { file, renderFor, refused, request } from "./support/render.js";
+import { hasShared } from "./support/shared.js";
+import { composeProblems, devcontainerProblems } from "./support/validators.js";
+import { gpuRequests, hasDevcontainerCli, runCalls, runDevcontainer, writeProject } from "./support/devcontainer-cli.js";
+import { rawFromLock } from "../src/request/request-options.js";
+import { parseRequest } from "../src/request/parse-request.js";
+import { matrix } from "../src/matrix/data.js";
+
+const SPECS = ["torch@2.5.1"];
+const CASES = [
+  { gpus: "all", devices: ["nvidia.com/gpu=all"] },
+  { gpus: "2", devices: ["nvidia.com/gpu=0", "nvidia.com/gpu=1"] },
+  { gpus: "0,GPU-0123abcd-4567", devices: ["nvidia.com/gpu=0", "nvidia.com/gpu=GPU-0123abcd-4567"] },
+  { gpus: "none", devices: [] as string[] },
+];
+const cleanup: string[] = [];
+afterAll(() => {
+  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+});
+
+type Service = { devices?: string[]; deploy?: unknown; security_opt?: string[] };
+const services = (text: string) => (parseYaml(text) as { services: Record<string, Service> }).services;
+const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
+const hasPodmanCompose = has("podman-compose", ["version"]);
+const hasDockerCompose1 = /^1\./.test(spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).stdout ?? "");
+
+function projectDir(gpus: string, engine?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "cs-podman-"));
+  cleanup.push(dir);
+  const { files } = renderFor(SPECS, { gpus, ...(engine ? { engine } : {}) });
+  for (const f of ["docker-compose.yml", "Dockerfile"]) writeFileSync(join(dir, f), file(files, f));
+  return dir;
+}
+
+describe("--engine", () => {
+  it("docker (given or left out) renders exactly the default files, and records no engine", () => {
+    const plain = renderFor(SPECS).files;
+    const docker = renderFor(SPECS, { engine: "docker" }).files;
+    expect(docker).toEqual(plain);
+    expect(request(SPECS, { engine: "docker" }).engine).toBeUndefined();
+  });
+
+  it("an unknown engine is refused", () => {
+    const problems = refused(SPECS, { engine: "containerd" });
+    expect(problems.map((p) => p.message).join("\n")).toMatch(/--engine "containerd" is not a container engine/);
+  });
+
+  it("podman is recorded in the request and read back from the lock", () => {
+    const req = request(SPECS, { engine: "podman" });
+    expect(req.engine).toBe("podman");
+    const again = parseRequest(rawFromLock(JSON.parse(JSON.stringify(req)), "/tmp/demo"), matrix);
+    expect(again.engine).toBe("podman");
+    const lock = JSON.parse(file(renderFor(SPECS, { engine: "podman" }).files, "cuda-scaffold.lock.json"));
+    expect(lock.request.engine).toBe("podman");
+  });
+});
+
+describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
+  const { files } = renderFor(SPECS, { gpus, engine: "podman" });
+  const compose = file(files, "docker-compose.yml");
+  const devcontainer = file(files, ".devcontainer/devcontainer.json");
+
+  it("compose: CDI devices on dev and app, no deploy reservation, no label=disable", () => {
+    const s = services(compose);
+    for (const name of ["dev", "app"]) {
+      expect(s[name]!.devices ?? [], name).toEqual(devices);
+      expect(s[name]!.deploy, name).toBeUndefined();
+    }
+    expect(compose.replace(/^\s*#.*$/gm, "")).not.toMatch(/label=disable|label:disable/);
+    if (s["dev-cpu"]) expect(s["dev-cpu"].devices).toBeUndefined();
+  });
+
+  it.skipIf(!hasShared)("compose validates against the Compose Specification", () => {
+    expect(composeProblems(compose)).toEqual([]);
+  });
+
+  it("Dev Container: runArgs carry the CDI devices, no hostRequirements.gpu, no label=disable", () => {
+    const json = parseJsonc(devcontainer) as { runArgs: string[]; hostRequirements?: unknown };
+    expect(json.hostRequirements).toBeUndefined();
+    expect(json.runArgs.filter((_, i) => json.runArgs[i - 1] === "--device")).toEqual(devices);
+    expect(json.runArgs.some((a) => a.startsWith("--gpus"))).toBe(false);
+    expect(devcontainer).not.toMatch(/label=disable/);
+    if (hasShared) expect(devcontainerProblems(devcontainer)).toEqual([]);
+  });
+
+  it("the Dockerfile is the Docker one, but for the header's regenerate command and seal", () => {
+    const body = (text: string) => text.split("\n").filter((l) => !/^# (Regenerate|cuda-scaffold-sha256)/.test(l)).join("\n");
+    expect(body(file(files, "Dockerfile"))).toBe(body(file(renderFor(SPECS, { gpus }).files, "Dockerfile")));
+    expect(file(files, "Dockerfile")).toContain("--engine podman");
+  });
+
+  it.skipIf(!hasPodmanCompose)("podman-compose parses it offline and passes the CDI devices to podman run", () => {
+    const dir = projectDir(gpus, "podman");
+    // Debian 12's podman-compose 1.0.3 has no `config`; --dry-run parses the file and prints the podman commands, running none.
+    const dry = spawnSync("podman-compose", ["-f", join(dir, "docker-compose.yml"), "--dry-run", "up", "-d", "dev"], { cwd: dir, encoding: "utf8" });
+    expect(dry.status, dry.stderr).toBe(0);
+    const run = dry.stdout.split("\n").find((l) => l.startsWith("podman run ") && l.includes("_dev_1"));
+    expect(run, dry.stdout).toBeDefined();
+    expect([...run!.matchAll(/--device (\S+)/g)].map((m) => m[1])).toEqual(devices);
+    expect(run).not.toMatch(/label=disable/);
+  });
+
+  // docker-compose 1.29 predates the Compose Specification's top-level `name` (the Docker files have
+  // it too): it refuses that key alone, so the file is checked without that one line.
+  it.skipIf(!hasDockerCompose1)("docker-compose 1.29 parses it offline (its top-level name aside)", () => {
+    const dir = projectDir(gpus, "podman");
+    const path = join(dir, "docker-compose.yml");
+    const text = readFileSync(path, "utf8");
+    expect(text.match(/^name: .*$/gm)).toHaveLength(1);
+    writeFileSync(path, text.replace(/^name: .*\n/m, ""));
+    const r = spawnSync("docker-compose", ["-f", join(dir, "docker-compose.yml"), "config"], { cwd: dir, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(services(r.stdout)["dev"]!.devices ?? []).toEqual(devices);
+  });
+});
+
+describe.skipIf(!hasPodmanCompose)("why not the Docker file under podman-compose", () => {
+  it("the installed podman-compose drops deploy.resources.reservations.devices (no --device), or maps it with label=disable", () => {
+    const dir = projectDir("all");
+    const dry = spawnSync("podman-compose", ["-f", join(dir, "docker-compose.yml"), "--dry-run", "up", "-d", "dev"], { cwd: dir, encoding: "utf8" });
+    expect(dry.status, dry.stderr).toBe(0);
+    const run = dry.stdout.split("\n").find((l) => l.startsWith("podman run ") && l.includes("_dev_1"))!;
+    expect(run).toBeDefined();
+    if (/--device nvidia\.com\/gpu=/.test(run)) expect(run).toMatch(/label=disable/);
+    else expect(run).not.toMatch(/--device/);
+  });
+});
+
+describe.skipIf(!hasDevcontainerCli)("Dev Containers CLI on the Podman devcontainer.json (stand-in engine)", () => {
+  it.each([true, false])("devcontainer up (nvidia runtime listed: %s): one CDI device request, no --gpus", async (nvidiaRuntime) => {
+    const { files } = renderFor(SPECS, { gpus: "all", engine: "podman" });
+    const workspace = writeProject(files);
+    cleanup.push(workspace);
+    const r = await runDevcontainer({ command: "up", workspace, nvidiaRuntime });
+    cleanup.push(r.dir);
+    expect(r.result?.outcome, r.log.slice(-2000)).toBe("success");
+    const runs = runCalls(r.calls);
+    expect(runs).toHaveLength(1);
+    const requests = gpuRequests(runs[0]!.argv);
+    expect(requests.map((q) => q.given)).toEqual(["--device nvidia.com/gpu=all"]);
+  }, 120_000);
+});
