@@ -1,4 +1,6 @@
 // The default command: resolve, render, plan the writes against the disk, apply them.
+import { lstatSync, renameSync } from "node:fs";
+import { basename, join } from "node:path";
 import { matrix } from "../matrix/data.js";
 import { UserError } from "../errors.js";
 import { parseRequest } from "../request/parse-request.js";
@@ -37,6 +39,25 @@ function resolveRequest(raw: ReturnType<typeof rawFromOptions>) {
   return { req, res: resolveStack(req, matrix) };
 }
 
+/**
+ * A folder where the lock file belongs (a bad merge, a mistaken mkdir) stops every run; with a spec
+ * and --force the user asked for a fresh lock, so the folder is moved aside — never deleted — and
+ * the run says where it went.
+ */
+function moveFolderOffLock(out: string, print: (s: string) => void): void {
+  const path = join(out, LOCK_FILE);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  const aside = `${path}.folder-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(path, aside);
+  print(`note: ${LOCK_FILE} was a folder; it was moved to ${basename(aside)} so that the lock can be written.`);
+}
+
 export function generate(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
   // A run that may write holds the output folder's run lock from reading the old lock to the last rename.
   return opts.dryRun ? generateIn(specs, opts, print) : withRunLock(opts.out ?? ".", () => generateIn(specs, opts, print));
@@ -53,6 +74,8 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
   const source = projectSource(specs, opts, fromLock ? lock : null);
   const { req, res } = source ? resolveFromProject(source, raw, opts, matrix) : resolveRequest(raw);
   const files = renderFiles(res, matrix, TOOL_VERSION);
+  const replacing = (specs.length > 0 || opts.project !== undefined) && !!opts.force;
+  if (replacing && !opts.dryRun) moveFolderOffLock(out, opts.json ? () => {} : print);
   const changes = planWrites(out, files, lock?.files ?? {});
   const edited = changes.filter((c) => c.kind === "edited");
   const result = resolutionJson(res);
