@@ -24,7 +24,7 @@ export interface Matrix {
   mirrors: MirrorMatrix;
   /** the version of the cluster facts alone (matrix/cluster.yaml) */
   clusterVersion: string;
-  /** linux/arm64 facts (matrix/arm64.yaml), read only for --platform linux/arm64 */
+  /** linux/arm64 facts (matrix/arm64.yaml); its `repos` row also gives the x86_64 repository path of NVIDIA's CUDA repositories */
   arm64: Arm64Matrix;
   /** the version of the arm64 facts alone, recorded only in arm64 locks */
   arm64Version: string;

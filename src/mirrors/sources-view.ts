@@ -47,6 +47,16 @@ function osMirrorId(res: Resolution): EndpointId {
   return os.name.startsWith("rocky") ? "rocky" : "ubi";
 }
 
+/**
+ * The architecture folder of NVIDIA's CUDA repositories for the request's platform: x86_64, or
+ * sbsa on linux/arm64 (matrix/arm64.yaml `repos`, from NVIDIA's own Dockerfiles).
+ */
+export function cudaRepoArch(res: Resolution, m: Matrix): string {
+  const row = m.arm64.repos.find((r) => r.what.startsWith("NVIDIA CUDA"));
+  const url = res.request.platform === "linux/arm64" ? row?.arm64 : row?.amd64;
+  return /<distro>\/([^/]+)\//.exec(url ?? "")?.[1] ?? "x86_64";
+}
+
 export function dockerfileSources(res: Resolution, m: Matrix) {
   const ms = mirrorsOf(res, m);
   const { plan } = res;
@@ -69,7 +79,8 @@ export function dockerfileSources(res: Resolution, m: Matrix) {
   const stageArgs = (list: EndpointId[]) => list.filter((id) => ids.has(id)).map((id) => ms.endpoint(id).arg!);
   const osId = osMirrorId(res);
   const keyFile = `${tool(m, "cudaRpmKeyFingerprint").slice(-8)}.pub`;
-  const rpmRepo = `${plan.os.nvidiaRepo}/x86_64`;
+  const arch = cudaRepoArch(res, m);
+  const rpmRepo = `${plan.os.nvidiaRepo}/${arch}`;
   return {
     ms,
     syntax: syntax(m, ms),
@@ -89,7 +100,7 @@ export function dockerfileSources(res: Resolution, m: Matrix) {
     ubi: osId === "ubi",
     /** the first apt step of a plain Ubuntu image, which has no CA certificates for an https mirror yet */
     aptBootstrap: plan.os.family === "debian" && plan.base.kind === "os",
-    keyringUrl: plan.os.cudaKeyring ? switchable(m, ms, `${tool(m, "cudaRepoBase")}/${plan.os.nvidiaRepo}/x86_64/${plan.os.cudaKeyring}`).dockerfile : "",
+    keyringUrl: plan.os.cudaKeyring ? switchable(m, ms, `${tool(m, "cudaRepoBase")}/${rpmRepo}/${plan.os.cudaKeyring}`).dockerfile : "",
     rpmRepoUrl: switchable(m, ms, `${tool(m, "cudaRepoBase")}/${rpmRepo}/${fillTool(m, "cudaRpmRepoFile", { REPO: plan.os.nvidiaRepo })}`).shell,
     rpmKeyUrl: switchable(m, ms, `${tool(m, "cudaRepoBase")}/${rpmRepo}/${keyFile}`).shell,
     rpmKeySha256: tool(m, "cudaRpmKeySha256"),

@@ -150,13 +150,11 @@ function projectView(read: ProjectRecord | undefined) {
 /**
  * linux/arm64: every stage is pinned to the platform (the wheels and the image variant were chosen
  * for it, so a build on an x86_64 machine must emulate rather than silently produce an amd64
- * image), and NVIDIA's repository paths are the sbsa ones (matrix/arm64.yaml repos).
+ * image); NVIDIA's sbsa repository paths come from dockerfileSources.
  */
-function platformView<T extends Record<string, unknown>>(res: Resolution, sources: T): { sources: T; fromPlatform: string; platformWhy: string[] } {
-  if (res.request.platform !== "linux/arm64") return { sources, fromPlatform: "", platformWhy: [] };
-  const sbsa = Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, typeof v === "string" ? v.replace(/\/x86_64\//g, "/sbsa/") : v])) as T;
+function platformView(res: Resolution): { fromPlatform: string; platformWhy: string[] } {
+  if (res.request.platform !== "linux/arm64") return { fromPlatform: "", platformWhy: [] };
   return {
-    sources: sbsa,
     fromPlatform: "--platform=linux/arm64 ",
     platformWhy: wrap("Built for linux/arm64 (Grace Hopper, Grace Blackwell, DGX Spark): the framework's aarch64 CUDA wheels and the image's arm64 variant were chosen for it, so every stage names the platform. On an x86_64 machine, build with QEMU emulation (docker buildx) or on an arm64 host."),
   };
@@ -165,8 +163,8 @@ function platformView<T extends Record<string, unknown>>(res: Resolution, source
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
-  const platform = platformView(res, dockerfileSources(res, m));
-  const sources = platform.sources;
+  const platform = platformView(res);
+  const sources = dockerfileSources(res, m);
   const { ms } = sources;
   const frameworks = res.builds.filter((b) => b.packages.length);
   const has = (name: string) => res.builds.some((b) => b.framework === name);
