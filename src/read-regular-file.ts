@@ -13,7 +13,7 @@ export type ReadFailure =
   | { ok: false; kind: "too-large"; reason: string }
   | { ok: false; kind: "unreadable"; reason: string };
 
-export type ReadResult = { ok: true; text: string } | ReadFailure;
+export type ReadResult = { ok: true; text: string; /** permission bits of the file read */ mode: number } | ReadFailure;
 
 export interface ReadOptions {
   /** At most this many bytes are read; a larger file is refused. */
@@ -62,7 +62,8 @@ export function readRegularFile(path: string, opts: ReadOptions): ReadResult {
     return errnoFailure(err);
   }
   try {
-    const opened = kindOf(fstatSync(fd));
+    const openedStat = fstatSync(fd);
+    const opened = kindOf(openedStat);
     if (opened) return opened;
     const buf = Buffer.alloc(Math.min(opts.maxBytes + 1, Math.max(st.size + 1, 64 * 1024)));
     const chunks: Buffer[] = [];
@@ -74,7 +75,7 @@ export function readRegularFile(path: string, opts: ReadOptions): ReadResult {
       if (total > opts.maxBytes) return tooLarge(opts.maxBytes);
       chunks.push(Buffer.from(buf.subarray(0, n)));
     }
-    return { ok: true, text: Buffer.concat(chunks, total).toString("utf8") };
+    return { ok: true, text: Buffer.concat(chunks, total).toString("utf8"), mode: openedStat.mode & 0o777 };
   } catch (err) {
     return errnoFailure(err);
   } finally {

@@ -1,7 +1,7 @@
 // Compare the rendered files with the disk: what would be created, updated, left alone, or is
 // protected because someone edited it. Reads only; never writes. Line endings do not count: a CRLF
 // copy of a generated file (git core.autocrlf) is that file.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
+import { readRegularFile } from "../read-regular-file.js";
 import { fail } from "../errors.js";
 import { fileHash, verifySeal } from "../render/header.js";
 import { LOCK_FILE, type GeneratedFile } from "../render/render-files.js";
@@ -32,6 +32,9 @@ export interface OnDisk {
   eol: Eol;
 }
 
+/** A generated file is a few hundred lines; anything far larger at its path is not ours. */
+const MAX_TARGET_BYTES = 16 * 1024 * 1024;
+
 const notOurs = (rel: string, why: string): never =>
   fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}.`, hint: "Replace it with a regular file, or choose another --out." });
 
@@ -39,32 +42,14 @@ const notOurs = (rel: string, why: string): never =>
 export function readInside(root: string, rel: string): OnDisk {
   const target = targetInside(root, rel);
   const none: OnDisk = { target, content: null, mode: null, eol: "lf" };
-  let st;
-  try {
-    st = lstatSync(target);
-  } catch {
-    return none;
-  }
-  if (st.isSymbolicLink()) notOurs(rel, "it is a symbolic link, and the tool never writes through links");
-  if (!st.isFile()) notOurs(rel, "it exists and is not a regular file");
-  // Opened without following a link and without blocking on a FIFO: the file may have changed since the lstat.
-  let fd: number;
-  try {
-    fd = openSync(target, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return none;
-    if (code === "ELOOP") notOurs(rel, "it is a symbolic link, and the tool never writes through links");
-    throw err;
-  }
-  try {
-    const now = fstatSync(fd);
-    if (!now.isFile()) notOurs(rel, "it exists and is not a regular file");
-    const raw = readFileSync(fd, "utf8");
-    return { target, content: toLf(raw), mode: now.mode & 0o777, eol: eolOf(raw) };
-  } finally {
-    closeSync(fd);
-  }
+  // Never through a link, never blocking on a FIFO, checked again on the open file (it may have
+  // changed since the lstat): the shared reader for files from outside.
+  const read = readRegularFile(target, { maxBytes: MAX_TARGET_BYTES, followLinks: false });
+  if (read.ok) return { target, content: toLf(read.text), mode: read.mode, eol: eolOf(read.text) };
+  if (read.kind === "absent") return none;
+  if (read.kind === "link") notOurs(rel, "it is a symbolic link, and the tool never writes through links");
+  if (read.kind === "folder" || read.kind === "special") notOurs(rel, "it exists and is not a regular file");
+  return notOurs(rel, `it ${read.reason}`);
 }
 
 /** The lock file is the tool's own record: any valid lock of ours may be replaced. */
