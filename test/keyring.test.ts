@@ -68,6 +68,13 @@ describe.skipIf(!canSandbox)("NVIDIA's apt repository on every kind of image", (
     expect(r.out).not.toContain("list nvidia-ml.list");
   });
 
+  it.skipIf(spawnSync("dpkg-query", ["--version"]).status !== 0)("the stand-in dpkg-query answers the generated query in real dpkg-query's format", () => {
+    const query = /dpkg-query -W -f='([^']+)' cuda-keyring/.exec(dev)![1]!;
+    const real = spawnSync("dpkg-query", ["-W", `-f=${query}`, "dpkg"], { encoding: "utf8" }).stdout;
+    expect(real).toMatch(/^ii [0-9][^ ]*$/);
+    expect(spawnSync("dpkg-query", ["-W", `-f=${query}`, "no-such-package-cs"], { encoding: "utf8" }).status).not.toBe(0);
+  });
+
   it("a checksum is pinned wherever the data records one", () => {
     const docker = file(renderFor(["torch@2.5.1"]).files, "Dockerfile");
     // The repository's base is the CUDA_REPO_BASE build argument (a mirror may serve it; the checksum still holds).
