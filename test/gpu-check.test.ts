@@ -37,9 +37,15 @@ function probe(cmd: string, args: string[]): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
-// The real interpreter, so the runs below can use a PATH without nvidia-smi (and without pyenv shims).
-const python = probe("python3", ["-c", "import sys; print(sys.executable)"]);
-const hasNumpy = python !== null && probe(python, ["-c", "import numpy"]) !== null;
+// The real interpreter, so the runs below can use a PATH without nvidia-smi (and without pyenv shims):
+// the first python3 that has NumPy (the one on PATH, then Debian's, which .ci/run gives python3-numpy),
+// else the one on PATH for the grammar checks.
+const pythons = ["python3", "/usr/bin/python3"]
+  .map((cmd) => probe(cmd, ["-c", "import sys; print(sys.executable)"]))
+  .filter((p): p is string => p !== null);
+const withNumpy = pythons.find((p) => probe(p, ["-c", "import numpy"]) !== null);
+const python = withNumpy ?? pythons[0] ?? null;
+const hasNumpy = withNumpy !== undefined;
 const hasCc = probe("cc", ["--version"]) !== null;
 
 // ---- NumPy-backed stand-ins for the frameworks: just the API gpu-check uses, CPU only. ----
