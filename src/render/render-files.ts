@@ -3,6 +3,7 @@ import type { Matrix } from "../matrix/data.js";
 import type { Resolution } from "../resolve/types.js";
 import { comment, fileHash, headerLines, requestLine, regenerateCommand, sealContent } from "./header.js";
 import { renderTemplate } from "./templates.js";
+import { renderBootstrap } from "./host-script.js";
 import { bootstrapView, composeView, devcontainerView, dockerfileView } from "./views.js";
 import { resolutionJson } from "./resolution-json.js";
 import { renderCluster } from "./cluster/render-cluster.js";
@@ -25,7 +26,7 @@ export function renderFiles(res: Resolution, m: Matrix, toolVersion: string): Ge
     { path: "Dockerfile", content: renderTemplate("Dockerfile", dockerfileView(res, m, hash)), mode: 0o644 },
     { path: "docker-compose.yml", content: renderTemplate("docker-compose.yml", composeView(res, hash, m)), mode: 0o644 },
     { path: ".devcontainer/devcontainer.json", content: renderTemplate(".devcontainer/devcontainer.json", devcontainerView(res, comment(lines, "//"), m)), mode: 0o644 },
-    { path: BOOTSTRAP, content: renderTemplate("host/bootstrap-oraclelinux.sh", bootstrapView(res, m, hash)), mode: 0o755 },
+    { path: BOOTSTRAP, content: renderBootstrap(bootstrapView(res, m, hash)), mode: 0o755 },
   ].map((f) => ({ ...f, content: sealContent(f.content) }));
   const cluster = res.request.cluster ? renderClusterFiles(res, m, toolVersion, hash) : null;
   if (cluster) files.push(...cluster.files);

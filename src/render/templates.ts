@@ -2,7 +2,7 @@
 // (HTML escaping corrupts Dockerfiles and shell) and `strict` (a missing value is a bug), so
 // only Handlebars' runtime is loaded here.
 import runtime from "handlebars/runtime.js";
-import specs from "../../generated/templates.js";
+import specs, { shellParts } from "../../generated/templates.js";
 import { json } from "./quote.js";
 
 // The runtime's own typings are empty; it has the same API as the full package.
@@ -21,4 +21,16 @@ export function renderTemplate(name: string, view: object): string {
   const template = templates.get(name);
   if (!template) throw new Error(`no template ${name}.hbs`);
   return template(view);
+}
+
+/** Names of the plain shell parts under a templates folder ("host/steps/"), in name order. */
+export function shellPartNames(folder: string): string[] {
+  return Object.keys(shellParts).filter((name) => name.startsWith(folder)).sort();
+}
+
+/** A plain shell part's text, placed as it is (templates/host/steps/*.sh). */
+export function shellPart(name: string): string {
+  const text = shellParts[name];
+  if (text === undefined) throw new Error(`no shell part ${name}`);
+  return text;
 }

@@ -307,13 +307,40 @@ export function verifyImage(res: Resolution, m: Matrix): string {
   return [...m.platform.os].filter((o) => o.family === "debian").sort((a, b) => newestFirst(a.name.replace(/^\D+/, ""), b.name.replace(/^\D+/, "")))[0]!.image;
 }
 
+/**
+ * Podman resolves a short image name through registries.conf, and RHEL-family hosts set
+ * short-name-mode = "enforcing", which refuses an ambiguous short name without a terminal
+ * (containers-registries.conf(5): https://github.com/containers/image/blob/main/docs/containers-registries.conf.5.md).
+ * So the Podman script names Docker Hub images in full, as Docker itself reads them.
+ */
+export function fullyQualified(image: string): string {
+  const first = image.split("/")[0]!;
+  if (image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")) return image;
+  return `docker.io/${image.includes("/") ? "" : "library/"}${image}`;
+}
+
+/** The values only the Podman script reads (matrix/platform.yaml's podman and CDI rows). */
+function podmanValues(m: Matrix) {
+  return {
+    podmanPackagesSh: tool(m, "podmanPackages").split(" ").map(shellWord).join(" "),
+    composePackageSh: shellWord(tool(m, "podmanComposePackage")),
+    cdiRefreshSinceSh: shellWord(tool(m, "cdiRefreshSince")),
+    selinuxBooleanSh: shellWord(tool(m, "selinuxDeviceBoolean")),
+    selinuxGpuBooleanSh: shellWord(tool(m, "selinuxGpuBoolean")),
+  };
+}
+
 export function bootstrapView(res: Resolution, m: Matrix, header: string) {
+  const podman = res.request.engine === "podman";
+  const image = verifyImage(res, m);
   return {
     header,
+    podman,
+    ...(podman ? podmanValues(m) : {}),
     minDriverSh: shellWord(res.minDriver),
     stackSh: shellWord(stackSummary(res)),
     stackCudaSh: shellWord(res.cuda),
-    verifyImageSh: shellWord(verifyImage(res, m)),
+    verifyImageSh: shellWord(podman ? fullyQualified(image) : image),
     stackImageSh: shellWord(res.image),
     containerToolkitVersionSh: shellWord(tool(m, "containerToolkitVersion")),
     ...hostSources(res, m),

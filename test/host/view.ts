@@ -2,10 +2,11 @@
 // Every *Sh value is already one single-quoted shell word, as the product's renderer passes it.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderTemplate } from "../../src/render/templates.js";
+import { renderBootstrap } from "../../src/render/host-script.js";
 
 export interface BootstrapView {
   header: string;
+  podman: boolean;
   minDriverSh: string;
   stackSh: string;
   stackCudaSh: string;
@@ -29,7 +30,7 @@ export interface BootstrapView {
 }
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../..");
-export const templatePath = join(repoRoot, "templates/host/bootstrap-oraclelinux.sh.hbs");
+export const stepsDir = join(repoRoot, "templates/host/steps");
 
 export const sampleView: BootstrapView = {
   header: [
@@ -37,6 +38,7 @@ export const sampleView: BootstrapView = {
     "# Request: torch@1.9.0",
     "# Regenerate: npx cuda-scaffold@0.1.0 torch@1.9.0",
   ].join("\n"),
+  podman: false,
   minDriverSh: "'440.33'",
   stackSh: "'torch 1.9.0+cu102, CUDA 10.2, cuDNN 7.6.5, Python 3.9'",
   stackCudaSh: "'10.2'",
@@ -58,7 +60,19 @@ export const sampleView: BootstrapView = {
   mirrorNote: "the public hosts",
 };
 
-/** Renders the template with the product's own (precompiled, noEscape, strict) renderer. */
+/** The values the Podman script adds (matrix/platform.yaml's rows, as the renderer quotes them). */
+export const podmanView: BootstrapView & Record<string, unknown> = {
+  ...sampleView,
+  podman: true,
+  verifyImageSh: "'docker.io/nvidia/cuda:12.4.1-base-ubuntu22.04'",
+  podmanPackagesSh: "'podman'",
+  composePackageSh: "'podman-compose'",
+  cdiRefreshSinceSh: "'1.18.0'",
+  selinuxBooleanSh: "'container_use_devices'",
+  selinuxGpuBooleanSh: "'container_use_xserver_devices'",
+};
+
+/** Renders the script with the product's own (precompiled, noEscape, strict) renderer and step files. */
 export function renderBootstrapForTest(view: BootstrapView = sampleView): string {
-  return renderTemplate("host/bootstrap-oraclelinux.sh", view);
+  return renderBootstrap(view);
 }

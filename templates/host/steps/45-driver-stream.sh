@@ -1,0 +1,39 @@
+# DKMS streams only: the precompiled streams need a RHEL kernel build string, which UEK and
+# Oracle's RHCK builds do not have.
+choose_driver_stream() {
+  local branch=""
+  if [[ $DRIVER_SOURCE == local ]]; then branch=${LOCAL_DRIVER_VERSION%%.*}; else branch=$DRIVER_BRANCH; fi
+  if [[ -n $branch ]]; then
+    version_ge "$branch" "${MIN_DRIVER%%.*}" || die "driver branch $branch is older than the stack's floor $MIN_DRIVER"
+    if [[ $MODULE_FLAVOUR == open ]] && ! version_ge "$branch" 515; then
+      die "driver branch $branch has no open kernel modules (they start with R515); use --kernel-modules proprietary or a newer driver"
+    fi
+    if [[ $MODULE_FLAVOUR == proprietary ]] && version_ge "$branch" 620; then
+      die "driver branch $branch has no proprietary kernel modules (NVIDIA removed them in R620)" \
+        "Use a branch below 620 (for example --driver-branch 580, a long-term branch) for this GPU."
+    fi
+  fi
+  if [[ $MODULE_FLAVOUR == open ]]; then
+    DRIVER_STREAM=${branch:+$branch-open}
+    DRIVER_STREAM=${DRIVER_STREAM:-open-dkms}
+    DRIVER_META="nvidia-open"
+  else
+    DRIVER_STREAM=${branch:+$branch-dkms}
+    DRIVER_STREAM=${DRIVER_STREAM:-latest-dkms}
+    DRIVER_META="cuda-drivers"
+  fi
+  # Releases after R570 are installed as "enable the stream, install the meta package";
+  # older branches with "dnf module install" of the stream's default profile.
+  if [[ -n $branch ]] && ! version_ge "$branch" 571; then DRIVER_META=""; fi
+  ok "driver stream: nvidia-driver:$DRIVER_STREAM"
+}
+
+preflight() {
+  step "Pre-flight checks"
+  detect_os
+  detect_kernel
+  detect_gpus
+  detect_secure_boot
+  detect_driver
+  plan_driver
+}

@@ -1,0 +1,36 @@
+# --- 2. Repositories --------------------------------------------------------------------------
+enable_repo() {
+  if repo_enabled "$1"; then ok "repository $1 is enabled"; else run dnf config-manager --set-enabled "$1"; fi
+}
+
+# The UEK repository that carries kernel-uek-devel for the running UEK release.
+uek_repo() {
+  case $KREL in
+    5.4.17-*) echo "ol${OL_MAJOR}_UEKR6" ;;
+    5.15.0-*) echo "ol${OL_MAJOR}_UEKR7" ;;
+    6.12.0-*) echo "ol${OL_MAJOR}_UEKR8" ;;
+    *) echo "" ;;
+  esac
+}
+
+setup_repositories() {
+  step "Repositories"
+  if [[ $DRIVER_PLAN == skip ]]; then ok "driver skipped: CodeReady Builder, EPEL and UEK repositories left as they are"; return 0; fi
+  if is_installed dnf-plugins-core; then ok "dnf-plugins-core is installed"; else run dnf -y install dnf-plugins-core; fi
+  enable_repo "ol${OL_MAJOR}_codeready_builder"
+  if is_installed "oracle-epel-release-el$OL_MAJOR"; then
+    ok "oracle-epel-release-el$OL_MAJOR is installed"
+  else
+    run dnf -y install "oracle-epel-release-el$OL_MAJOR"
+  fi
+  enable_repo "ol${OL_MAJOR}_developer_EPEL"
+  if [[ $KFLAVOUR == UEK ]]; then
+    local repo
+    repo=$(uek_repo)
+    if [[ -n $repo ]]; then
+      enable_repo "$repo"
+    else
+      warn "no known UEK repository for kernel $KREL; kernel-uek-devel must come from the repositories already enabled"
+    fi
+  fi
+}

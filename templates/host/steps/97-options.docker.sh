@@ -1,0 +1,43 @@
+# --- Main -------------------------------------------------------------------------------------
+parse_args() {
+  while (($# > 0)); do
+    if [[ $1 == --*=* ]]; then set -- "${1%%=*}" "${1#*=}" "${@:2}"; fi
+    case $1 in
+      --driver-rpm | --driver-rpm-sha256 | --driver-source | --driver-branch | --kernel-modules | \
+        --docker-repo | --toolkit-repo | --cuda-repo | --registry-mirror | --registry-ca | --insecure-registry)
+        (($# >= 2)) || usage_error "$1 needs a value"
+        case $1 in
+          --driver-rpm) DRIVER_RPM=$2 ;;
+          --driver-rpm-sha256) DRIVER_RPM_SHA256=$2 ;;
+          --driver-source) DRIVER_SOURCE=$2 ;;
+          --driver-branch) DRIVER_BRANCH=$2 ;;
+          --kernel-modules) KERNEL_MODULES=$2 ;;
+          --docker-repo) DOCKER_REPO=${2%/} ;;
+          --toolkit-repo) TOOLKIT_REPO=${2%/} ;;
+          --cuda-repo) CUDA_REPO_BASE=${2%/} ;;
+          --registry-mirror) REGISTRY_MIRRORS_GIVEN+=("${2%/}") ;;
+          --registry-ca) REGISTRY_CAS+=("$2") ;;
+          --insecure-registry) INSECURE_REGISTRIES+=("$2") ;;
+        esac
+        shift 2
+        ;;
+      --allow-insecure-mirror) ALLOW_INSECURE_MIRROR=true; CURL_PROTO='=https,http'; shift ;;
+      --skip-driver) SKIP_DRIVER=true; shift ;;
+      --dry-run) DRY_RUN=true; shift ;;
+      -h | --help) usage; exit 0 ;;
+      *) usage_error "unknown option: $1" ;;
+    esac
+  done
+  [[ $DRIVER_SOURCE == local || $DRIVER_SOURCE == network ]] || usage_error "--driver-source must be local or network, not '$DRIVER_SOURCE'"
+  [[ -z $KERNEL_MODULES || $KERNEL_MODULES == open || $KERNEL_MODULES == proprietary ]] ||
+    usage_error "--kernel-modules must be open or proprietary, not '$KERNEL_MODULES'"
+  [[ -z $DRIVER_RPM_SHA256 || $DRIVER_RPM_SHA256 =~ ^[0-9a-fA-F]{64}$ ]] || usage_error "--driver-rpm-sha256 must be 64 hexadecimal digits"
+  [[ -z $DRIVER_BRANCH || $DRIVER_BRANCH =~ ^[0-9]{3}$ ]] || usage_error "--driver-branch must be a branch number such as 580"
+  if [[ $DRIVER_SOURCE == network && -n $DRIVER_RPM ]]; then usage_error "--driver-rpm and --driver-source network exclude each other"; fi
+  if [[ $DRIVER_SOURCE == local && -n $DRIVER_BRANCH ]]; then usage_error "--driver-branch applies to --driver-source network; the local rpm fixes the branch"; fi
+  if $SKIP_DRIVER && [[ -n $DRIVER_RPM || $DRIVER_SOURCE == network || -n $KERNEL_MODULES ]]; then
+    usage_error "--skip-driver excludes the other driver options"
+  fi
+  if [[ -n $DRIVER_RPM_SHA256 && -z $DRIVER_RPM ]]; then usage_error "--driver-rpm-sha256 needs --driver-rpm"; fi
+  check_source_options
+}
