@@ -55,16 +55,41 @@ export function parsePlatform(raw: string | undefined, gpus: string[], os: strin
   return "linux/arm64";
 }
 
+/**
+ * A wheel rule as matrix/schema/arm64.schema.json has it: `package` (only builds that install that
+ * package, e.g. jax-cuda12-plugin) and `alternative` (a pointer a refusal names). Spelled out here
+ * until the generated types are regenerated.
+ */
+export type WheelRule = Arm64WheelRule & { package?: string; alternative?: string };
+
+/** What a wheel rule is matched on: the framework release, its CUDA, and the packages it installs. */
+export interface WheelKey {
+  framework: Build["framework"];
+  version: string;
+  cuda: string;
+  packages?: readonly { name: string }[];
+}
+
 /** The arm64 wheel rule of a build: the first that matches (undefined: no evidence either way). */
-export function wheelRule(m: Matrix, b: Pick<Build, "framework" | "version" | "cuda">): Arm64WheelRule | undefined {
-  return m.arm64.wheels.find((r) => r.framework === b.framework && satisfies(b.version, r.versions) && (!r.cuda || r.cuda.includes(b.cuda)));
+export function wheelRule(m: Matrix, b: WheelKey): WheelRule | undefined {
+  const rules = m.arm64.wheels as WheelRule[];
+  return rules.find(
+    (r) =>
+      r.framework === b.framework &&
+      satisfies(b.version, r.versions) &&
+      (!r.cuda || r.cuda.includes(b.cuda)) &&
+      (!r.package || (b.packages ?? []).some((p) => p.name === r.package)),
+  );
 }
 
 /** CUDA variants of the same release that do have aarch64 wheels, for a refusal's "nearest" hint. */
 function siblingsWithWheels(m: Matrix, b: Build): string[] {
   const fw = b.framework === "cuda" ? undefined : m.frameworks[b.framework];
   const release = fw?.releases.find((r) => r.version === b.version);
-  return (release?.builds ?? []).filter((x) => x.cuda !== b.cuda && wheelRule(m, { framework: b.framework, version: b.version, cuda: x.cuda })?.aarch64 === true).map((x) => `cu${x.cuda.replace(".", "")}`);
+  const names = (release?.builds ?? [])
+    .filter((x) => x.cuda !== b.cuda && wheelRule(m, { framework: b.framework, version: b.version, cuda: x.cuda, packages: x.packages })?.aarch64 === true)
+    .map((x) => `cu${x.cuda.replace(".", "")}`);
+  return [...new Set(names)];
 }
 
 /** Why a build cannot be installed on linux/arm64, or null when it can (or the request is amd64). */
@@ -74,7 +99,7 @@ export function platformReason(b: Build, req: Request, m: Matrix): string | null
   const others = siblingsWithWheels(m, b);
   const nearest = others.length ? `; ${b.version} has them for ${others.join(", ")}` : "";
   if (!rule) return `the data has no evidence of linux/aarch64 CUDA wheels for ${b.label} (matrix/arm64.yaml has no rule for it)${nearest}`;
-  if (!rule.aarch64) return `no linux/aarch64 CUDA wheel (${rule.source})${nearest}`;
+  if (!rule.aarch64) return `no linux/aarch64 CUDA wheel (${rule.source})${nearest}${rule.alternative ? `; ${rule.alternative}` : ""}`;
   return null;
 }
 
