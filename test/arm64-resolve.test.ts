@@ -30,6 +30,8 @@ function expectArm64(res: Resolution): void {
   }
   expect(res.plan.base.kind).toBe("nvidia");
   expect(imageHasArm64(matrix, res.plan.base.image!.cuda, res.plan.os.name)).toBe(true);
+  // A -cudnn tag must have an arm64 variant of its own (matrix/arm64.yaml cudnnImages).
+  if (/-cudnn/.test(res.image)) expect(imageHasArm64(matrix, res.plan.base.image!.cuda, res.plan.os.name, true), res.image).toBe(true);
 }
 
 describe("arm64 choices", () => {
@@ -161,6 +163,20 @@ describe("arm64 JAX", () => {
     const res = resolveFor(["jax"]);
     expect(res.builds[0]!.version).toBe("0.11.2");
     expect(res.matrixVersion).toBe(matrix.version);
+  });
+});
+
+describe("arm64 nvidia/cuda tags", () => {
+  it.each<[string, string, boolean, boolean]>([
+    ["12.1.1", "ubuntu22.04", true, true],
+    ["12.1.1", "ubi9", true, false],
+    ["12.2.2", "rockylinux9", true, false],
+    ["12.4.1", "ubi9", true, true],
+    ["12.8.1", "ubuntu24.04", true, true],
+    ["11.1.1", "ubuntu20.04", false, false],
+  ])("CUDA %s on %s: base arm64 %s, -cudnn arm64 %s", (cuda, os, base, cudnn) => {
+    expect(imageHasArm64(matrix, cuda, os)).toBe(base);
+    expect(imageHasArm64(matrix, cuda, os, true)).toBe(cudnn);
   });
 });
 

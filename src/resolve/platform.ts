@@ -114,8 +114,22 @@ export function forPlatform(b: Build, req: Request, m: Matrix): Build {
   return { ...b, packages, wheelPlatform, sources: [...new Set([...b.sources, rule.source])] };
 }
 
-/** Does NVIDIA publish a linux/arm64 variant of the nvidia/cuda tags of this CUDA release on this OS? */
-export function imageHasArm64(m: Matrix, cuda: string, os: string): boolean {
+interface CudnnImageRule {
+  cuda: string;
+  os: string[];
+  arm64: boolean;
+  source: string;
+}
+
+/**
+ * Does NVIDIA publish a linux/arm64 variant of the nvidia/cuda tags of this CUDA release on this OS?
+ * With `cudnn`, of its -cudnn tags: those follow the base tags except where matrix/arm64.yaml
+ * cudnnImages says not.
+ */
+export function imageHasArm64(m: Matrix, cuda: string, os: string, cudnn = false): boolean {
   const rule = m.arm64.images.find((r) => r.os.includes(os) && satisfies(cuda, r.cuda));
-  return rule?.arm64 === true;
+  if (rule?.arm64 !== true) return false;
+  if (!cudnn) return true;
+  const cudnnRules = ((m.arm64 as { cudnnImages?: CudnnImageRule[] }).cudnnImages ?? []);
+  return cudnnRules.find((r) => r.os.includes(os) && satisfies(cuda, r.cuda))?.arm64 !== false;
 }
