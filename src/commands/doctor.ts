@@ -1,20 +1,44 @@
 // `cuda-scaffold doctor`: inspect this host (or saved outputs) and say what it can run and what
 // it lacks for GPU containers.
 import { matrix } from "../matrix/data.js";
-import { inspectHost, missing, probeHost } from "../doctor/index.js";
+import { inspectHost, missing, probeHost, type HostFacts } from "../doctor/index.js";
 import { gpuFloors, hostFactsSummary } from "./host-stacks.js";
 import { printable } from "../terminal-text.js";
 import { fail } from "../errors.js";
+
+const list = (xs: string[], n = 4) => printable(xs.length > n ? `${xs.slice(0, n).join(", ")}, … (${xs.length})` : xs.join(", "));
+
+/** Podman, each CDI spec against the loaded driver, SELinux: only what was probed. */
+function podmanLines(facts: HostFacts): string[] {
+  const { podman, cdi, selinux } = facts;
+  const lines: string[] = [];
+  if (podman.state !== "unknown") {
+    const how = podman.rootless === null ? "" : podman.rootless ? " (rootless)" : " (rootful)";
+    lines.push(`podman   ${podman.state === "installed" ? `${printable(podman.version ?? "")}${how}` : podman.state}${podman.state === "error" && podman.error ? `: ${printable(podman.error)}` : ""}`);
+  }
+  if (cdi.checked && cdi.specs.length === 0) lines.push("cdi      no specs in /etc/cdi or /var/run/cdi");
+  for (const s of cdi.specs) {
+    const driver = s.driverVersions.length ? `, driver ${list(s.driverVersions)}` : "";
+    const verdict = s.stale === true ? ` (stale: driver ${cdi.driver} is loaded)` : s.stale === false ? " (matches the loaded driver)" : "";
+    const devices = s.devices.length ? ` · devices ${list(s.devices)}` : "";
+    lines.push(`cdi      ${printable(s.path)}: ${printable(s.kind ?? "no kind")}${driver}${verdict}${devices}`);
+  }
+  if (selinux.mode !== null) {
+    const bool = selinux.containerUseDevices === null ? "" : `, container_use_devices ${selinux.containerUseDevices ? "on" : "off"}`;
+    lines.push(`selinux  ${selinux.mode}${bool}${selinux.error ? ` (${printable(selinux.error)})` : ""}`);
+  }
+  return lines;
+}
 
 export async function doctor(opts: { from?: string; json?: boolean; network?: boolean; mirror?: string; allowInsecureMirror?: boolean; timeout?: string }, print: (s: string) => void): Promise<number> {
   // --network: the endpoints the generated files fetch from, not this host's GPUs (src/mirrors/).
   if (opts.network) return (await import("../mirrors/network-check.js")).networkCheck(opts, print);
   if (opts.mirror !== undefined || opts.timeout !== undefined || opts.allowInsecureMirror) fail({ code: "invalid-value", message: "--mirror, --allow-insecure-mirror and --timeout apply to doctor --network only.", hint: "Add --network to check the endpoints, or leave them out." });
   const facts = inspectHost(await probeHost(opts.from ? { from: opts.from } : {}));
-  const { gpus, cuda, stacks } = hostFactsSummary(matrix, facts);
+  const { gpus, cuda, platform, stacks } = hostFactsSummary(matrix, facts);
   const lacking = missing(facts, gpuFloors(matrix, facts.gpus));
   if (opts.json) {
-    print(JSON.stringify({ ...facts, cuda, gpus, canRun: stacks, missing: lacking }, null, 2));
+    print(JSON.stringify({ ...facts, cuda, gpus, platform, canRun: stacks, missing: lacking }, null, 2));
     return 0;
   }
   const lines: string[] = [];
@@ -35,7 +59,9 @@ export async function doctor(opts: { from?: string; json?: boolean; network?: bo
   }
   lines.push(`docker   ${facts.docker.state}${facts.docker.serverVersion ? ` ${printable(facts.docker.serverVersion)}` : ""}${facts.docker.nvidiaRuntime ? ", nvidia runtime registered" : ""}`);
   lines.push(`toolkit  ${facts.containerToolkit.installed ? `NVIDIA Container Toolkit ${printable(facts.containerToolkit.version ?? "")}`.trim() : facts.containerToolkit.installed === false ? "NVIDIA Container Toolkit not installed" : "not checked"}`);
+  lines.push(...podmanLines(facts));
   if (facts.secureBoot !== null) lines.push(`secure boot ${facts.secureBoot ? "on" : "off"}`);
+  if (platform === "linux/arm64") lines.push(`platform linux/arm64 (${printable(facts.machine ?? "a Grace GPU")}): the stacks below have aarch64 CUDA wheels`);
   if (stacks.length) {
     lines.push("", "can run (newest release whose build this driver and these GPUs support):");
     for (const s of stacks) lines.push(`  ${s.framework.padEnd(11)} ${s.newest ? `${s.newest.label}   (CUDA builds ${s.cudaBuilds.join(", ")})` : "nothing: the driver is too old or the GPUs too new"}`);

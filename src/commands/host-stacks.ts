@@ -1,11 +1,14 @@
 // What a host can run, from its facts and the matrix: GPU capabilities filled in from our GPU
 // data where the driver does not report them, the newest CUDA the driver supports, and the
-// newest build of each framework the driver and GPUs can run.
+// newest build of each framework the driver and GPUs can run (on an arm64 host, of those with
+// aarch64 CUDA wheels).
 import type { Matrix } from "../matrix/data.js";
 import { FRAMEWORK_NAMES, driverFloor } from "../matrix/lookup.js";
 import { compare, majorMinor, newestFirst } from "../matrix/versions.js";
 import { candidatesFor } from "../resolve/candidates.js";
 import { archKnown, canDrive } from "../resolve/targets.js";
+import { platformReason, type Platform } from "../resolve/platform.js";
+import type { Request } from "../request/types.js";
 import type { GpuFacts, HostFacts } from "../doctor/index.js";
 
 const normalize = (s: string): string => s.toLowerCase().replace(/^nvidia\s+/, "").replace(/[^a-z0-9]/g, "");
@@ -19,12 +22,31 @@ export function gpuByName(m: Matrix, name: string) {
   return rows.sort((a, b) => b.k.length - a.k.length)[0]?.g;
 }
 
+/** The arm64-only GPU (GH200, GB200, GB10; matrix/arm64.yaml) a name as nvidia-smi prints it
+ *  belongs to: "NVIDIA GH200 480GB" -> gh200. An id must not run on into a digit (gb10 is not gb100). */
+export function arm64GpuByName(m: Matrix, name: string) {
+  const key = normalize(name);
+  const rows = m.arm64.gpus.filter((g) => key.startsWith(g.id) && !/^\d/.test(key.slice(g.id.length)));
+  return rows.sort((a, b) => b.id.length - a.id.length)[0];
+}
+
 export function withCapabilities(m: Matrix, gpus: GpuFacts[]): (GpuFacts & { computeCapabilitySource: "driver" | "matrix" | null })[] {
   return gpus.map((g) => {
     if (g.computeCapability) return { ...g, computeCapabilitySource: "driver" as const };
-    const row = gpuByName(m, g.name);
-    return { ...g, computeCapability: row?.cc ?? null, computeCapabilitySource: row ? ("matrix" as const) : null };
+    const cc = gpuByName(m, g.name)?.cc ?? arm64GpuByName(m, g.name)?.cc ?? null;
+    return { ...g, computeCapability: cc, computeCapabilitySource: cc ? ("matrix" as const) : null };
   });
+}
+
+/**
+ * The platform a stack for this host targets: linux/arm64 on an aarch64 machine or with an
+ * arm64-only GPU, linux/amd64 on x86_64; null when neither is known, or on Jetson (L4T is
+ * neither, and is refused).
+ */
+export function hostPlatform(m: Matrix, facts: Pick<HostFacts, "machine" | "jetson" | "gpus">): Platform | null {
+  if (facts.jetson) return null;
+  if (facts.machine === "aarch64" || facts.gpus.some((g) => arm64GpuByName(m, g.name))) return "linux/arm64";
+  return facts.machine === "x86_64" ? "linux/amd64" : null;
 }
 
 /** The newest CUDA minor whose first release runs on the driver (when nvidia-smi does not say). */
@@ -40,11 +62,16 @@ export interface FrameworkOnHost {
   cudaBuilds: string[];
 }
 
-export function hostStacks(m: Matrix, driver: string | null, ccs: string[]): FrameworkOnHost[] {
+export function hostStacks(m: Matrix, driver: string | null, ccs: string[], platform: Platform | null = null): FrameworkOnHost[] {
   if (!driver) return [];
+  // Only the platform is read from the request (resolve/platform.ts): on arm64, builds without aarch64 CUDA wheels drop out.
+  const arm = { platform: platform === "linux/arm64" ? "linux/arm64" : undefined } as Request;
   return FRAMEWORK_NAMES.filter((n) => m.frameworks[n]).map((name) => {
     const builds = candidatesFor({ name, range: null }, m, []).filter(
-      (b) => compare(driver, driverFloor(m, b.cuda) ?? "999") >= 0 && (!archKnown(b) || ccs.every((cc) => canDrive(b, cc))),
+      (b) =>
+        compare(driver, driverFloor(m, b.cuda) ?? "999") >= 0 &&
+        (!archKnown(b) || ccs.every((cc) => canDrive(b, cc))) &&
+        platformReason(b, arm, m) === null,
     );
     const best = builds[0];
     return {
@@ -69,5 +96,6 @@ export function hostFactsSummary(m: Matrix, facts: HostFacts) {
   const gpus = withCapabilities(m, facts.gpus);
   const cuda = facts.cuda ?? (facts.driver ? newestCudaFor(m, facts.driver) : null);
   const ccs = gpus.map((g) => g.computeCapability).filter((c): c is string => c !== null);
-  return { gpus, cuda, stacks: hostStacks(m, facts.driver, ccs) };
+  const platform = hostPlatform(m, facts);
+  return { gpus, cuda, platform, stacks: hostStacks(m, facts.driver, ccs, platform) };
 }

@@ -24,6 +24,9 @@ export const GUIDES = {
   driver: "https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/",
   docker: "https://docs.docker.com/engine/install/",
   toolkit: "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html",
+  cdi: "https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/cdi-support.html",
+  /** Where the container_use_devices boolean is defined (gen_tunable in container.te). */
+  selinux: "https://github.com/containers/container-selinux/blob/main/container.te",
 } as const;
 
 /** Per RHEL rebuild: how to enable CodeReady Builder and where EPEL (for DKMS) comes from. */
@@ -96,3 +99,12 @@ export function toolkitCommands(family: OsFamily): string[] {
 export const DOCKER_DAEMON_COMMANDS = ["sudo systemctl enable --now docker"];
 export const DOCKER_PERMISSION_COMMANDS = ['sudo usermod -aG docker "$USER"', "newgrp docker"];
 export const NVIDIA_RUNTIME_COMMANDS = ["sudo nvidia-ctk runtime configure --runtime=docker", "sudo systemctl restart docker"];
+
+// CDI (NVIDIA's "Support for Container Device Interface", GUIDES.cdi): `nvidia-ctk cdi generate`
+// writes a spec for the driver present when it runs; from toolkit 1.18.0 the nvidia-cdi-refresh
+// systemd units regenerate /var/run/cdi/nvidia.yaml at boot and after driver changes.
+export const cdiGenerateCommands = (path = "/etc/cdi/nvidia.yaml"): string[] => [`sudo nvidia-ctk cdi generate --output=${path}`];
+export const CDI_REFRESH_COMMANDS = ["sudo systemctl restart nvidia-cdi-refresh.service"];
+/** The folder nvidia-cdi-refresh writes to. */
+export const CDI_REFRESH_DIR = "/var/run/cdi";
+export const SELINUX_DEVICES_COMMANDS = ["sudo setsebool -P container_use_devices on"];

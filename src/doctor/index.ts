@@ -6,5 +6,6 @@ export { inspectHost } from "./inspect.js";
 export { missing } from "./missing.js";
 export { PROBE_SOURCES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 export type {
-  DockerFacts, DockerState, GpuFacts, HostFacts, MissingId, MissingItem, OsFacts, ProbeStatus, ToolkitFacts,
+  CdiFacts, CdiSpecFacts, DockerFacts, DockerState, GpuFacts, HostFacts, MissingId, MissingItem, OsFacts, PodmanFacts,
+  ProbeStatus, SelinuxFacts, ToolkitFacts,
 } from "./types.js";

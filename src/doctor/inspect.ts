@@ -6,6 +6,7 @@ import { parseRaw, type Parsed } from "./parse-raw.js";
 import { mergeGpus } from "./merge-gpus.js";
 import { parseMachine } from "./parse-uname.js";
 import { probeStatuses } from "./inspect-status.js";
+import { cdiFacts, podmanFacts, selinuxFacts } from "./inspect-podman.js";
 import type { DockerFacts, HostFacts, NvsmiReport, OsFacts, ToolkitFacts } from "./types.js";
 
 const NVSMI_PRECEDENCE = [
@@ -67,13 +68,18 @@ export function inspectHost(raw: RawHost): HostFacts {
   const nvsmi = nvsmiReports(parsed);
   const proc = parsed["proc-driver-version"];
   const docker = dockerFacts(raw, parsed);
+  const driver = first(nvsmi.map((r) => r.driver)) ?? proc?.driver ?? null;
   const facts: HostFacts = {
-    driver: first(nvsmi.map((r) => r.driver)) ?? proc?.driver ?? null,
+    driver,
     cuda: first(nvsmi.map((r) => r.cuda)) ?? null,
     kernelModule: proc?.kernelModule ?? null,
     gpus: mergeGpus(nvsmi.flatMap((r) => (r.gpus ? [r.gpus] : []))),
     docker,
     containerToolkit: toolkitFacts(raw, parsed, docker),
+    podman: podmanFacts(raw, parsed),
+    // The loaded module is what a CDI spec must match; nvidia-smi's version when there is no module file.
+    cdi: cdiFacts(raw, proc?.driver ?? driver),
+    selinux: selinuxFacts(raw, parsed),
     secureBoot: parsed.mokutil?.secureBoot ?? null,
     probes: probeStatuses(raw, parsed),
   };

@@ -1,10 +1,12 @@
 // What this host lacks to run GPU containers, in the order to fix it, each with the command that
 // fixes it on a typical host of its OS family. Says nothing about which stacks the host can run.
 import {
+  CDI_REFRESH_COMMANDS, CDI_REFRESH_DIR, SELINUX_DEVICES_COMMANDS, cdiGenerateCommands,
   DOCKER_DAEMON_COMMANDS, DOCKER_PERMISSION_COMMANDS, GUIDES, NVIDIA_RUNTIME_COMMANDS,
   dockerCommands, driverCommands, osFamily, toolkitCommands,
 } from "./fix-commands.js";
 import type { HostFacts, MissingId, MissingItem } from "./types.js";
+import { isNvidiaKind } from "./parse-cdi-spec.js";
 import { compare } from "../matrix/versions.js";
 import { matrix } from "../matrix/data.js";
 
@@ -37,6 +39,9 @@ const MESSAGES: Record<MissingId, string> = {
   "docker-permission": "This user may not use the Docker daemon (permission denied on its socket).",
   "container-toolkit": "The NVIDIA Container Toolkit is not installed.",
   "docker-nvidia-runtime": "Docker has no `nvidia` runtime registered.",
+  "cdi-spec-missing": "Podman is installed but no NVIDIA CDI spec is in /etc/cdi or /var/run/cdi: `--device nvidia.com/gpu=all` has nothing to resolve.",
+  "cdi-spec-stale": "A CDI spec was generated for another driver than the one loaded.",
+  "selinux-container-use-devices": "SELinux is enforcing and the container_use_devices boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).",
   jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
 };
 
@@ -51,6 +56,8 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   const family = osFamily(facts.os) ?? "ubuntu";
   const guess = osFamily(facts.os) ? undefined : `These are the Ubuntu commands; for ${facts.os?.prettyName ?? "this OS"} see`;
   const { docker, containerToolkit } = facts;
+  // A host with Podman and no Docker runs GPU containers through CDI: Docker is not asked for.
+  const dockerWanted = !(facts.podman.state === "installed" && docker.state === "not-installed");
   const items: MissingItem[] = [];
   const add = (id: MissingId, commands: string[], hints: (string | undefined)[] = []) => items.push(item(id, MESSAGES[id], commands, hints));
   // Jetson first: nothing below makes this host run the generated files (matrix/arm64.yaml jetson).
@@ -59,13 +66,39 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   for (const f of gpuFloors.filter((x) => facts.driver !== null && compare(facts.driver, x.minDriver) < 0)) {
     items.push({ id: "driver-too-old-for-gpu", message: `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });
   }
-  if (docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
+  if (dockerWanted && docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
   if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);
   if (docker.state === "permission-denied") add("docker-permission", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]);
   if (containerToolkit.installed === false) add("container-toolkit", toolkitCommands(family), [guess && `${guess} ${GUIDES.toolkit}`]);
   // Registering the runtime is the last step whenever Docker or the toolkit had to be installed.
-  if (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false) {
+  if (dockerWanted && (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false)) {
     add("docker-nvidia-runtime", NVIDIA_RUNTIME_COMMANDS);
   }
+  items.push(...cdiItems(facts), ...selinuxItems(facts));
   return items;
+}
+
+/** A stale spec (any engine reads it), and no NVIDIA spec at all where Podman, which has only CDI, is installed. */
+function cdiItems(facts: HostFacts): MissingItem[] {
+  const { cdi, podman } = facts;
+  if (!cdi.checked) return [];
+  const nvidia = cdi.specs.filter((s) => isNvidiaKind(s.kind));
+  if (nvidia.length === 0) {
+    return podman.state === "installed" ? [item("cdi-spec-missing", MESSAGES["cdi-spec-missing"], cdiGenerateCommands(), [`See ${GUIDES.cdi}.`])] : [];
+  }
+  return nvidia.filter((s) => s.stale).map((s) => {
+    const refreshed = s.path.startsWith(`${CDI_REFRESH_DIR}/`);
+    const message = `The CDI spec ${s.path} was generated for driver ${s.driverVersions.join(", ")}, but driver ${cdi.driver} is loaded: containers given its devices get library mounts the driver update removed, and fail to start.`;
+    const hint = refreshed
+      ? `nvidia-cdi-refresh (NVIDIA Container Toolkit 1.18.0 and newer) writes ${CDI_REFRESH_DIR}/nvidia.yaml; if the restart fails, see \`journalctl -u nvidia-cdi-refresh.service\` and ${GUIDES.cdi}.`
+      : `A spec generated once goes stale at the next driver update; NVIDIA Container Toolkit 1.18.0 and newer keep ${CDI_REFRESH_DIR}/nvidia.yaml current with nvidia-cdi-refresh (${GUIDES.cdi}).`;
+    return { id: "cdi-spec-stale" as const, message, fix: join(refreshed ? CDI_REFRESH_COMMANDS : cdiGenerateCommands(s.path)), hint };
+  });
+}
+
+/** Podman under enforcing SELinux needs container_use_devices for the devices CDI passes in. */
+function selinuxItems(facts: HostFacts): MissingItem[] {
+  const { podman, selinux } = facts;
+  if (podman.state !== "installed" || selinux.mode !== "enforcing" || selinux.containerUseDevices !== false) return [];
+  return [item("selinux-container-use-devices", MESSAGES["selinux-container-use-devices"], SELINUX_DEVICES_COMMANDS, [`The boolean is defined by container-selinux (${GUIDES.selinux}); \`--security-opt label=disable\` also works, but turns SELinux separation off for the container.`])];
 }

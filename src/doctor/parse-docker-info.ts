@@ -4,6 +4,7 @@
 // ServerErrors says so, or a plain message).
 import type { DockerFacts, DockerState } from "./types.js";
 import { capValue, commandNotFound, firstLine, MAX_LIST_LENGTH } from "./text-values.js";
+import { jsonObject } from "./json-object.js";
 
 export type DockerReport = Partial<DockerFacts>;
 
@@ -12,20 +13,6 @@ function failureState(message: string): DockerState {
     return "not-running";
   if (/permission denied/i.test(message)) return "permission-denied";
   return "unknown";
-}
-
-/** The JSON object in the output, and the text around it (stderr, when the capture has both). */
-function parseJson(text: string): { info: Record<string, unknown>; rest: string } | undefined {
-  const start = text.indexOf("{");
-  const end = text.lastIndexOf("}");
-  if (start < 0 || end < start) return undefined;
-  try {
-    const v: unknown = JSON.parse(text.slice(start, end + 1));
-    if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
-    return { info: v as Record<string, unknown>, rest: text.slice(0, start) + text.slice(end + 1) };
-  } catch {
-    return undefined;
-  }
 }
 
 const strings = (v: unknown): string[] =>
@@ -63,7 +50,7 @@ function fromInfo(info: Record<string, unknown>, rest: string): DockerReport {
 }
 
 export function parseDockerInfo(text: string): DockerReport {
-  const json = parseJson(text);
+  const json = jsonObject(text);
   if (json) return fromInfo(json.info, json.rest);
   if (commandNotFound(text, "docker")) return { state: "not-installed", error: "docker: command not found" };
   const line = firstLine(text);

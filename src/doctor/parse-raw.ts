@@ -11,6 +11,8 @@ import { parseOsRelease } from "./parse-os-release.js";
 import { parseProcVersion } from "./parse-proc-version.js";
 import { parseQueryCsv } from "./parse-query-csv.js";
 import { parseUname } from "./parse-uname.js";
+import { parsePodmanInfo } from "./parse-podman-info.js";
+import { parseGetenforce, parseGetsebool, parseSelinuxEnforce } from "./parse-selinux.js";
 
 export const PARSERS = {
   "nvidia-smi-xml": parseNvsmiXml,
@@ -25,6 +27,10 @@ export const PARSERS = {
   "docker-info": parseDockerInfo,
   "nvidia-ctk": parseNvidiaCtk,
   mokutil: parseMokutil,
+  "podman-info": parsePodmanInfo,
+  getenforce: parseGetenforce,
+  "selinux-enforce": parseSelinuxEnforce,
+  getsebool: parseGetsebool,
 } satisfies Record<ProbeSource, (text: string) => object>;
 
 export type Parsed = { [S in ProbeSource]?: ReturnType<(typeof PARSERS)[S]> };

@@ -1,9 +1,10 @@
 // Gathers this host's raw outputs by running the tools (all at once, each bounded by the
-// timeout) and reading a few files. Every probe is optional.
+// timeout) and reading a few files and the CDI spec folders. Every probe is optional.
 import { machine, release } from "node:os";
 import { MAX_CAPTURE_BYTES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 import { runTool, type RunToolOptions } from "./run-tool.js";
 import { readRegularFile } from "../read-regular-file.js";
+import { probeCdiLive } from "./probe-cdi.js";
 
 const QUERY_GPU = "--query-gpu=index,name,driver_version,compute_cap,memory.total,pci.bus_id,uuid";
 
@@ -16,12 +17,17 @@ export const LIVE_COMMANDS: Partial<Record<ProbeSource, readonly [string, string
   "docker-info": ["docker", ["info", "--format", "{{json .}}"]],
   "nvidia-ctk": ["nvidia-ctk", ["--version"]],
   mokutil: ["mokutil", ["--sb-state"]],
+  "podman-info": ["podman", ["info", "--format", "json"]],
+  getenforce: ["getenforce", []],
+  getsebool: ["getsebool", ["container_use_devices"]],
 };
 
 /** Files read on a live host; the first that exists wins. */
 export const LIVE_FILES: Partial<Record<ProbeSource, string[]>> = {
   "proc-driver-version": ["/proc/driver/nvidia/version"],
   "os-release": ["/etc/os-release", "/usr/lib/os-release"],
+  // Absent when SELinux is disabled (selinuxfs is not mounted): getenforce then says "Disabled".
+  "selinux-enforce": ["/sys/fs/selinux/enforce"],
 };
 
 async function readFirst(paths: string[]): Promise<ProbeOutput> {
@@ -44,5 +50,5 @@ export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
   const outputs: RawHost["outputs"] = Object.fromEntries(await Promise.all(jobs));
   // The shape of a `uname -a` line, so that the machine architecture is read like a capture's.
   outputs.uname = { ok: true, text: `Linux localhost ${release()} ${machine()}` };
-  return { origin: "host", outputs };
+  return { origin: "host", outputs, cdi: probeCdiLive() };
 }

@@ -18,6 +18,10 @@ export const PROBE_SOURCES = [
   "docker-info", // docker info --format '{{json .}}'
   "nvidia-ctk", // nvidia-ctk --version
   "mokutil", // mokutil --sb-state
+  "podman-info", // podman info --format json
+  "getenforce", // getenforce
+  "selinux-enforce", // /sys/fs/selinux/enforce (where getenforce is not installed)
+  "getsebool", // getsebool container_use_devices
 ] as const;
 
 export type ProbeSource = (typeof PROBE_SOURCES)[number];
@@ -34,7 +38,27 @@ export interface ProbeOutput {
   absent?: "tool" | "capture";
 }
 
+/** The folders Podman (and Docker with CDI) read CDI specs from, in order of priority (a spec in a
+ *  later folder overrides one of the same kind in an earlier folder). */
+export const CDI_DIRS = ["/etc/cdi", "/var/run/cdi"] as const;
+export type CdiDir = (typeof CDI_DIRS)[number];
+
+/** One CDI spec file as read from a CDI folder (or its copy in a capture). */
+export interface CdiSpecFile {
+  dir: CdiDir;
+  name: string;
+  text: string;
+}
+
+/** What the CDI folders held: every spec file read, and why any other entry was not read. */
+export interface CdiCapture {
+  files: CdiSpecFile[];
+  problems: string[];
+}
+
 export interface RawHost {
   origin: "host" | "dir";
   outputs: Partial<Record<ProbeSource, ProbeOutput>>;
+  /** The CDI folders; absent when they were not looked at (a capture without copies of them). */
+  cdi?: CdiCapture;
 }

@@ -59,6 +59,55 @@ export interface ToolkitFacts {
   version: string | null;
 }
 
+export type PodmanState = "installed" | "not-installed" | "error" | "unknown";
+
+export interface PodmanFacts {
+  /** installed: `podman info` answered; error: it ran and failed (its message in `error`). */
+  state: PodmanState;
+  version: string | null;
+  /** `podman info` ran as a rootless user. */
+  rootless: boolean | null;
+  /** Podman's own view of SELinux (host.security.selinuxEnabled). */
+  selinuxEnabled: boolean | null;
+  error?: string;
+}
+
+/** One CDI spec file in /etc/cdi or /var/run/cdi. */
+export interface CdiSpecFacts {
+  path: string;
+  /** The spec's kind ("nvidia.com/gpu"); null when the file does not name one. */
+  kind: string | null;
+  cdiVersion: string | null;
+  /** The driver versions the spec was generated for: `--host-driver-version=` of its hooks and
+   *  the versions in the library file names it mounts (libcuda.so.580.95.05). One, normally. */
+  driverVersions: string[];
+  /** The device names it defines ("0", "all", a UUID). */
+  devices: string[];
+  /** An NVIDIA spec generated for another driver than the one loaded; null when either is unknown. */
+  stale: boolean | null;
+}
+
+export interface CdiFacts {
+  /** The CDI folders were looked at (live, or copies of them in the capture). */
+  checked: boolean;
+  /** The driver the specs were compared with: the loaded kernel module's, else nvidia-smi's. */
+  driver: string | null;
+  specs: CdiSpecFacts[];
+  /** Entries that were not read (not a spec file name, too large, unreadable). */
+  problems: string[];
+}
+
+export type SelinuxMode = "enforcing" | "permissive" | "disabled";
+
+export interface SelinuxFacts {
+  /** null: not probed (a capture without getenforce.txt or selinux-enforce). */
+  mode: SelinuxMode | null;
+  /** The container_use_devices boolean, which lets containers use devices such as /dev/nvidia*
+   *  under enforcing SELinux; null when unknown or the boolean does not exist. */
+  containerUseDevices: boolean | null;
+  error?: string;
+}
+
 export interface ProbeStatus {
   source: ProbeSource;
   ok: boolean;
@@ -81,6 +130,10 @@ export interface HostFacts {
   nvcc?: string;
   docker: DockerFacts;
   containerToolkit: ToolkitFacts;
+  podman: PodmanFacts;
+  /** The CDI specs in /etc/cdi and /var/run/cdi, each compared with the loaded driver. */
+  cdi: CdiFacts;
+  selinux: SelinuxFacts;
   secureBoot: boolean | null;
   probes: ProbeStatus[];
 }
@@ -93,6 +146,9 @@ export type MissingId =
   | "docker-permission"
   | "container-toolkit"
   | "docker-nvidia-runtime"
+  | "cdi-spec-missing"
+  | "cdi-spec-stale"
+  | "selinux-container-use-devices"
   | "jetson";
 
 export interface MissingItem {
