@@ -64,7 +64,8 @@ export async function doctor(opts: { from?: string; json?: boolean; network?: bo
   if (platform === "linux/arm64") lines.push(`platform linux/arm64 (${printable(facts.machine ?? "a Grace GPU")}): the stacks below have aarch64 CUDA wheels`);
   if (stacks.length) {
     lines.push("", "can run (newest release whose build this driver and these GPUs support):");
-    for (const s of stacks) lines.push(`  ${s.framework.padEnd(11)} ${s.newest ? `${s.newest.label}   (CUDA builds ${s.cudaBuilds.join(", ")})` : "nothing: the driver is too old or the GPUs too new"}`);
+    const nothing = platform === "linux/arm64" ? "nothing with aarch64 CUDA wheels that this driver and these GPUs support" : "nothing: the driver is too old or the GPUs too new";
+    for (const s of stacks) lines.push(`  ${s.framework.padEnd(11)} ${s.newest ? `${s.newest.label}   (CUDA builds ${s.cudaBuilds.join(", ")})` : nothing}`);
   }
   if (lacking.length) {
     lines.push("", "missing for GPU containers:");

@@ -23,11 +23,10 @@ export function gpuByName(m: Matrix, name: string) {
 }
 
 /** The arm64-only GPU (GH200, GB200, GB10; matrix/arm64.yaml) a name as nvidia-smi prints it
- *  belongs to: "NVIDIA GH200 480GB" -> gh200. An id must not run on into a digit (gb10 is not gb100). */
+ *  belongs to: its first word after "NVIDIA" ("NVIDIA GH200 480GB" -> gh200; GB100 is not gb10). */
 export function arm64GpuByName(m: Matrix, name: string) {
-  const key = normalize(name);
-  const rows = m.arm64.gpus.filter((g) => key.startsWith(g.id) && !/^\d/.test(key.slice(g.id.length)));
-  return rows.sort((a, b) => b.id.length - a.id.length)[0];
+  const model = name.toLowerCase().replace(/^\s*nvidia\s+/, "").split(/[\s_-]+/)[0] ?? "";
+  return m.arm64.gpus.find((g) => g.id === model);
 }
 
 export function withCapabilities(m: Matrix, gpus: GpuFacts[]): (GpuFacts & { computeCapabilitySource: "driver" | "matrix" | null })[] {
