@@ -15,14 +15,17 @@
 # Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch gpu (repeatable)
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
-# docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver.
+# docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
+# (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
+# pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
-readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc)
+readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc
+  podman podman-compose getenforce getsebool setsebool usermod getent)
 readonly TRIPWIRES=(grubby dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
-readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki)
+readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki cdi systemd)
 
 die() { printf 'sandbox.sh: %s\n' "$*" >&2; exit 2; }
 
@@ -120,6 +123,25 @@ cmd_init() {
   if [[ -n $(get loaded_driver) ]]; then get loaded_driver >"$dir/state/loaded_driver"; fi
   : >"$dir/state/services"
   : >"$dir/calls.log"
+  # SELinux booleans: container-selinux's two GPU booleans, off as shipped, unless the scenario lists its own.
+  if [[ -n $(get sebool) ]]; then
+    sed -n 's/^sebool=//p' "$dir/state/settings" | tr ':' ' ' >"$dir/state/sebool"
+  else
+    printf '%s\n' "container_use_devices off" "container_use_xserver_devices off" >"$dir/state/sebool"
+  fi
+  # The invoking user's subordinate ids live in the /etc overlay, so the real files are never read.
+  if [[ -n $(get sudo_user) ]]; then
+    sed -n 's/^subuid=//p' "$dir/state/settings" >"$dir/fs/etc.upper/subuid"
+    sed -n 's/^subgid=//p' "$dir/state/settings" >"$dir/fs/etc.upper/subgid"
+  fi
+  # A CDI specification left by an earlier run (for a driver that may be gone).
+  local spec
+  for spec in $(sed -n 's/^cdi_spec=//p' "$dir/state/settings"); do
+    local path=${spec%%:*} folder
+    case $path in /etc/cdi/*) folder=$dir/fs/etc-d/cdi ;; /var/run/cdi/*) folder=$dir/fs/run/cdi ;; *) die "cdi_spec: $path" ;; esac
+    mkdir -p "$folder"
+    printf 'cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: all\ncontainerEdits:\n  mounts:\n  - hostPath: /usr/lib64/libcuda.so.%s\n' "${spec#*:}" >"$folder/${path##*/}"
+  done
   if [[ $(get nouveau) == 1 ]]; then : >"$dir/state/nouveau_loaded"; fi
 
   local cmd
@@ -155,6 +177,11 @@ cmd_inside() {
   mount --bind "$dir/fs/opt" /opt
   mount --bind "$dir/fs/run" /run
   export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C
+  # The user who ran the script with sudo: the scenario's, never the test runner's own.
+  unset SUDO_USER
+  local user
+  user=$(sed -n 's/^sudo_user=//p' "$dir/state/settings" | sed -n '$p')
+  if [[ -n $user ]]; then export SUDO_USER=$user; fi
   export PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   if $as_nobody; then
     exec setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$dir/bootstrap.sh" "$@"

@@ -30,7 +30,7 @@ export interface RunResult {
 
 /** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig only reads). */
 export const MUTATING =
-  /^(dnf (-[yq] )*(install|remove|module|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop)|nvidia-ctk runtime|curl |modprobe |TRIPWIRE)/;
+  /^(dnf (-[yq] )*(install|remove|module|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
 
 export type Settings = Record<string, string | string[]>;
 
@@ -125,9 +125,9 @@ export class Sandbox {
   }
 
   private sandboxPath(hostPath: string): string {
-    const etc = hostPath.match(/^\/etc\/(modprobe\.d|docker|yum\.repos\.d|dkms|pki)(\/.*)?$/);
+    const etc = hostPath.match(/^\/etc\/(modprobe\.d|docker|yum\.repos\.d|dkms|pki|cdi|systemd)(\/.*)?$/);
     if (etc) return join(this.dir, "fs/etc-d", etc[1]!, etc[2] ?? "");
-    for (const [prefix, folder] of [["/var/log", "var-log"], ["/usr/src", "usr-src"], ["/opt", "opt"], ["/run", "run"], ["/etc", "etc.upper"]]) {
+    for (const [prefix, folder] of [["/var/log", "var-log"], ["/usr/src", "usr-src"], ["/opt", "opt"], ["/run", "run"], ["/var/run", "run"], ["/etc", "etc.upper"]]) {
       if (hostPath.startsWith(`${prefix}/`)) return join(this.dir, "fs", folder!, hostPath.slice(prefix!.length));
     }
     throw new Error(`not a sandboxed path: ${hostPath}`);

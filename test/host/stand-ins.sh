@@ -255,6 +255,16 @@ dnf_install() {
         fi
         db_add "$spec" 28.3.3 "1.el$m"
         ;;
+      podman)
+        need_repo "ol${m}_appstream" podman
+        if db_has containerd.io; then
+          fail "Error:" " Problem: package podman-4.9.4-1.0.1.el$m requires runc >= 1.0.0-57, but none of the providers can be installed" \
+            "  - package containerd.io-1.7.27-3.1.el$m obsoletes runc provided by runc-1.1.12-1.0.1.el$m"
+        fi
+        db_add podman 4.9.4 "1.0.1.el$m"
+        db_add runc 1.1.12 "1.0.1.el$m"
+        ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose 1.0.6 "6.el$m" noarch ;;
       nvidia-container-toolkit-* | libnvidia-container-tools-* | libnvidia-container1-*)
         need_repo nvidia-container-toolkit "$spec"
         local key
@@ -416,20 +426,32 @@ service_set() {
   mv "$STATE/services.new" "$STATE/services"
 }
 
+# The units a package or a written unit file brings: Docker's, the toolkit's nvidia-cdi-refresh
+# (1.18.0 and later), and any unit file in /etc/systemd/system.
+unit_known() {
+  case $1 in
+    docker) db_has docker-ce ;;
+    nvidia-cdi-refresh | nvidia-cdi-refresh.path) db_has nvidia-container-toolkit && version_ge "$(db_version nvidia-container-toolkit)" 1.18.0 ;;
+    *) [[ -f /etc/systemd/system/$1.service ]] ;;
+  esac
+}
+
 stand_in_systemctl() {
   local verb=$1 unit enabled active
   shift
   [[ ${1:-} == --quiet ]] && shift
   [[ ${1:-} == --now ]] && { verb="$verb-now"; shift; }
+  [[ $verb != daemon-reload ]] || return 0
   unit=${1%.service}
   read -r enabled active <<<"$(service_state "$unit")"
   case $verb in
     is-enabled) [[ $enabled == enabled ]] ;;
     is-active) [[ $active == active ]] ;;
-    enable-now | start | restart)
-      db_has docker-ce || fail "Failed to $verb $unit.service: Unit $unit.service not found."
-      [[ $verb == enable-now ]] && enabled=enabled
-      service_set "$unit" "${enabled:-disabled}" active
+    enable | enable-now | start | restart)
+      unit_known "$unit" || fail "Failed to $verb $unit.service: Unit $unit.service not found."
+      [[ $verb == enable* ]] && enabled=enabled
+      [[ $verb == enable ]] || active=active
+      service_set "$unit" "${enabled:-disabled}" "${active:-inactive}"
       ;;
     *) unsupported "$verb" "$@" ;;
   esac
@@ -510,8 +532,84 @@ open(path, "w").write(json.dumps(config, indent=4) + "\n")
 PY
       echo "INFO Wrote updated config to /etc/docker/daemon.json"
       ;;
+    "cdi generate --output="*)
+      db_has nvidia-container-toolkit || fail "bash: nvidia-ctk: command not found"
+      [[ -s $STATE/loaded_driver ]] || fail 'level=error msg="failed to generate CDI spec: failed to create device CDI specs: failed to initialize NVML: ERROR_LIBRARY_NOT_FOUND"'
+      local out=${3#--output=}
+      mkdir -p "${out%/*}"
+      printf 'cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: all\ncontainerEdits:\n  mounts:\n  - hostPath: /usr/lib64/libcuda.so.%s\n' "$(cat "$STATE/loaded_driver")" >"$out"
+      echo "INFO Generated CDI spec with version 0.5.0"
+      ;;
     *) unsupported "$@" ;;
   esac
+}
+
+# --- Podman, SELinux, users -------------------------------------------------------------------
+selinux_mode() { local m; m=$(setting selinux); echo "${m:-Enforcing}"; }
+sebool_state() { awk -v b="$1" '$1 == b { print $2 }' "$STATE/sebool"; }
+
+# podman run --rm --device nvidia.com/gpu=all IMAGE nvidia-smi, as Podman would fail it: a short
+# image name (short-name-mode enforcing, no TTY), no CDI spec, a spec for another driver (the
+# newest folder wins: /var/run/cdi over /etc/cdi), SELinux enforcing without container_use_devices.
+stand_in_podman() {
+  db_has podman || { echo "bash: podman: command not found" >&2; exit 127; }
+  case ${1:-} in
+    --version) echo "podman version $(db_version podman)"; return 0 ;;
+    run) ;;
+    *) unsupported "$@" ;;
+  esac
+  [[ "$*" =~ ^run\ --rm\ --device\ nvidia\.com/gpu=all\ ([^ ]+)\ nvidia-smi$ ]] || unsupported "$@"
+  local image=${BASH_REMATCH[1]} spec="" f
+  [[ ${image%%/*} == *.* ]] || fail "Error: short-name resolution enforced but cannot prompt without a TTY"
+  for f in /etc/cdi/*.yaml /var/run/cdi/*.yaml; do
+    if grep -q '^kind: nvidia.com/gpu$' "$f"; then spec=$f; fi
+  done
+  [[ -n $spec ]] || fail "Error: setting up CDI devices: unresolvable CDI devices nvidia.com/gpu=all"
+  [[ -s $STATE/loaded_driver ]] || fail "Error: setting up CDI devices: failed to inject devices: no NVIDIA driver"
+  local driver
+  driver=$(cat "$STATE/loaded_driver")
+  grep -qF ".so.$driver" "$spec" || fail "Error: crun: cannot stat \`$(sed -n 's/.*hostPath: //p' "$spec" | sed -n 1p)\`: No such file or directory: OCI runtime attempted to invoke a command that was not found"
+  if [[ $(selinux_mode) == Enforcing && $(sebool_state container_use_devices) != on ]]; then
+    echo "Failed to initialize NVML: Insufficient Permissions"
+    exit 9
+  fi
+  stand_in_nvidia_smi
+}
+
+stand_in_getenforce() { selinux_mode; }
+
+stand_in_getsebool() {
+  [[ $(selinux_mode) != Disabled ]] || fail "getsebool:  SELinux is disabled"
+  local state
+  state=$(sebool_state "$1")
+  [[ -n $state ]] || fail "Error getting active value for $1"
+  echo "$1 --> $state"
+}
+
+stand_in_setsebool() {
+  [[ ${1:-} == -P && ${3:-} == on ]] || unsupported "$@"
+  [[ -n $(sebool_state "$2") ]] || fail "Could not change boolean $2"
+  awk -v b="$2" '$1 == b { $2 = "on" } { print }' "$STATE/sebool" >"$STATE/sebool.new"
+  mv "$STATE/sebool.new" "$STATE/sebool"
+}
+
+stand_in_getent() {
+  [[ ${1:-} == passwd && -n ${2:-} && $2 == "$(setting sudo_user)" ]] || exit 2
+  echo "$2:x:1000:1000::/home/$2:/bin/bash"
+}
+
+stand_in_usermod() {
+  local user=${*: -1} range file
+  while (($# > 1)); do
+    case $1 in
+      --add-subuids) file=/etc/subuid ;;
+      --add-subgids) file=/etc/subgid ;;
+      *) unsupported "$@" ;;
+    esac
+    range=$2
+    printf '%s:%s:%s\n' "$user" "${range%-*}" "$((${range#*-} - ${range%-*} + 1))" >>"$file"
+    shift 2
+  done
 }
 
 # --- Downloads and keys -----------------------------------------------------------------------
@@ -618,6 +716,13 @@ case $CMD in
   mokutil) stand_in_mokutil "$@" ;;
   dkms) stand_in_dkms "$@" ;;
   gcc) stand_in_gcc "$@" ;;
+  podman) stand_in_podman "$@" ;;
+  podman-compose) echo "podman-compose version 1.0.6" ;;
+  getenforce) stand_in_getenforce ;;
+  getsebool) stand_in_getsebool "$@" ;;
+  setsebool) stand_in_setsebool "$@" ;;
+  getent) stand_in_getent "$@" ;;
+  usermod) stand_in_usermod "$@" ;;
   *)
     # A command that must never run on the machine the tests run on.
     printf 'TRIPWIRE: %s %s was called inside the sandbox\n' "$CMD" "$*" | tee -a "$CALLS" >&2

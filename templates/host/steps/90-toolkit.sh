@@ -24,7 +24,7 @@ install_container_toolkit() {
   else
     run dnf -y install "${need[@]}"
   fi
-  configure_docker_runtime
+  connect_toolkit
 }
 
 # NVIDIA's .repo file keeps repo_gpgcheck=1; its key is checked here and referenced from disk,

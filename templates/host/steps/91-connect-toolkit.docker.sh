@@ -1,4 +1,5 @@
-configure_docker_runtime() {
+# Docker reaches the GPUs through the nvidia runtime, which nvidia-ctk adds to daemon.json.
+connect_toolkit() {
   local daemon=/etc/docker/daemon.json
   if [[ -f $daemon ]] && grep -q '"nvidia"' "$daemon"; then
     ok "Docker knows the nvidia runtime ($daemon)"

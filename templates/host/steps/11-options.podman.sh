@@ -1,0 +1,14 @@
+# --- Options -----------------------------------------------------------------------------------
+DRIVER_RPM=""
+DRIVER_RPM_SHA256=""
+DRIVER_SOURCE=local
+DRIVER_BRANCH=""
+KERNEL_MODULES=""
+SKIP_DRIVER=false
+DRY_RUN=false
+SELINUX_MODE=auto
+ALLOW_INSECURE_MIRROR=false
+CURL_PROTO='=https'
+# Set by the toolkit step: the CDI specification that Podman reads for this toolkit.
+CDI_SPEC=""
+ROOTLESS_USER=""

@@ -1,0 +1,44 @@
+# --- 5. Podman --------------------------------------------------------------------------------
+# Podman from Oracle Linux's AppStream; podman-compose from its EPEL mirror. `podman compose` (Podman
+# 4.7 and later) runs podman-compose once it is installed; its docker-compose provider would drop
+# the CDI devices: entries of the generated compose file.
+install_podman() {
+  step "Podman"
+  if is_installed "${PODMAN_PACKAGES[0]}"; then
+    ok "installed: ${PODMAN_PACKAGES[*]}"
+  else
+    run dnf -y install "${PODMAN_PACKAGES[@]}"
+  fi
+  if is_installed "$COMPOSE_PACKAGE"; then
+    ok "installed: $COMPOSE_PACKAGE"
+    return 0
+  fi
+  enable_epel
+  run dnf -y install "$COMPOSE_PACKAGE"
+}
+
+# Oracle's EPEL mirror (also enabled by the repositories step when the driver is installed).
+enable_epel() {
+  if is_installed dnf-plugins-core; then ok "dnf-plugins-core is installed"; else run dnf -y install dnf-plugins-core; fi
+  if is_installed "oracle-epel-release-el$OL_MAJOR"; then
+    ok "oracle-epel-release-el$OL_MAJOR is installed"
+  else
+    run dnf -y install "oracle-epel-release-el$OL_MAJOR"
+  fi
+  enable_repo "ol${OL_MAJOR}_developer_EPEL"
+}
+
+# Docker CE's containerd.io replaces runc, which Oracle Linux's Podman needs: refuse before changing
+# anything rather than remove another engine.
+check_engine_conflicts() {
+  local found=() pkg
+  for pkg in "${DOCKER_PACKAGES[@]}"; do
+    if is_installed "$pkg"; then found+=("$pkg"); fi
+  done
+  if ((${#found[@]} == 0)); then
+    ok "no Docker CE packages (their containerd.io replaces the runc Podman needs)"
+    return 0
+  fi
+  die "Docker CE is installed (${found[*]}); this script sets up Podman and leaves other engines alone" \
+    "Remove it first (dnf remove ${found[*]}), or use the Docker script: regenerate with --engine docker."
+}

@@ -1,0 +1,19 @@
+main() {
+  parse_args "$@"
+  check_root "$@"
+  take_lock "$@"
+  start_log "$@"
+  printf 'cuda-scaffold host bootstrap (Podman) for: %s\n' "$STACK"
+  if $DRY_RUN; then note "dry run: commands are printed, not run; nothing is changed and no log is written"; fi
+  preflight
+  check_engine_conflicts
+  setup_repositories
+  install_kernel_headers
+  install_driver
+  install_podman
+  install_container_toolkit
+  secure_containers
+  verify
+}
+
+main "$@"
