@@ -1,5 +1,6 @@
 // Commander wiring; the only module that touches process and decides exit codes. Commands are
-// imported lazily so that `--version` or `list` load only what they need.
+// imported lazily so that `--version` loads no command, and `resolve` or `list` only
+// commands/chunk-resolve (not templates, writes or host probing); the rest is commands/chunk-render.
 import { Command, CommanderError, Option } from "commander";
 import { UserError, type Problem } from "./errors.js";
 import { TOOL_VERSION } from "./version.js";
@@ -27,7 +28,7 @@ const print = (s: string) => write(process.stdout, `${s}\n`);
 
 /** doctor, list and explain say so when the data is older than 120 days (on stderr, so --json stays clean). */
 async function noteStaleData(): Promise<void> {
-  const [{ matrix }, { staleDataNotice }] = await Promise.all([import("./matrix/data.js"), import("./matrix/staleness.js")]);
+  const { matrix, staleDataNotice } = await import("./commands/chunk-resolve.js");
   const notice = staleDataNotice(matrix.platform.asOf, new Date());
   if (notice) write(process.stderr, `${notice}\n`);
 }
@@ -101,7 +102,7 @@ async function hostValues<T extends { gpu?: string; driver?: string; hostFrom?: 
   }
   const typed = { ...opts, gpu: gpuList(opts.gpu) };
   if (!auto) return typed;
-  return (await import("./commands/auto-host.js")).resolveAuto(typed, opts.hostFrom);
+  return (await import("./commands/chunk-render.js")).resolveAuto(typed, opts.hostFrom);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -121,27 +122,27 @@ async function main(argv: string[]): Promise<number> {
     .option("--force", "overwrite files that were edited by hand")
     .option("--dry-run", "print what would change, write nothing")
     .option("--json", "machine-readable output on stdout")
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/generate.js")).generate(specs, await hostValues(opts), print))());
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-render.js")).generate(specs, await hostValues(opts), print))());
 
   requestOptions(program.command("resolve").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("print the resolution only").option("--json", "one JSON object on stdout"))
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/resolve.js")).resolve(specs, await hostValues(opts), print))());
+    .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-resolve.js")).resolve(specs, await hostValues(opts), print))());
 
   requestOptions(program.command("explain").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("every candidate considered, and why each was chosen or rejected, with sources"))
-    .action(async (specs: string[], opts) => run(async () => (await noteStaleData(), (await import("./commands/explain.js")).explain(specs, await hostValues(opts), print)))());
+    .action(async (specs: string[], opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).explain(specs, await hostValues(opts), print)))());
 
   program
     .command("list")
     .argument("[what]", "a framework (torch, tensorflow, jax, paddle), cuda, or gpus")
     .description("known versions and their CUDA builds")
     .option("--json", "JSON on stdout")
-    .action(async (what: string | undefined, opts) => run(async () => (await noteStaleData(), (await import("./commands/list.js")).list(what, opts, print)))());
+    .action(async (what: string | undefined, opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-resolve.js")).list(what, opts, print)))());
 
   program
     .command("check")
     .description("re-render from cuda-scaffold.lock.json and fail (exit 2) on drift, hand edits or an end-of-life base")
     .option("--out <dir>", "folder holding cuda-scaffold.lock.json", ".")
     .option("--json", "JSON on stdout")
-    .action(async (opts) => run(async () => (await import("./commands/check.js")).check(opts, print))());
+    .action(async (opts) => run(async () => (await import("./commands/chunk-render.js")).check(opts, print))());
 
   program
     .command("doctor")
@@ -152,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors")
     .option("--timeout <ms>", "with --network: how long each endpoint may take (default 5000)")
     .option("--json", "JSON on stdout")
-    .action(async (opts) => run(async () => (await noteStaleData(), (await import("./commands/doctor.js")).doctor(opts, print)))());
+    .action(async (opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).doctor(opts, print)))());
 
   try {
     await program.parseAsync(argv, { from: "user" });
