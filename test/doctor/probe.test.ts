@@ -103,6 +103,22 @@ describe("probeHost on a live host", () => {
   });
 });
 
+describe("probeHost on a live Podman host", () => {
+  it("runs podman info, getenforce and getsebool (stand-ins printing the podman-cdi-stale captures)", async () => {
+    const cap = join(HOSTS, "podman-cdi-stale");
+    const files: Record<string, string> = { podman: "podman-info.json", getenforce: "getenforce.txt", getsebool: "getsebool.txt" };
+    const bin = binDir((tool) => (files[tool] ? `cat ${cap}/${files[tool]}` : `echo "bash: ${tool}: command not found" >&2; exit 127`));
+    const raw = await probeHost({ env: { PATH: bin }, timeoutMs: 5000 });
+    expect(LIVE_COMMANDS["podman-info"]).toEqual(["podman", ["info", "--format", "json"]]);
+    expect(LIVE_COMMANDS.getsebool).toEqual(["getsebool", ["container_use_devices"]]);
+    expect(raw.cdi).toBeDefined(); // the live CDI folders are always looked at (absent ones hold no spec)
+    const facts = inspectHost(raw);
+    expect(facts.podman).toMatchObject({ state: "installed", version: "5.4.0", rootless: true });
+    expect(facts.selinux).toEqual({ mode: "enforcing", containerUseDevices: false });
+    expect(facts.cdi.checked).toBe(true);
+  });
+});
+
 describe("probeHost from a folder", () => {
   it("reads any subset: absent files are not captured, not failures of the host", async () => {
     const raw = await probeHost({ from: join(HOSTS, "no-nvidia-smi") });
