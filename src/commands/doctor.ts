@@ -23,6 +23,7 @@ function podmanLines(facts: HostFacts): string[] {
     const devices = s.devices.length ? ` · devices ${list(s.devices)}` : "";
     lines.push(`cdi      ${printable(s.path)}: ${printable(s.kind ?? "no kind")}${driver}${verdict}${devices}`);
   }
+  for (const problem of cdi.problems) lines.push(`cdi      ${printable(problem)}`);
   if (selinux.mode !== null) {
     const bool = selinux.containerUseDevices === null ? "" : `, container_use_devices ${selinux.containerUseDevices ? "on" : "off"}`;
     lines.push(`selinux  ${selinux.mode}${bool}${selinux.error ? ` (${printable(selinux.error)})` : ""}`);

@@ -189,3 +189,25 @@ describe("doctor --json on the Podman fixtures", () => {
     expect(JSON.parse(r.stdout)).toMatchObject(want);
   });
 });
+
+describe("the real podman info", () => {
+  it("a saved output of Debian 12's podman 4.3.1", () => {
+    const text = readFileSync(join(HOSTS, "../podman-info/debian12-podman-4.3.1.json"), "utf8");
+    expect(parsePodmanInfo(text)).toEqual({ state: "installed", version: "4.3.1", rootless: false, selinuxEnabled: false });
+  });
+
+  const podman = (() => {
+    try {
+      return execFileSync("podman", ["info", "--format", "json"], { encoding: "utf8", timeout: 20000, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      return undefined;
+    }
+  })();
+  it.skipIf(podman === undefined)("this machine's podman, if it has one", () => {
+    const report = parsePodmanInfo(podman!);
+    expect(report.state).toBe("installed");
+    expect(report.version).toMatch(/^\d+\.\d+/);
+    expect(typeof report.rootless).toBe("boolean");
+    expect(typeof report.selinuxEnabled).toBe("boolean");
+  });
+});
