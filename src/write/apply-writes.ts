@@ -129,6 +129,8 @@ export function applyWrites(changes: Change[]): void {
   const made: Made = { folders: [], files: [] };
   const staged: Staged[] = [];
   const committed: Staged[] = [];
+  /** How many of `committed` have their folders synced. */
+  let synced = 0;
   let at: Change | null = null;
   try {
     for (const change of ordered) {
@@ -139,6 +141,7 @@ export function applyWrites(changes: Change[]): void {
       at = s.change;
       if (s.change.file.path === LOCK_FILE) {
         syncFoldersOf(committed);
+        synced = committed.length;
         faultPoint("folders synced");
       }
       commit(s);
@@ -148,7 +151,8 @@ export function applyWrites(changes: Change[]): void {
   } catch (err) {
     throw failure(err, at, rollBack(committed, made));
   }
-  syncFoldersOf(committed);
+  // Only the folders renamed into since the sync before the lock (usually the lock's own folder).
+  syncFoldersOf(committed.slice(synced));
   // Committed: what is left is tidying, and a failure there only leaves a backup for the next run to sweep.
   for (const { change, backup } of staged) {
     try {
