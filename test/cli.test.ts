@@ -163,4 +163,18 @@ describe("resolve --json", () => {
     expect(res.image).not.toMatch(/^nvidia\/cuda:10\./);
     expect(res.warnings.map((w: { code: string }) => w.code)).toContain("base-image-deleted");
   });
+
+  // SPEC §7: resolve --json gains platform and engine (the lock keeps both in its request instead).
+  it.each([
+    { args: [], platform: "linux/amd64", engine: "docker" },
+    { args: ["--engine", "podman"], platform: "linux/amd64", engine: "podman" },
+    { args: ["--platform", "linux/arm64"], platform: "linux/arm64", engine: "docker" },
+    { args: ["--gpu", "gh200", "--engine", "podman"], platform: "linux/arm64", engine: "podman" },
+  ])("names the platform and the engine: $args", ({ args, platform, engine }) => {
+    for (const command of [["resolve", "torch@2.9.0"], ["torch@2.9.0", "--out", tempDir(), "--dry-run"]]) {
+      const r = cli([...command, ...args, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ platform, engine });
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { parseRequest } from "../request/parse-request.js";
 import { rawFromLock, rawFromOptions, type RequestOptions } from "../request/request-options.js";
 import { resolveStack } from "../resolve/resolve-stack.js";
 import { renderFiles, LOCK_FILE } from "../render/render-files.js";
-import { resolutionJson } from "../render/resolution-json.js";
+import { resolutionJson, resolutionOutputJson } from "../render/resolution-json.js";
 import { planWrites } from "../write/plan-writes.js";
 import { applyWrites } from "../write/apply-writes.js";
 import { withRunLock } from "../write/run-lock.js";
@@ -81,7 +81,7 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
   const result = resolutionJson(res);
 
   if (opts.json) {
-    print(JSON.stringify({ ...result, ...(req.project.read ? { project: projectJson(req.project.read) } : {}), dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
+    print(JSON.stringify({ ...resolutionOutputJson(res), ...(req.project.read ? { project: projectJson(req.project.read) } : {}), dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
   } else {
     const notes: string[] = [];
     if (fromLock) {

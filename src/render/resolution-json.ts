@@ -27,3 +27,16 @@ export function resolutionJson(res: Resolution) {
     matrixVersion: res.matrixVersion,
   };
 }
+
+/**
+ * What `resolve --json` and the default command's `--json` print (SPEC §7): the resolution as the
+ * lock records it, plus the platform and the container engine it was made for. The lock keeps these
+ * two in its request, so its resolution block stays as it was.
+ */
+export function resolutionOutputJson(res: Resolution) {
+  return {
+    ...resolutionJson(res),
+    platform: res.request.platform ?? "linux/amd64",
+    engine: res.request.engine ?? "docker",
+  };
+}
