@@ -28,6 +28,7 @@ const sources = {
   companions: ["companions.yaml", "companions.schema.json"],
   nvidiaPackages: ["nvidia-packages.yaml", "nvidia-packages.schema.json"],
   experimentalPython: ["experimental-python.yaml", "experimental-python.schema.json"],
+  libraryCompat: ["library-compat.yaml", "library-compat.schema.json"],
   cluster: ["cluster.yaml", "cluster.schema.json"],
   mirrors: ["mirrors.yaml", "mirrors.schema.json"],
   arm64: ["arm64.yaml", "arm64.schema.json"],

@@ -100,3 +100,56 @@ describe("GPUs have first drivers (class 3)", () => {
     for (const g of matrix.gpus.gpus) if (g.minDriver) expect(g.minDriverSource, g.id).toMatch(/^https:\/\//);
   });
 });
+
+describe("system-library builds NVIDIA never published an exact image for run on a later minor (class 6, Paddle cu112/cu120)", () => {
+  it.each<[string, string, { cuda: string; image: string; cudnn: string; minDriver: string }]>([
+    ["paddle@2.4.2", "11.2", { cuda: "11.3", image: "nvidia/cuda:11.3.1-cudnn8-runtime-ubuntu20.04", cudnn: "8.2.1.32", minDriver: "465.19.01" }],
+    ["paddle@2.5.2", "11.2", { cuda: "11.3", image: "nvidia/cuda:11.3.1-cudnn8-runtime-ubuntu20.04", cudnn: "8.2.1.32", minDriver: "465.19.01" }],
+    ["paddle@2.6.2", "11.2", { cuda: "11.3", image: "nvidia/cuda:11.3.1-cudnn8-runtime-ubuntu20.04", cudnn: "8.2.1.32", minDriver: "465.19.01" }],
+    ["paddle@2.5.2", "12.0", { cuda: "12.1", image: "nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04", cudnn: "8.9.0.131", minDriver: "530.30.02" }],
+    ["paddle@2.6.1", "12.0", { cuda: "12.1", image: "nvidia/cuda:12.1.1-cudnn8-runtime-ubuntu22.04", cudnn: "8.9.0.131", minDriver: "530.30.02" }],
+    ["paddle@2.3.2", "11.1", { cuda: "11.2", image: "nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04", cudnn: "8.1.1.33", minDriver: "460.32.03" }],
+  ])("%s --cuda %s", (spec, cuda, want) => {
+    const res = resolveFor([spec], { cuda });
+    expect(res.builds[0]!.cuda).toBe(cuda);
+    expect({ cuda: res.cuda, image: res.image, cudnn: res.cudnn, minDriver: res.minDriver }).toEqual(want);
+    const w = res.warnings.find((x) => x.code === "cuda-minor-newer");
+    expect(w?.message).toContain(`is built for CUDA ${cuda}`);
+    expect(w?.message).toContain(`it runs on CUDA ${want.cuda}`);
+    expect(w?.message).toContain("matrix/library-compat.yaml");
+    expect(res.plan.base.why).toContain(`it runs on CUDA ${want.cuda}`);
+    for (const s of matrix.libraryCompat.rules[0]!.sources) expect(res.explain.sources).toContain(s);
+  });
+
+  it("--os picks the later minor's image on that OS, whose cuDNN meets the floor at major.minor", () => {
+    const res = resolveFor(["paddle@2.5.2"], { cuda: "11.2", os: "ubuntu18.04" });
+    expect(res.image).toBe("nvidia/cuda:11.3.1-cudnn8-runtime-ubuntu18.04");
+    expect(res.cudnn).toBe("8.2.0.53");
+  });
+
+  it("a build whose own minor works stays on it, with no warning", () => {
+    const res = resolveFor(["paddle@2.3.2"], { cuda: "11.2" });
+    expect(res.cuda).toBe("11.2");
+    expect(res.warnings.map((w) => w.code)).not.toContain("cuda-minor-newer");
+  });
+
+  it("--driver below every later minor's floor is refused, naming the minors and their drivers", () => {
+    const [p] = refused(["paddle@2.4.2"], { cuda: "11.2", driver: "460.32.03" });
+    expect(p!.message).toMatch(/paddle 2\.4\.2 \(cu112\): no live image carries cuDNN 8\.2 \(or a later 8\.x\) for CUDA 11\.2/);
+    expect(p!.message).toMatch(/need a newer driver than --driver 460\.32\.03 \(CUDA 11\.4 needs driver 470\.82\.01/);
+  });
+
+  it("never crosses a CUDA major: torch builds, which bundle CUDA, and Paddle 3 have no such rule", () => {
+    const res = resolveFor(["paddle@3.0.0"], { cuda: "11.8" });
+    expect(res.builds[0]!.systemLibs).toBeNull();
+    expect(resolveFor(["torch@1.9.0"]).builds[0]!.systemLibs).toBeNull();
+  });
+
+  it("every rule has sources and matches some build that loads the system libraries", () => {
+    for (const r of matrix.libraryCompat.rules) {
+      expect(r.sources.length).toBeGreaterThan(0);
+      const releases = matrix.frameworks[r.framework]?.releases.filter((x) => satisfies(x.version, r.versions)) ?? [];
+      expect(releases.some((x) => x.builds.some((b) => !b.bundlesCuda)), `${r.framework} ${r.versions}`).toBe(true);
+    }
+  });
+});

@@ -156,3 +156,35 @@ describe("every stack the data can produce", () => {
     expect(bad).toEqual([]);
   });
 });
+
+/** `paddle@V --cuda C` for one build: the resolution, or the line of the refusal that names the build. */
+function paddleBuild(version: string, cuda: string, label: string): { res: Resolution } | { refusal: string } {
+  try {
+    return { res: renderFor([`paddle@${version}`], { cuda }).res };
+  } catch (err) {
+    if (!(err instanceof UserError)) throw new Error(`paddle@${version} --cuda ${cuda}: ${String(err)}`);
+    return { refusal: err.problems.flatMap((p) => p.message.split("\n")).find((l) => l.trim().startsWith(`${label}:`)) ?? "" };
+  }
+}
+
+describe("every Paddle release × build", () => {
+  const rows = (matrix.frameworks.paddle?.releases ?? []).flatMap((r) => r.builds.map((b) => ({ version: r.version, cuda: b.cuda, label: `paddle ${r.version} (cu${b.cuda.replace(".", "")})` })));
+  const outcomes = rows.map((row) => ({ ...row, outcome: paddleBuild(row.version, row.cuda, row.label) }));
+
+  it("resolves to that build, or is refused with a reason that names it", () => {
+    const bad: string[] = [];
+    for (const { version, cuda, label, outcome } of outcomes) {
+      if ("res" in outcome) {
+        if (outcome.res.builds[0]!.cuda !== cuda) bad.push(`paddle@${version} --cuda ${cuda} resolved to ${outcome.res.builds[0]!.label}`);
+      } else if (!/^\s*paddle \S+ \(cu\d+\): \S/.test(outcome.refusal)) bad.push(`${label} is refused without a reason naming it`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("every one resolves today, the cu112 and cu120 builds included (on a later CUDA minor, with a warning)", () => {
+    expect(outcomes.filter((o) => !("res" in o.outcome)).map((o) => `${o.label}: ${"refusal" in o.outcome ? o.outcome.refusal : ""}`)).toEqual([]);
+    const moved = outcomes.filter((o) => "res" in o.outcome && o.outcome.res.cuda !== o.cuda);
+    expect(moved.map((o) => o.label)).toEqual(expect.arrayContaining(["paddle 2.4.2 (cu112)", "paddle 2.5.2 (cu112)", "paddle 2.5.2 (cu120)", "paddle 2.6.1 (cu112)", "paddle 2.6.1 (cu120)"]));
+    for (const o of moved) expect("res" in o.outcome && o.outcome.res.warnings.some((w) => w.code === "cuda-minor-newer"), o.label).toBe(true);
+  });
+});

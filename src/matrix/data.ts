@@ -5,7 +5,7 @@
 // so never parses jax's releases, and `--version` parses nothing.
 import { readFileSync } from "node:fs";
 import raw, { dataDir } from "../../generated/matrix.js";
-import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
+import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, LibraryCompatMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
 
 export type FrameworkName = "torch" | "tensorflow" | "jax" | "paddle";
 
@@ -20,6 +20,8 @@ export interface Matrix {
   companions: CompanionMatrix;
   nvidiaPackages: NvidiaPackageMatrix;
   experimentalPython: ExperimentalPythonMatrix;
+  /** which system CUDA/cuDNN a system-library build runs on beyond its exact pair (matrix/library-compat.yaml) */
+  libraryCompat: LibraryCompatMatrix;
   cluster: ClusterMatrix;
   mirrors: MirrorMatrix;
   /** the version of the cluster facts alone (matrix/cluster.yaml) */

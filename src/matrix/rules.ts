@@ -1,7 +1,8 @@
-// Facts kept as rules over release ranges (matrix/wheel-platforms.yaml, matrix/companions.yaml):
+// Facts kept as rules over release ranges (matrix/wheel-platforms.yaml, matrix/companions.yaml,
+// matrix/experimental-python.yaml, matrix/library-compat.yaml):
 // which rows apply to one framework build. Pure functions of (matrix, build).
 import type { FrameworkName, Matrix } from "./data.js";
-import type { CompanionCap, CompanionRequirement, WheelPlatformRule } from "./types.gen.js";
+import type { CompanionCap, CompanionRequirement, LibraryCompatRule, WheelPlatformRule } from "./types.gen.js";
 import { satisfies } from "./versions.js";
 
 interface BuildKey {
@@ -38,4 +39,9 @@ export function requiresFor(m: Matrix, b: BuildKey): CompanionRequirement[] {
 /** Pythons the framework marked experimental for this release (matrix/experimental-python.yaml). */
 export function experimentalPythons(m: Matrix, b: BuildKey): string[] {
   return m.experimentalPython.rules.filter((r) => applies({ ...r, cuda: undefined }, b)).flatMap((r) => r.python);
+}
+
+/** How far the system CUDA/cuDNN of a build may stray from the pair it was built with (matrix/library-compat.yaml). */
+export function libraryCompat(m: Matrix, b: BuildKey): LibraryCompatRule | undefined {
+  return m.libraryCompat.rules.find((r) => applies({ ...r, cuda: undefined }, b));
 }

@@ -453,6 +453,36 @@ export interface ExperimentalPythonRule {
   note?: string;
 }
 
+/**
+ * Which system CUDA and cuDNN a framework build that loads them from the system runs on, beyond the exact pair it was built with.
+ */
+export interface LibraryCompatMatrix {
+  /**
+   * a rule applies to every release of the framework whose version satisfies the node-semver range in versions
+   */
+  rules: LibraryCompatRule[];
+}
+export interface LibraryCompatRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * node-semver range over release versions as written in matrix/frameworks/*.yaml
+   */
+  versions: string;
+  /**
+   * the build's cuDNN is a floor within its major (compared at major.minor), not a pin
+   */
+  cudnnFloor: boolean;
+  /**
+   * when nothing carries the build's cuDNN for its own CUDA minor, a later minor of the same CUDA major may serve
+   */
+  newerCudaMinor: boolean;
+  /**
+   * @minItems 1
+   */
+  sources: [string, ...string[]];
+  note?: string;
+}
+
 export type K8SName = string;
 
 /**

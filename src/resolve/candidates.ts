@@ -3,7 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { tool, toolkit } from "../matrix/lookup.js";
-import { capsFor, experimentalPythons, requiresFor, wheelPlatform } from "../matrix/rules.js";
+import { capsFor, experimentalPythons, libraryCompat, requiresFor, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -25,6 +25,7 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
   const key = { framework: fw.framework, version: release.version, cuda: b.cuda };
   const platform = wheelPlatform(m, key);
   const caps = capsFor(m, key);
+  const compat = b.bundlesCuda ? undefined : libraryCompat(m, key);
   const pip: Build["pip"] = {};
   if (b.indexUrl) pip.indexUrl = b.indexUrl;
   if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
@@ -42,6 +43,7 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
     pip,
     python: b.python ?? release.python,
     experimentalPython: experimentalPythons(m, key),
+    systemLibs: compat ? { cudnnFloor: compat.cudnnFloor, newerCudaMinor: compat.newerCudaMinor, sources: compat.sources } : null,
     arch: b.arch,
     ptx: b.ptx,
     cudaSm: toolkit(m, b.cuda)?.sm ?? [],
@@ -72,6 +74,7 @@ function bareCuda(m: Matrix, version: string): Build {
     pip: {},
     python: [tool(m, "bareCudaPython")],
     experimentalPython: [],
+    systemLibs: null,
     arch: tk.sm,
     ptx: [top],
     cudaSm: tk.sm,

@@ -12,7 +12,7 @@ export interface StackNeeds {
   cuda: string;
   /** cuDNN major.minor the system must carry (frameworks that load the system cuDNN), else null */
   systemCudnn: string | null;
-  /** the system cuDNN is a floor within its major (JAX's wheels check cuDNN >= the version they were built with), not a pin */
+  /** the system cuDNN is a floor within its major, not a pin: JAX's wheels check cuDNN >= the version they were built with, and so do the builds of matrix/library-compat.yaml */
   cudnnFloor: boolean;
   /** some framework loads the system CUDA libraries */
   systemCuda: boolean;
@@ -42,7 +42,7 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
     .map((b) => ({ version: b.wheelPlatform!.glibc, label: b.label, tag: b.wheelPlatform!.tag }))
     .sort((a, b) => newestFirst(a.version, b.version))[0] ?? null;
   const experimentalPythons = [...new Set(builds.flatMap((b) => b.experimentalPython))];
-  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.framework === "jax", systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
+  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.framework === "jax" || cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
@@ -115,7 +115,7 @@ function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["py
 }
 
 /** The newest nvidia/cuda row of this CUDA minor and OS that is not deleted and has the flavour. */
-function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string } | undefined {
+function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string; cudnn?: string } | undefined {
   for (const row of imagesForMinor(m, needs.cuda, os.name)) {
     if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
     if (needs.arm64 && !imageHasArm64(m, row.cuda, os.name)) continue;
@@ -123,7 +123,7 @@ function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base"
     if (needs.driver && compare(driverFloor(m, row.cuda) ?? "0", needs.driver) > 0) continue;
     if (!needs.systemCudnn || flavor === "base") return { row };
     const variant = [...row.cudnn].sort((a, b) => newestFirst(a.version, b.version)).find((c) => cudnnMatches(c.version, needs.systemCudnn!, needs.cudnnFloor));
-    if (variant) return { row, cudnnTag: variant.tag };
+    if (variant) return { row, cudnnTag: variant.tag, cudnn: variant.version };
   }
   return undefined;
 }
@@ -158,7 +158,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   let base: StagePlan;
   if (live) {
     const ref = `nvidia/cuda:${imageTag(live.row, flavor, flavor === "base" ? undefined : live.cudnnTag)}`;
-    base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
+    base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, ...(live.cudnn && flavor !== "base" ? { cudnn: live.cudnn } : {}), why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
   } else if (needs.arm64) {
@@ -176,7 +176,8 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     const downloads: Download[] = [];
     if (needsLibs && needs.systemCudnn) {
       const pkg = cudnnPackage(m, needs.systemCudnn, needs.cudnnFloor, needs.cuda, os);
-      if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries cuDNN ${needs.systemCudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no cuDNN ${needs.systemCudnn} package for it in our data` };
+      const cudnn = `cuDNN ${needs.systemCudnn}${needs.cudnnFloor ? ` (or a later ${major(needs.systemCudnn)}.x)` : ""}`;
+      if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries ${cudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no such cuDNN package for it in our data` };
       if ("name" in pkg) packages.push(pkg.name);
       else downloads.push(pkg.download);
     }

@@ -11,6 +11,7 @@ import { archKnown, archRange, canDrive, driverCannotDrive, ptxTooOld, resolveTa
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
 import { forPlatform, isArm64, platformReason } from "./platform.js";
+import { planOnLaterMinor } from "./later-minor.js";
 
 const MAX_COMBINATIONS = 20000;
 
@@ -46,6 +47,8 @@ interface Stack {
   plan: BasePlan;
   minDriver: DriverFloor;
   floors: DriverFloor[];
+  /** sources of a rule the stack relied on beyond its builds' own facts (a later CUDA minor) */
+  ruleSources: string[];
 }
 
 /**
@@ -128,15 +131,22 @@ function evaluate(builds: Build[], req: Request, m: Matrix): { ok: true; stack: 
   const conflict = conflictOf(builds);
   if (conflict) return { ok: false, reason: { kind: "conflict", text: conflict } };
   const system = builds.find((b) => !b.bundlesCuda);
-  const cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
-  const planned = planBase(m, { ...stackNeeds(builds, cuda, req.variant, req.os, req.python, req.driver), arm64: isArm64(req) });
-  if (!planned.ok) return { ok: false, reason: { kind: planned.kind, text: planned.reason } };
+  let cuda = system?.cuda ?? maxVersion(builds.map((b) => b.cuda))!;
+  const needs = { ...stackNeeds(builds, cuda, req.variant, req.os, req.python, req.driver), arm64: isArm64(req) };
+  let planned = planBase(m, needs);
+  let ruleSources: string[] = [];
+  if (!planned.ok) {
+    const later = planOnLaterMinor(m, needs, builds, planned);
+    if (!later.ok) return { ok: false, reason: { kind: planned.kind, text: later.reason } };
+    ({ cuda, sources: ruleSources } = later);
+    planned = { ok: true, plan: later.plan };
+  }
   const floors = [...builds.map((b) => buildFloor(m, b)), ...planned.plan.floors].sort((a, b) => compare(b.driver, a.driver));
   const minDriver = floorOf(floors)!;
   if (req.driver && compare(req.driver, minDriver.driver) < 0) {
     return { ok: false, reason: { kind: "driver-too-old", text: `needs driver ${minDriver.driver} or newer (${minDriver.why}); --driver is ${req.driver}` } };
   }
-  return { ok: true, stack: { builds, cuda, plan: planned.plan, minDriver, floors } };
+  return { ok: true, stack: { builds, cuda, plan: planned.plan, minDriver, floors, ruleSources } };
 }
 
 /** Yields one build per spec, in preference order (first spec varies slowest). */
@@ -274,19 +284,20 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     .flat()
     .filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0)
     .map((b) => noteOf(b, verdicts, chosen.builds.includes(b)));
-  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source].filter((s): s is string => !!s))];
+  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source, ...chosen.ruleSources].filter((s): s is string => !!s))];
   return {
     request: req,
     builds: chosen.builds,
     cuda: chosen.cuda,
     // The cuDNN in the image when a framework loads it from there, else the one the wheels bring.
-    cudnn: [...chosen.builds].sort((a, b) => Number(a.bundlesCuda) - Number(b.bundlesCuda)).map((b) => b.cudnn).find((c): c is string => c !== null) ?? null,
+    // On a later CUDA minor (matrix/library-compat.yaml) the build's cuDNN is a floor: report the one installed.
+    cudnn: (chosen.ruleSources.length ? chosen.plan.base.cudnn : undefined) ?? [...chosen.builds].sort((a, b) => Number(a.bundlesCuda) - Number(b.bundlesCuda)).map((b) => b.cudnn).find((c): c is string => c !== null) ?? null,
     targets,
     plan: chosen.plan,
     image: chosen.plan.base.from,
     minDriver: chosen.minDriver.driver,
     driverFloors: chosen.floors,
-    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver)],
+    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver, chosen.ruleSources.length ? chosen.cuda : null)],
     explain: { candidates, conflicts, sources },
     // An arm64 resolution also depends on matrix/arm64.yaml, which has its own version.
     matrixVersion: isArm64(req) ? `${m.version}+arm64.${m.arm64Version}` : m.version,

@@ -11,7 +11,9 @@ export type WarningCode =
   | "gpu-not-covered"
   | "gpu-unverified"
   | "driver-floor-high"
-  | "dev-without-nvcc";
+  | "dev-without-nvcc"
+  | "cuda-minor-newer"
+  | "unverified";
 
 export interface Warning {
   code: WarningCode;
@@ -40,6 +42,8 @@ export interface Build {
   python: string[];
   /** Pythons the framework marked experimental for this release */
   experimentalPython: string[];
+  /** for builds that load the system CUDA/cuDNN: how far those may stray from the pair built with (matrix/library-compat.yaml) */
+  systemLibs: { cudnnFloor: boolean; newerCudaMinor: boolean; sources: string[] } | null;
   arch: string[];
   ptx: string[];
   /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */
@@ -69,6 +73,8 @@ export interface StagePlan {
   packages: string[];
   /** package files downloaded on their own and installed with the packages (cuDNN from NVIDIA's retired machine-learning repository) */
   downloads: { url: string; file: string; sha256: string | null }[];
+  /** the cuDNN version of the nvidia/cuda image's cuDNN variant, when it has one */
+  cudnn?: string;
   /** CUDA release the stage carries (X.Y.Z, or X.Y when installed from the repository) */
   cuda: string | null;
   why: string;

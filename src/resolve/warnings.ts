@@ -5,11 +5,11 @@ import { compare } from "../matrix/versions.js";
 import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
 
-export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix, hostDriver: string | null = null): Warning[] {
+export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix, hostDriver: string | null = null, stackCuda: string | null = null): Warning[] {
   const warnings: Warning[] = [];
   const asOf = m.platform.asOf;
   if (compare(plan.os.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
-    warnings.push({ code: "os-eol", message: `${plan.os.name} reached end of standard support on ${plan.os.eol}; it gets no security updates. It is used because CUDA ${builds[0]?.cuda} is published for it.` });
+    warnings.push({ code: "os-eol", message: `${plan.os.name} reached end of standard support on ${plan.os.eol}; it gets no security updates. It is used because CUDA ${stackCuda ?? builds[0]?.cuda} is published for it.` });
   }
   const py = pythonRelease(m, plan.python.version);
   if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
