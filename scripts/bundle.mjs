@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Bundles src/cli.ts and every library into dist/ (ESM, code-split so commands load lazily);
+// Bundles src/cli.ts and every library into dist/ (ESM, code-split so commands load lazily: cli.js
+// holds Commander, and src/cli.ts imports the commands from two modules, commands/chunk-resolve and
+// commands/chunk-render, so that a run loads a handful of files; see there why);
 // the published package has no runtime dependencies. Licences of bundled code go to
 // THIRD-PARTY-LICENSES.txt.
 //
@@ -128,7 +130,8 @@ export async function lazyLoading() {
   };
 }
 
-export async function bundleCli(outdir) {
+/** `overrides`: esbuild options for experiments, e.g. `{ minify: false }` for a readable `--cpu-prof`. */
+export async function bundleCli(outdir, overrides = {}) {
   const lazy = await lazyLoading();
   const result = await build({
     entryPoints: [join(root, "src/cli.ts")],
@@ -141,9 +144,12 @@ export async function bundleCli(outdir) {
     minify: true,
     legalComments: "none",
     metafile: true,
+    // The metafile's paths are relative to this folder, and placeData resolves them from it.
+    absWorkingDir: process.cwd(),
     chunkNames: "chunks/[name]-[hash]",
     banner: { js: BANNER },
     plugins: lazy.plugins,
+    ...overrides,
   });
   placeData(result.metafile);
   lazy.place(result.metafile);
