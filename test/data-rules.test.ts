@@ -153,3 +153,25 @@ describe("system-library builds NVIDIA never published an exact image for run on
     }
   });
 });
+
+describe("rows whose facts no primary source confirmed (class 7)", () => {
+  it("every unverified row says why, and names a source that suggests it exists", () => {
+    const rows = matrix.cuda.toolkits.filter((t) => t.verified === false);
+    expect(rows.map((t) => t.version)).toEqual(["13.4"]);
+    for (const t of rows) {
+      expect(t.unverifiedReason?.length, t.version).toBeGreaterThan(40);
+      expect(t.source).toMatch(/^https:\/\//);
+    }
+  });
+  it("cuda@13.4 resolves with an unverified warning", () => {
+    const res = resolveFor(["cuda@13.4"]);
+    expect(res.cuda).toBe("13.4");
+    expect(res.warnings.find((w) => w.code === "unverified")?.message).toMatch(/CUDA 13\.4 is in our data as unverified: .*615\.71\.09/s);
+    expect(res.warnings.find((w) => w.code === "base-image-deleted")?.message).toMatch(/^our data records no nvidia\/cuda 13\.4 image/);
+  });
+  it("an unverified row is never chosen unless named: cuda@13 stays on 13.3, and no stack moves onto it", () => {
+    expect(resolveFor(["cuda@13"]).cuda).toBe("13.3");
+    expect(resolveFor(["cuda@>=13.3"]).cuda).toBe("13.3");
+    expect(resolveFor(["cuda@13.3"]).warnings.map((w) => w.code)).not.toContain("unverified");
+  });
+});

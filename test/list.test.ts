@@ -32,4 +32,12 @@ describe("list", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Nothing to list");
   });
+
+  it("marks rows whose facts are unverified", () => {
+    const r = cli(["list", "cuda"]);
+    expect(r.stdout).toMatch(/^13\.4 \(unverified\)\s+13\.4\.1\s+615\.71\.09/m);
+    expect(r.stdout).toMatch(/^13\.3\s+13\.3\.0/m);
+    const json = JSON.parse(cli(["list", "cuda", "--json"]).stdout) as { version: string; verified?: boolean; unverifiedReason?: string }[];
+    expect(json.find((t) => t.version === "13.4")).toMatchObject({ verified: false, unverifiedReason: expect.stringContaining("Yggdrasil") });
+  });
 });

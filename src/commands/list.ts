@@ -30,7 +30,7 @@ export function list(what: string | undefined, opts: { json?: boolean }, print: 
   }
   if (key === "cuda") {
     const rows = [...matrix.cuda.toolkits].sort((a, b) => newestFirst(a.version, b.version));
-    print(opts.json ? JSON.stringify(rows, null, 2) : table([["CUDA", "RELEASES", "MIN DRIVER", "COMPUTE CAPABILITIES"], ...rows.map((t) => [t.version, t.releases.map((r) => r.version).join(" "), t.releases[0]!.driver, `${t.sm[0]}–${t.sm[t.sm.length - 1]}`])]));
+    print(opts.json ? JSON.stringify(rows, null, 2) : table([["CUDA", "RELEASES", "MIN DRIVER", "COMPUTE CAPABILITIES"], ...rows.map((t) => [`${t.version}${t.verified === false ? " (unverified)" : ""}`, t.releases.map((r) => r.version).join(" "), t.releases[0]!.driver, `${t.sm[0]}–${t.sm[t.sm.length - 1]}`])]));
     return 0;
   }
   let names = [...FRAMEWORK_NAMES].filter((n) => matrix.frameworks[n]);

@@ -37,6 +37,14 @@ export interface CudaToolkit {
    * true when NVIDIA lists this CUDA minor's images as end of life
    */
   eol?: boolean;
+  /**
+   * present (false) only on a row some of whose facts no primary source confirmed; the resolver warns (unverified) when it uses it, and list marks it
+   */
+  verified?: false;
+  /**
+   * which facts of the row are not confirmed, and what was looked at
+   */
+  unverifiedReason?: string;
   source: string;
   smSource: string;
   reposSource?: string;

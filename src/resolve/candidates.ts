@@ -92,7 +92,9 @@ export function matchingReleases(fw: FrameworkMatrix, range: string | null): Fra
 /** Every build a spec may resolve to, best first; a problem when the version does not exist. */
 export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build[] {
   if (spec.name === "cuda") {
-    const versions = m.cuda.toolkits.map((t) => t.version).filter((v) => satisfies(v, spec.range!)).sort(newestFirst);
+    // A toolkit row marked unverified is used only when the spec names its minor.
+    const named = (v: string) => spec.range === v || spec.range!.startsWith(`${v}.`);
+    const versions = m.cuda.toolkits.filter((t) => t.verified !== false || named(t.version)).map((t) => t.version).filter((v) => satisfies(v, spec.range!)).sort(newestFirst);
     if (versions.length === 0) {
       const all = m.cuda.toolkits.map((t) => t.version);
       problems.push({ code: "unknown-version", message: `No CUDA toolkit matches ${spec.range}.`, alternatives: nearest(spec.range!, all), hint: `Known CUDA versions: ${all[0]} to ${all[all.length - 1]}.` });

@@ -6,9 +6,10 @@ import { compare, major } from "../matrix/versions.js";
 import { floorOf, planBase, type PlanFailure, type StackNeeds } from "./plan-base.js";
 import type { BasePlan, Build } from "./types.js";
 
-/** CUDA minors of the data after this one within its major, nearest first. */
+/** CUDA minors of the data after this one within its major, nearest first (never a row marked unverified). */
 export function laterMinors(m: Matrix, cuda: string): string[] {
   return m.cuda.toolkits
+    .filter((t) => t.verified !== false)
     .map((t) => t.version)
     .filter((v) => major(v) === major(cuda) && compare(v, cuda) > 0)
     .sort(compare);

@@ -185,7 +185,10 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
       : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
     base = { from: os.image, kind: "os", packages, downloads, cuda: needsLibs ? latestRelease(tk) : null, why };
-    warnings.push({ code: "base-image-deleted", message: `NVIDIA has deleted ${nominal}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
+    // A CUDA minor with no nvidia/cuda row at all (one added from other sources than the tag lists) has no tag we know of, deleted or not.
+    const recorded = m.images.images.some((i) => majorMinor(i.cuda) === needs.cuda);
+    const gone = recorded ? `NVIDIA has deleted ${nominal}` : `our data records no nvidia/cuda ${needs.cuda} image (matrix/images.yaml)`;
+    warnings.push({ code: "base-image-deleted", message: `${gone}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
     if (needsLibs) floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `CUDA ${latestRelease(tk)} from NVIDIA's repository`, source: tk.source });
   }
   let devPackages: string[] = [];

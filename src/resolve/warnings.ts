@@ -1,6 +1,6 @@
 // What the user should know about a resolved stack (SPEC §3.5), beyond the base-image choice.
 import type { Matrix } from "../matrix/data.js";
-import { pythonRelease, tool } from "../matrix/lookup.js";
+import { pythonRelease, tool, toolkit } from "../matrix/lookup.js";
 import { compare } from "../matrix/versions.js";
 import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
@@ -14,6 +14,10 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
   const py = pythonRelease(m, plan.python.version);
   if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
     warnings.push({ code: "python-eol", message: `Python ${py.version} reached end of life on ${py.eol}; it is the newest Python this framework version supports.` });
+  }
+  const tk = toolkit(m, stackCuda ?? builds[0]?.cuda ?? "");
+  if (tk?.verified === false) {
+    warnings.push({ code: "unverified", message: `CUDA ${tk.version} is in our data as unverified: ${tk.unverifiedReason ?? "some of its facts have no primary source"} Check its driver floor (${tk.releases.map((r) => `${r.version}: ${r.driver}`).join(", ")}) before relying on it; see ${tk.source}.` });
   }
   for (const b of builds.filter((x) => x.experimentalPython.includes(plan.python.version))) {
     warnings.push({ code: "python-experimental", message: `${b.display} marks Python ${plan.python.version} as experimental for ${b.label}; the newest officially supported Python is ${[...b.python].filter((p) => !b.experimentalPython.includes(p)).sort((x, y) => compare(y, x))[0] ?? "none"} (pass it with --python).` });
