@@ -7,7 +7,8 @@ import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
 import { commentText, shellQuote, shellWord } from "./quote.js";
 import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
-import { composeBuildArgs, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
+import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
+import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
 
 export const USER = "dev";
@@ -298,7 +299,9 @@ export function devcontainerView(res: Resolution, header: string, m: Matrix) {
  * Only supported tags: an end-of-life one may already be gone when the script runs.
  */
 export function verifyImage(res: Resolution, m: Matrix): string {
-  const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu"));
+  const arm64 = res.request.platform === "linux/arm64";
+  // On linux/arm64 only tags with an arm64 variant (matrix/arm64.yaml images); the plain Ubuntu images are multi-arch.
+  const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu") && (!arm64 || imageHasArm64(m, i.cuda, i.os)));
   const fits = (i: CudaImage) => compare(driverFloor(m, i.cuda) ?? "999", res.minDriver) <= 0;
   const best = (list: CudaImage[]) => [...list].sort((a, b) => compare(b.cuda, a.cuda) || b.os.localeCompare(a.os))[0];
   const row = best(rows.filter((i) => majorMinor(i.cuda) === res.cuda && fits(i))) ?? best(rows.filter(fits));
@@ -330,6 +333,22 @@ function podmanValues(m: Matrix) {
   };
 }
 
+/**
+ * The machine the stack runs on, as `uname -m` names it (the kernel's names for linux/amd64 and
+ * linux/arm64), with NVIDIA's repository folder for it (x86_64 or sbsa, matrix/arm64.yaml) and what
+ * the host script supports (matrix/platform.yaml hostArchitectures, hostPageSize).
+ */
+function hostPlatformValues(res: Resolution, m: Matrix) {
+  const arm64 = res.request.platform === "linux/arm64";
+  return {
+    stackPlatformSh: shellWord(arm64 ? "linux/arm64" : "linux/amd64"),
+    stackArchSh: shellWord(arm64 ? "aarch64" : "x86_64"),
+    cudaRepoArchSh: shellWord(cudaRepoArch(res, m)),
+    hostArchesSh: tool(m, "hostArchitectures").split(" ").map(shellWord).join(" "),
+    driverPageSizeSh: shellWord(tool(m, "hostPageSize")),
+  };
+}
+
 export function bootstrapView(res: Resolution, m: Matrix, header: string) {
   const podman = res.request.engine === "podman";
   const image = verifyImage(res, m);
@@ -337,6 +356,7 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     header,
     podman,
     ...(podman ? podmanValues(m) : {}),
+    ...hostPlatformValues(res, m),
     minDriverSh: shellWord(res.minDriver),
     stackSh: shellWord(stackSummary(res)),
     stackCudaSh: shellWord(res.cuda),

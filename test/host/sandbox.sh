@@ -12,7 +12,7 @@
 #                                         (so two runs at once keep separate logs)
 #   sandbox.sh reboot DIR                 what a reboot changes: newest kernel, modules, services
 #
-# Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch gpu (repeatable)
+# Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch page_size gpu (repeatable)
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
 # docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
@@ -23,9 +23,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
 readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc
-  podman podman-compose getenforce getsebool setsebool usermod getent)
+  podman podman-compose getenforce getsebool setsebool usermod getent getconf)
 readonly TRIPWIRES=(grubby dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
-readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki cdi systemd)
+readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki cdi systemd containers)
 
 die() { printf 'sandbox.sh: %s\n' "$*" >&2; exit 2; }
 
@@ -77,7 +77,7 @@ cmd_init() {
   local major=9 gcc=11 version=9.6 kernel=6.12.0-100.28.2.2.el9uek.x86_64
   if [[ $os == ol8 ]]; then major=8 gcc=8 version=8.10 kernel=5.15.0-209.161.7.2.el8uek.x86_64; fi
   {
-    printf '%s\n' "os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" \
+    printf '%s\n' "os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" "page_size=4096" \
       "secure_boot=disabled" "system_gcc=$gcc" "kernel_cc=gcc (GCC) $gcc.5.0 20240719 (Red Hat $gcc.5.0-5.0.1)" \
       "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" \
       "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35" \

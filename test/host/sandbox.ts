@@ -125,7 +125,7 @@ export class Sandbox {
   }
 
   private sandboxPath(hostPath: string): string {
-    const etc = hostPath.match(/^\/etc\/(modprobe\.d|docker|yum\.repos\.d|dkms|pki|cdi|systemd)(\/.*)?$/);
+    const etc = hostPath.match(/^\/etc\/(modprobe\.d|docker|yum\.repos\.d|dkms|pki|cdi|systemd|containers)(\/.*)?$/);
     if (etc) return join(this.dir, "fs/etc-d", etc[1]!, etc[2] ?? "");
     for (const [prefix, folder] of [["/var/log", "var-log"], ["/usr/src", "usr-src"], ["/opt", "opt"], ["/run", "run"], ["/var/run", "run"], ["/etc", "etc.upper"]]) {
       if (hostPath.startsWith(`${prefix}/`)) return join(this.dir, "fs", folder!, hostPath.slice(prefix!.length));

@@ -561,6 +561,11 @@ stand_in_podman() {
   [[ "$*" =~ ^run\ --rm\ --device\ nvidia\.com/gpu=all\ ([^ ]+)\ nvidia-smi$ ]] || unsupported "$@"
   local image=${BASH_REMATCH[1]} spec="" f
   [[ ${image%%/*} == *.* ]] || fail "Error: short-name resolution enforced but cannot prompt without a TTY"
+  # Docker Hub unreachable: the pull works only through a docker.io mirror in a registries.conf drop-in.
+  if [[ $image == docker.io/* ]] && blocked registry-1.docker.io &&
+    ! cat /etc/containers/registries.conf.d/*.conf 2>/dev/null | grep -q '^\[\[registry\.mirror\]\]'; then
+    fail "Error: initializing source docker://$image: pinging container registry registry-1.docker.io: Get \"https://registry-1.docker.io/v2/\": dial tcp: i/o timeout"
+  fi
   for f in /etc/cdi/*.yaml /var/run/cdi/*.yaml; do
     if grep -q '^kind: nvidia.com/gpu$' "$f"; then spec=$f; fi
   done
@@ -716,6 +721,7 @@ case $CMD in
   mokutil) stand_in_mokutil "$@" ;;
   dkms) stand_in_dkms "$@" ;;
   gcc) stand_in_gcc "$@" ;;
+  getconf) [[ ${1:-} == PAGESIZE ]] || unsupported "$@"; setting page_size ;;
   podman) stand_in_podman "$@" ;;
   podman-compose) echo "podman-compose version 1.0.6" ;;
   getenforce) stand_in_getenforce ;;

@@ -12,6 +12,11 @@ export interface BootstrapView {
   stackCudaSh: string;
   verifyImageSh: string;
   stackImageSh: string;
+  stackPlatformSh: string;
+  stackArchSh: string;
+  cudaRepoArchSh: string;
+  hostArchesSh: string;
+  driverPageSizeSh: string;
   containerToolkitVersionSh: string;
   dockerKeyFingerprintSh: string;
   toolkitKeyFingerprintSh: string;
@@ -44,6 +49,11 @@ export const sampleView: BootstrapView = {
   stackCudaSh: "'10.2'",
   verifyImageSh: "'nvidia/cuda:12.4.1-base-ubuntu22.04'",
   stackImageSh: "'ubuntu:18.04'",
+  stackPlatformSh: "'linux/amd64'",
+  stackArchSh: "'x86_64'",
+  cudaRepoArchSh: "'x86_64'",
+  hostArchesSh: "'x86_64' 'aarch64'",
+  driverPageSizeSh: "'4096'",
   containerToolkitVersionSh: "'1.17.8-1'",
   dockerKeyFingerprintSh: "'060A61C51B558A7F742B77AAC52FEB6B621E9F35'",
   toolkitKeyFingerprintSh: "'C95B321B61E88C1809C4F759DDCAE044F796ECB0'",
@@ -70,6 +80,14 @@ export const podmanView: BootstrapView & Record<string, unknown> = {
   cdiRefreshSinceSh: "'1.18.0'",
   selinuxBooleanSh: "'container_use_devices'",
   selinuxGpuBooleanSh: "'container_use_xserver_devices'",
+};
+
+/** A linux/arm64 stack (Grace Hopper, Grace Blackwell): NVIDIA's sbsa repositories. */
+export const arm64View: BootstrapView = {
+  ...sampleView,
+  stackPlatformSh: "'linux/arm64'",
+  stackArchSh: "'aarch64'",
+  cudaRepoArchSh: "'sbsa'",
 };
 
 /** Renders the script with the product's own (precompiled, noEscape, strict) renderer and step files. */

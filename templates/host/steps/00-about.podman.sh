@@ -1,9 +1,10 @@
 #
-# Turns an Oracle Linux 8 or 9 host (UEK or RHCK kernel) into a GPU container host for the
-# stack above, with Podman: kernel headers for the running kernel, the NVIDIA driver (DKMS),
-# Podman and podman-compose, the NVIDIA Container Toolkit and a CDI specification that is kept
-# current after driver updates, SELinux and rootless use for the user who runs it with sudo,
-# then a container that must see the GPU (podman run --device nvidia.com/gpu=all).
+# Turns an Oracle Linux 8 or 9 host (x86_64, or aarch64 for a linux/arm64 stack; UEK or RHCK
+# kernel) into a GPU container host for the stack above, with Podman: kernel headers for the
+# running kernel, the NVIDIA driver (DKMS), Podman and podman-compose, the NVIDIA Container Toolkit
+# and a CDI specification that is kept current after driver updates, SELinux and rootless use for
+# the user who runs it with sudo, then a container that must see the GPU (podman run --device
+# nvidia.com/gpu=all).
 #
 # Every step checks what is already there before it changes anything, so the script can be run
 # again at any time; a second run on a ready host changes nothing.
@@ -23,3 +24,4 @@
 # SELinux stays as it is: where it enforces, container_use_devices lets confined containers use the
 # GPU (no --security-opt label=disable). Restricted networks: --toolkit-repo and --cuda-repo take a
 # mirror of each repository; a key that comes from a mirror is checked against the same fingerprint.
+# --registry-mirror takes a Docker Hub mirror, written as a registries.conf.d drop-in.

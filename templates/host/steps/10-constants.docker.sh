@@ -16,3 +16,6 @@ readonly DKMS_TOOLSET_CONF=/etc/dkms/framework.conf.d/uek-gcc-toolset.conf
 readonly DKMS_MOK_CERT=/var/lib/dkms/mok.pub
 readonly DAEMON_JSON=/etc/docker/daemon.json
 readonly DOCKER_CERTS_DIR=/etc/docker/certs.d
+# Neither Docker's nor the toolkit's platform table lists Oracle Linux (docs.docker.com/engine/install/,
+# docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/supported-platforms.html).
+readonly REPOSITORIES_NOTE="Docker CE and the NVIDIA Container Toolkit list RHEL, not Oracle Linux, among their tested platforms; their RHEL repositories are used here"

@@ -20,3 +20,11 @@ readonly CDI_DEVICE=nvidia.com/gpu=all
 # A rootless user's subordinate ids: the size podman's documentation uses, above the system ids.
 readonly SUBID_COUNT=65536
 readonly SUBID_FLOOR=100000
+# Registries, the way Podman reads them: a drop-in of containers-registries.conf.d(5), loaded after
+# /etc/containers/registries.conf in name order, and a registry's CA as certs.d/HOST/ca.crt
+# (containers-certs.d(5)).
+readonly REGISTRIES_DROP_IN=/etc/containers/registries.conf.d/50-cuda-scaffold.conf
+readonly CONTAINERS_CERTS_DIR=/etc/containers/certs.d
+# Podman is Oracle Linux's own; the toolkit's platform table does not list Oracle Linux
+# (docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/supported-platforms.html).
+readonly REPOSITORIES_NOTE="Podman comes from Oracle Linux's own AppStream; the NVIDIA Container Toolkit lists RHEL, not Oracle Linux, among its tested platforms, so its RHEL repository is used here"

@@ -7,6 +7,9 @@ KERNEL_MODULES=""
 SKIP_DRIVER=false
 DRY_RUN=false
 SELINUX_MODE=auto
+REGISTRY_MIRRORS_GIVEN=()
+INSECURE_REGISTRIES=()
+REGISTRY_CAS=()
 ALLOW_INSECURE_MIRROR=false
 CURL_PROTO='=https'
 # Set by the toolkit step: the CDI specification that Podman reads for this toolkit.

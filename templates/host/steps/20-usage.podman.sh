@@ -27,6 +27,11 @@ Options:
 Sources (restricted networks; every key a mirror serves is still checked against its fingerprint):
   --toolkit-repo URL         a mirror of ${TOOLKIT_REPO_UPSTREAM}; now ${TOOLKIT_REPO}
   --cuda-repo URL            a mirror of ${CUDA_REPO_UPSTREAM}; now ${CUDA_REPO_BASE}
+  --registry-mirror URL      a Docker Hub mirror, tried before docker.io itself ([[registry.mirror]] in
+                             ${REGISTRIES_DROP_IN}); repeatable, replaces the generated
+                             ones${REGISTRY_MIRRORS[*]:+ (${REGISTRY_MIRRORS[*]})}
+  --registry-ca HOST=FILE    trust FILE as the CA of registry HOST, as ${CONTAINERS_CERTS_DIR}/HOST/ca.crt; repeatable
+  --insecure-registry HOST   reach registry HOST without TLS (insecure = true); repeatable, needs --allow-insecure-mirror
   --allow-insecure-mirror    accept http:// mirror URLs
 
 Rootless use: run it with sudo and the invoking user (SUDO_USER) gets subordinate user and group ids

@@ -1,4 +1,3 @@
-# --- 1. Pre-flight ----------------------------------------------------------------------------
 check_root() {
   [[ $EUID -eq 0 ]] || die "this script must run as root (it installs packages and configures services)" \
     "Run it as: sudo bash ${0##*/} $*"
@@ -13,16 +12,16 @@ detect_os() {
   [[ $id == ol ]] || die "this host runs ${name:-$id $version_id} (ID=${id:-unset} in /etc/os-release); this script supports Oracle Linux 8 and 9 (ID=ol) only"
   OL_MAJOR=${version_id%%.*}
   [[ $OL_MAJOR == 8 || $OL_MAJOR == 9 ]] || die "Oracle Linux $version_id is not supported; this script supports Oracle Linux 8 and 9"
-  ARCH=$(uname -m)
-  [[ $ARCH == x86_64 || $ARCH == aarch64 ]] || die "architecture $ARCH is not supported (x86_64 or aarch64)"
+  detect_arch
   ok "Oracle Linux $version_id on $ARCH"
-  note "Docker and NVIDIA test their packages on RHEL, not on Oracle Linux; their RHEL repositories are used here"
+  note "$REPOSITORIES_NOTE"
 }
 
 detect_kernel() {
   KREL=$(uname -r)
   if [[ $KREL == *uek* ]]; then KFLAVOUR=UEK; else KFLAVOUR=RHCK; fi
   ok "running kernel $KREL ($KFLAVOUR)"
+  check_kernel_supported || return 0
   local packages newest
   if [[ $KFLAVOUR == UEK ]]; then packages=(kernel-uek-core kernel-uek); else packages=(kernel-core); fi
   newest=$(rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' "${packages[@]}" 2>/dev/null | grep -v ' ' | sort -V | sed -n '$p' || true)

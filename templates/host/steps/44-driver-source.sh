@@ -32,6 +32,5 @@ check_driver_source() {
   ok "driver source: $name (driver $rpm_driver, RHEL $rpm_os, $rpm_arch)"
 }
 
-nvidia_repo_arch() {
-  if [[ $ARCH == aarch64 ]]; then echo sbsa; else echo x86_64; fi
-}
+# NVIDIA's repository folder for this host, which is the stack's platform (checked in pre-flight).
+nvidia_repo_arch() { printf '%s\n' "$CUDA_REPO_ARCH"; }

@@ -11,10 +11,11 @@ install_podman() {
   fi
   if is_installed "$COMPOSE_PACKAGE"; then
     ok "installed: $COMPOSE_PACKAGE"
-    return 0
+  else
+    enable_epel
+    run dnf -y install "$COMPOSE_PACKAGE"
   fi
-  enable_epel
-  run dnf -y install "$COMPOSE_PACKAGE"
+  configure_registries
 }
 
 # Oracle's EPEL mirror (also enabled by the repositories step when the driver is installed).

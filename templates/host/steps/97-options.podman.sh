@@ -4,7 +4,7 @@ parse_args() {
     if [[ $1 == --*=* ]]; then set -- "${1%%=*}" "${1#*=}" "${@:2}"; fi
     case $1 in
       --driver-rpm | --driver-rpm-sha256 | --driver-source | --driver-branch | --kernel-modules | \
-        --toolkit-repo | --cuda-repo | --selinux-mode)
+        --toolkit-repo | --cuda-repo | --selinux-mode | --registry-mirror | --registry-ca | --insecure-registry)
         (($# >= 2)) || usage_error "$1 needs a value"
         case $1 in
           --driver-rpm) DRIVER_RPM=$2 ;;
@@ -15,11 +15,14 @@ parse_args() {
           --toolkit-repo) TOOLKIT_REPO=${2%/} ;;
           --cuda-repo) CUDA_REPO_BASE=${2%/} ;;
           --selinux-mode) SELINUX_MODE=$2 ;;
+          --registry-mirror) REGISTRY_MIRRORS_GIVEN+=("${2%/}") ;;
+          --registry-ca) REGISTRY_CAS+=("$2") ;;
+          --insecure-registry) INSECURE_REGISTRIES+=("$2") ;;
         esac
         shift 2
         ;;
-      --docker-repo | --registry-mirror | --registry-ca | --insecure-registry)
-        usage_error "$1 is a Docker option, and this script sets up Podman (it was generated with --engine podman); Podman takes registry mirrors from /etc/containers/registries.conf and registry CAs from /etc/containers/certs.d"
+      --docker-repo)
+        usage_error "$1 is a Docker option, and this script sets up Podman (it was generated with --engine podman), which comes from Oracle Linux's own AppStream"
         ;;
       --allow-insecure-mirror) ALLOW_INSECURE_MIRROR=true; CURL_PROTO='=https,http'; shift ;;
       --skip-driver) SKIP_DRIVER=true; shift ;;
@@ -32,6 +35,7 @@ parse_args() {
     usage_error "--selinux-mode must be auto, enforcing or skip, not '$SELINUX_MODE'"
   check_driver_options
   check_source_options
+  check_registry_options
 }
 
 # The sources: URLs that are plain https (or http with --allow-insecure-mirror).
