@@ -841,6 +841,10 @@ export interface Arm64Matrix {
    * @minItems 1
    */
   images: [Arm64ImageRule, ...Arm64ImageRule[]];
+  /**
+   * exceptions: -cudnn tags with no arm64 variant although the release's base tag has one
+   */
+  cudnnImages?: Arm64CudnnImageRule[];
   os: Arm64Os[];
   gpus: Arm64Gpu[];
   repos: Arm64Repo[];
@@ -856,6 +860,10 @@ export interface Arm64WheelRule {
    * only builds of these CUDA versions (all when absent)
    */
   cuda?: string[];
+  /**
+   * only builds that install this package (e.g. jax-cuda12-plugin; all when absent)
+   */
+  package?: string;
   /**
    * the build's index has linux/aarch64 CUDA wheels
    */
@@ -874,9 +882,26 @@ export interface Arm64WheelRule {
    */
   unsuffixed?: string[];
   source: string;
+  /**
+   * where aarch64 is false: a pointer (with its source) a refusal names, e.g. a vendor container that is arm64
+   */
+  alternative?: string;
   note?: string;
 }
 export interface Arm64ImageRule {
+  /**
+   * semver range over the image's CUDA release (X.Y.Z)
+   */
+  cuda: string;
+  /**
+   * @minItems 1
+   */
+  os: [string, ...string[]];
+  arm64: boolean;
+  source: string;
+  note?: string;
+}
+export interface Arm64CudnnImageRule {
   /**
    * semver range over the image's CUDA release (X.Y.Z)
    */

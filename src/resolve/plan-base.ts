@@ -118,7 +118,8 @@ function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["py
 function liveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { row: CudaImage; cudnnTag?: string; cudnn?: string } | undefined {
   for (const row of imagesForMinor(m, needs.cuda, os.name)) {
     if (row.status === "deleted" || !row.flavors.includes(flavor)) continue;
-    if (needs.arm64 && !imageHasArm64(m, row.cuda, os.name)) continue;
+    // A -cudnn tag (system cuDNN, not the base flavour) has its own arm64 exceptions in matrix/arm64.yaml.
+    if (needs.arm64 && !imageHasArm64(m, row.cuda, os.name, !!needs.systemCudnn && flavor !== "base")) continue;
     // With --driver, the newest patch of the minor that the host's driver runs.
     if (needs.driver && compare(driverFloor(m, row.cuda) ?? "0", needs.driver) > 0) continue;
     if (!needs.systemCudnn || flavor === "base") return { row };

@@ -60,7 +60,7 @@ export function parsePlatform(raw: string | undefined, gpus: string[], os: strin
  * package, e.g. jax-cuda12-plugin) and `alternative` (a pointer a refusal names). Spelled out here
  * until the generated types are regenerated.
  */
-export type WheelRule = Arm64WheelRule & { package?: string; alternative?: string };
+export type WheelRule = Arm64WheelRule;
 
 /** What a wheel rule is matched on: the framework release, its CUDA, and the packages it installs. */
 export interface WheelKey {
@@ -72,7 +72,7 @@ export interface WheelKey {
 
 /** The arm64 wheel rule of a build: the first that matches (undefined: no evidence either way). */
 export function wheelRule(m: Matrix, b: WheelKey): WheelRule | undefined {
-  const rules = m.arm64.wheels as WheelRule[];
+  const rules: WheelRule[] = m.arm64.wheels;
   return rules.find(
     (r) =>
       r.framework === b.framework &&
@@ -114,13 +114,6 @@ export function forPlatform(b: Build, req: Request, m: Matrix): Build {
   return { ...b, packages, wheelPlatform, sources: [...new Set([...b.sources, rule.source])] };
 }
 
-interface CudnnImageRule {
-  cuda: string;
-  os: string[];
-  arm64: boolean;
-  source: string;
-}
-
 /**
  * Does NVIDIA publish a linux/arm64 variant of the nvidia/cuda tags of this CUDA release on this OS?
  * With `cudnn`, of its -cudnn tags: those follow the base tags except where matrix/arm64.yaml
@@ -130,6 +123,6 @@ export function imageHasArm64(m: Matrix, cuda: string, os: string, cudnn = false
   const rule = m.arm64.images.find((r) => r.os.includes(os) && satisfies(cuda, r.cuda));
   if (rule?.arm64 !== true) return false;
   if (!cudnn) return true;
-  const cudnnRules = ((m.arm64 as { cudnnImages?: CudnnImageRule[] }).cudnnImages ?? []);
+  const cudnnRules = m.arm64.cudnnImages ?? [];
   return cudnnRules.find((r) => r.os.includes(os) && satisfies(cuda, r.cuda))?.arm64 !== false;
 }
