@@ -164,6 +164,17 @@ describe("resolve --json", () => {
     expect(res.warnings.map((w: { code: string }) => w.code)).toContain("base-image-deleted");
   });
 
+  // The closing hint names the compose client that honours the engine's GPU requests.
+  it.each([
+    { args: [], up: "next: docker compose up -d dev" },
+    { args: ["--engine", "podman"], up: "next: podman-compose up -d dev" },
+  ])("the next step after writing fits the engine: $args", ({ args, up }) => {
+    const r = cli(["torch@2.9.0", "--out", tempDir(), ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(up);
+    expect(r.stdout.match(/compose up/g)).toHaveLength(1);
+  });
+
   // SPEC §7: resolve --json gains platform and engine (the lock keeps both in its request instead).
   it.each([
     { args: [], platform: "linux/amd64", engine: "docker" },

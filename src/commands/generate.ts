@@ -109,7 +109,9 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
   applyWrites(changes);
   if (!opts.json) {
     const wrote = changes.filter((c) => c.kind !== "unchanged").length;
-    print(wrote ? `\nnext: docker compose up -d dev   (GPU host setup: sudo bash host/bootstrap-oraclelinux.sh --help)` : "\nEverything was up to date.");
+    // Podman runs the compose file with podman-compose, which honours its CDI devices (README: Container engines).
+    const up = res.request.engine === "podman" ? "podman-compose up -d dev" : "docker compose up -d dev";
+    print(wrote ? `\nnext: ${up}   (GPU host setup: sudo bash host/bootstrap-oraclelinux.sh --help)` : "\nEverything was up to date.");
   }
   return 0;
 }
