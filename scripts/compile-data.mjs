@@ -32,6 +32,7 @@ const sources = {
   cluster: ["cluster.yaml", "cluster.schema.json"],
   mirrors: ["mirrors.yaml", "mirrors.schema.json"],
   arm64: ["arm64.yaml", "arm64.schema.json"],
+  condaPackages: ["conda-packages.yaml", "conda-packages.schema.json"],
 };
 const frameworkFiles = readdirSync(join(root, "matrix/frameworks")).filter((f) => f.endsWith(".yaml")).sort();
 
@@ -90,7 +91,10 @@ if (!process.argv.includes("--check")) {
   // The data version names the exact facts a lock file was resolved from. The cluster facts have
   // their own version, recorded only in locks that have cluster files, so they leave others alone.
   // The linux/arm64 facts likewise: locks of --platform linux/arm64 record arm64Version.
-  const { cluster, arm64, ...stack } = out;
+  // The conda package names (conda-packages.yaml) count towards neither: they are read only when a
+  // project is read, and what came of them is in the lock itself (request.project: the install
+  // lines, the changes and the notes), which a later run compares, not the table.
+  const { cluster, arm64, condaPackages, ...stack } = out;
   out.version = createHash("sha256").update(JSON.stringify(stack)).digest("hex").slice(0, 12);
   out.clusterVersion = createHash("sha256").update(JSON.stringify(cluster ?? null)).digest("hex").slice(0, 12);
   out.arm64Version = createHash("sha256").update(JSON.stringify(arm64 ?? null)).digest("hex").slice(0, 12);

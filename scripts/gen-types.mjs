@@ -9,7 +9,7 @@ import { compile } from "json-schema-to-typescript";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const schemaDir = join(root, "matrix/schema");
 const target = join(root, "src/matrix/types.gen.ts");
-const files = ["cuda.schema.json", "images.schema.json", "framework.schema.json", "gpus.schema.json", "platform.schema.json", "wheel-platforms.schema.json", "companions.schema.json", "nvidia-packages.schema.json", "experimental-python.schema.json", "library-compat.schema.json", "cluster.schema.json", "mirrors.schema.json", "mirror-file.schema.json", "arm64.schema.json"];
+const files = ["cuda.schema.json", "images.schema.json", "framework.schema.json", "gpus.schema.json", "platform.schema.json", "wheel-platforms.schema.json", "companions.schema.json", "nvidia-packages.schema.json", "experimental-python.schema.json", "library-compat.schema.json", "cluster.schema.json", "mirrors.schema.json", "mirror-file.schema.json", "arm64.schema.json", "conda-packages.schema.json"];
 
 export async function generateTypes() {
   const parts = [

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { matrix } from "../src/matrix/data.js";
 import { FRAMEWORK_NAMES, toolkit } from "../src/matrix/lookup.js";
 import { compare, majorMinor } from "../src/matrix/versions.js";
@@ -92,6 +93,39 @@ describe("every release resolves", () => {
   });
 });
 
+describe("conda package names (matrix/conda-packages.yaml)", () => {
+  // Every row names its source: a public URL, or `none` with the reason it has none.
+  const c = matrix.condaPackages;
+  const rows = [
+    ...c.renamed.map((r) => [`renamed ${r.conda}`, r] as const),
+    ...c.provided.map((r) => [`provided ${r.conda}`, r] as const),
+    ...c.cudaHint.map((r) => [`cudaHint ${r.conda}`, r] as const),
+    ...c.condaOnly.map((r) => [`condaOnly ${r.conda}`, r] as const),
+    ...c.condaOnlyPrefixes.map((r) => [`condaOnlyPrefixes ${r.prefix}`, r] as const),
+    ["condaOnlyPattern", c.condaOnlyPattern] as const,
+  ];
+  it.each(rows)("%s has a source, or says why it has none", (_name, row) => {
+    if (row.source === "none") expect(row.unsourced?.trim().length).toBeGreaterThan(10);
+    else {
+      expect(row.source).toMatch(/^https:\/\/\S+$/);
+      expect(row.unsourced).toBeUndefined();
+    }
+  });
+
+  it("names are unique within each list, and the pattern compiles", () => {
+    for (const list of [c.renamed, c.provided, c.cudaHint, c.condaOnly]) {
+      const names = list.map((r) => r.conda);
+      expect(new Set(names).size).toBe(names.length);
+    }
+    expect(() => new RegExp(c.condaOnlyPattern.pattern)).not.toThrow();
+  });
+
+  it("is not part of the data version: locks resolved before it still match", () => {
+    const { condaPackages: _conda, version: _v, clusterVersion: _c, arm64Version: _a, cluster: _cl, arm64: _ar, ...stack } = JSON.parse(readFileSync(join(ROOT, "generated/matrix.json"), "utf8"));
+    expect(createHash("sha256").update(JSON.stringify(stack)).digest("hex").slice(0, 12)).toBe(matrix.version);
+  });
+});
+
 describe("broken data fails the build, never a user's run", () => {
   it("a row without its source is refused by the data compiler", () => {
     const dir = tempDir();
@@ -102,5 +136,25 @@ describe("broken data fails the build, never a user's run", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--root", dir], { encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("must have required property 'source'");
+  });
+
+  // The conda table's rows: each broken row is refused at build time with the schema's reason.
+  const condaRows: [string, RegExp, string, string, string][] = [
+    ["a conda-only row without its source", /^  - \{ conda: "ffmpeg", (what: "[^"]*"), source: https:\/\/\S+ \}$/m, '  - { conda: "ffmpeg", $1 }', "condaOnly/0", "must have required property 'source'"],
+    ["a row with source: none and no reason", /^  - \{ conda: "ffmpeg", (what: "[^"]*"), source: https:\/\/\S+ \}$/m, '  - { conda: "ffmpeg", $1, source: none }', "condaOnly/0", "must have required property 'unsourced'"],
+    ["a renamed row without its source", /^  - \{ conda: "pytorch", pypi: "torch", source: https:\/\/\S+ \}$/m, '  - { conda: "pytorch", pypi: "torch" }', "renamed/0", "must have required property 'source'"],
+    ["a row whose source is not a URL", /^  - \{ conda: "ffmpeg", (what: "[^"]*"), source: https:\/\/\S+ \}$/m, '  - { conda: "ffmpeg", $1, source: conda-forge }', "condaOnly/0/source", "must match pattern"],
+  ];
+  it.each(condaRows)("matrix/conda-packages.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
+    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    const path = join(dir, "matrix/conda-packages.yaml");
+    const before = readFileSync(path, "utf8");
+    expect(before).toMatch(row);
+    writeFileSync(path, before.replace(row, replacement));
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--root", dir], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`conda-packages.yaml/${where}: ${message}`);
   });
 });

@@ -5,7 +5,7 @@
 // so never parses jax's releases, and `--version` parses nothing.
 import { readFileSync } from "node:fs";
 import raw, { dataDir } from "../../generated/matrix.js";
-import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, LibraryCompatMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
+import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CondaPackageMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, LibraryCompatMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
 
 export type FrameworkName = "torch" | "tensorflow" | "jax" | "paddle";
 
@@ -30,6 +30,9 @@ export interface Matrix {
   arm64: Arm64Matrix;
   /** the version of the arm64 facts alone, recorded only in arm64 locks */
   arm64Version: string;
+  /** conda package names in a project's environment.yml (matrix/conda-packages.yaml); read only by
+   * src/project, and not in `version`: a lock keeps what came of them (request.project) */
+  condaPackages: CondaPackageMatrix;
 }
 
 /** Where compile-data left a part out of generated/matrix.js. */

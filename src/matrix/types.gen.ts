@@ -942,3 +942,87 @@ export interface Arm64Jetson {
   source: string;
   note?: string;
 }
+
+export type CondaPackageName = string;
+/**
+ * the public page the fact is from, or `none` where no source was found (then `unsourced` says why)
+ */
+export type CondaFactSource = string | "none";
+/**
+ * why the row has no source (only with source: none: each row's if/then/else requires it there and refuses it elsewhere)
+ */
+export type Unsourced = string;
+
+/**
+ * How conda package names in a project's environment.yml map to what the image installs (src/project/conda-env.ts). Every row names its source: a public URL, or `none` with `unsourced` saying why.
+ */
+export interface CondaPackageMatrix {
+  /**
+   * conda name -> the PyPI project it is
+   */
+  renamed: CondaRename[];
+  /**
+   * packages the image already has; never installed again
+   */
+  provided: CondaProvided[];
+  /**
+   * packages whose version is a CUDA version
+   */
+  cudaHint: CondaCudaHint[];
+  /**
+   * native libraries and tools conda ships and PyPI does not: named in a warning, never installed
+   */
+  condaOnly: CondaOnlyPackage[];
+  /**
+   * a conda name with one of these prefixes is conda-only
+   */
+  condaOnlyPrefixes: CondaOnlyPrefix[];
+  condaOnlyPattern: CondaOnlyPattern;
+}
+export interface CondaRename {
+  conda: CondaPackageName;
+  pypi: string;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}
+export interface CondaProvided {
+  conda: CondaPackageName;
+  /**
+   * shown to the user: what brings it instead
+   */
+  why: string;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}
+export interface CondaCudaHint {
+  conda: CondaPackageName;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}
+export interface CondaOnlyPackage {
+  conda: CondaPackageName;
+  what?: string;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}
+export interface CondaOnlyPrefix {
+  prefix: string;
+  what: string;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}
+/**
+ * a conda name this regular expression matches is conda-only
+ */
+export interface CondaOnlyPattern {
+  pattern: string;
+  what: string;
+  source: CondaFactSource;
+  unsourced?: Unsourced;
+  note?: string;
+}

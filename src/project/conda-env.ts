@@ -7,16 +7,37 @@ import { parseRequirement, normalizeName } from "./pep508.js";
 import { parseRequirementsTxt } from "./requirements-txt.js";
 import { frameworkOf } from "./classify.js";
 import type { Origin } from "./types.js";
-import data from "./conda-packages.json" with { type: "json" };
+import { matrix } from "../matrix/data.js";
 
-const RENAMED = data.renamed as Record<string, string>;
-const PROVIDED = data.provided as Record<string, string>;
-const CUDA_HINT = new Set(data.cudaHint);
-const CONDA_ONLY = new Set(data.condaOnly);
-const CONDA_ONLY_PATTERN = new RegExp(data.condaOnlyPattern);
+interface CondaTables {
+  renamed: Map<string, string>;
+  provided: Map<string, string>;
+  cudaHint: Set<string>;
+  condaOnly: Set<string>;
+  condaOnlyPrefixes: string[];
+  condaOnlyPattern: RegExp;
+}
+
+let tables: CondaTables | undefined;
+
+/** The conda name tables (matrix/conda-packages.yaml), read from the data the first time a conda file is. */
+function condaTables(): CondaTables {
+  if (tables) return tables;
+  const data = matrix.condaPackages;
+  tables = {
+    renamed: new Map(data.renamed.map((r) => [r.conda, r.pypi])),
+    provided: new Map(data.provided.map((r) => [r.conda, r.why])),
+    cudaHint: new Set(data.cudaHint.map((r) => r.conda)),
+    condaOnly: new Set(data.condaOnly.map((r) => r.conda)),
+    condaOnlyPrefixes: data.condaOnlyPrefixes.map((r) => r.prefix),
+    condaOnlyPattern: new RegExp(data.condaOnlyPattern.pattern),
+  };
+  return tables;
+}
 
 export function isCondaOnly(name: string): boolean {
-  return CONDA_ONLY.has(name) || data.condaOnlyPrefixes.some((p) => name.startsWith(p)) || CONDA_ONLY_PATTERN.test(name);
+  const t = condaTables();
+  return t.condaOnly.has(name) || t.condaOnlyPrefixes.some((p) => name.startsWith(p)) || t.condaOnlyPattern.test(name);
 }
 
 export interface MatchSpec {
@@ -76,11 +97,12 @@ function lineOf(node: Node | null | undefined, counter: LineCounter): number | n
 
 function condaEntry(spec: MatchSpec, origin: Origin): Entry[] {
   const { name } = spec;
+  const { renamed, provided, cudaHint } = condaTables();
   const entries: Entry[] = [];
   const buildCuda = cudaFromBuild(spec.build);
-  const fw = frameworkOf(RENAMED[name] ?? name);
+  const fw = frameworkOf(renamed.get(name) ?? name);
   if (buildCuda) entries.push({ kind: "hint", hint: { cuda: buildCuda, via: `the ${name} build ${spec.build}`, origin, ...(fw ? { framework: fw } : {}) } });
-  if (CUDA_HINT.has(name)) {
+  if (cudaHint.has(name)) {
     const v = /^(?:==|=)?([0-9]+(?:\.[0-9]+)?)/.exec(spec.version)?.[1];
     if (v) entries.push({ kind: "hint", hint: { cuda: v, via: `${name}=${spec.version.replace(/^=+/, "")}`, origin, ...(name === "pytorch-cuda" ? { framework: "torch" as const } : {}) } });
     entries.push({ kind: "not-installed", origin, why: v ? `CUDA ${v} is a preference for the framework's build; the image or the wheels bring CUDA` : "the image or the wheels bring CUDA" });
@@ -91,15 +113,15 @@ function condaEntry(spec: MatchSpec, origin: Origin): Entry[] {
     if (pip) entries.push({ kind: "python", spec: pip, origin });
     return entries;
   }
-  if (PROVIDED[name] !== undefined || name.startsWith("magma-cuda")) {
-    entries.push({ kind: "not-installed", origin, why: PROVIDED[name] ?? PROVIDED["magma-cuda"]! });
+  if (provided.has(name) || name.startsWith("magma-cuda")) {
+    entries.push({ kind: "not-installed", origin, why: provided.get(name) ?? provided.get("magma-cuda")! });
     return entries;
   }
-  if (isCondaOnly(name) && !RENAMED[name]) {
+  if (isCondaOnly(name) && !renamed.has(name)) {
     entries.push({ kind: "conda-only", origin });
     return entries;
   }
-  const pipName = RENAMED[name] ?? name;
+  const pipName = renamed.get(name) ?? name;
   const pipSpec = condaToPip(spec.version);
   if (pipSpec === null) {
     entries.push({ kind: "warning", origin, message: `${origin.file} line ${origin.line}: the version of \`${origin.text}\` (alternatives with |) has no pip form; ${pipName} is installed unpinned.` });
