@@ -175,3 +175,58 @@ describe("rows whose facts no primary source confirmed (class 7)", () => {
     expect(resolveFor(["cuda@13.3"]).warnings.map((w) => w.code)).not.toContain("unverified");
   });
 });
+
+describe("framework releases whose facts no primary source confirmed (class 7)", () => {
+  const unverified = Object.values(matrix.frameworks).flatMap((fw) => fw!.releases.filter((r) => r.verified === false).map((r) => ({ fw: fw!.framework, r })));
+
+  it("every unverified release says why and names the public sources that suggest it exists", () => {
+    expect(unverified.map(({ fw, r }) => `${fw}@${r.version}`)).toEqual(["torch@2.15.0"]);
+    for (const { fw, r } of unverified) {
+      expect(r.unverifiedReason?.length, `${fw}@${r.version}`).toBeGreaterThan(80);
+      expect(r.unverifiedSources?.length, `${fw}@${r.version}`).toBeGreaterThan(0);
+      for (const s of r.unverifiedSources ?? []) expect(s).toMatch(/^https:\/\//);
+    }
+  });
+
+  // Never by default or by a range: the newest verified release is chosen instead.
+  it.each([
+    [["torch"], "2.14.1"],
+    [["torch@2"], "2.14.1"],
+    [["torch@>=2.14"], "2.14.1"],
+    [["torch@>=2.14.1"], "2.14.1"],
+    [["torch@^2.14.0"], "2.14.1"],
+    [["torch@2.14"], "2.14.1"],
+  ] as [string[], string][])("%j resolves to %s, not to the unverified release", (specs, version) => {
+    const res = resolveFor(specs);
+    expect(res.builds[0]!.version).toBe(version);
+    expect(res.warnings.map((w) => w.code)).not.toContain("release-unverified");
+  });
+
+  it.each([["torch@2.15"], ["torch@>=2.15"], ["torch@>2.14.1"]])("%s matches only the unverified release: refused, with a hint to ask for it exactly", (spec) => {
+    const [p] = refused([spec]);
+    expect(p!.code).toBe("unknown-version");
+    expect(p!.hint).toContain("PyTorch 2.15.0 is in our data as unverified and is used only when asked for exactly (torch@2.15.0).");
+  });
+
+  // Asked for exactly: it resolves, with a warning naming the reason.
+  it.each([
+    [{}, "13.4", "torch 2.15.0+cu134"],
+    [{ cuda: "13.2" }, "13.2", "torch 2.15.0+cu132"],
+  ] as [Record<string, string>, string, string][])("torch@2.15.0 %j resolves to CUDA %s (%s) with a release-unverified warning", (opts, cuda, label) => {
+    const res = resolveFor(["torch@2.15.0"], opts);
+    expect(res.builds[0]!.label).toBe(label);
+    expect(res.cuda).toBe(cuda);
+    const w = res.warnings.find((x) => x.code === "release-unverified");
+    expect(w?.message).toMatch(/^PyTorch 2\.15\.0 is in our data as unverified: No release-time PyTorch source for 2\.15\.0 was read/);
+    expect(w?.message).toContain("test_cu134_dependencies.py");
+    expect(res.warnings.map((x) => x.code)).toContain("gpu-unverified");
+    // CUDA 13.4 is an unverified CUDA row too: both are said.
+    expect(res.warnings.some((x) => x.code === "unverified")).toBe(cuda === "13.4");
+  });
+
+  it("no verified release carries the warning", () => {
+    for (const spec of ["torch@2.14.1", "torch@2.14.0", "jax@0.11.0", "paddle@3.3.1", "tensorflow"]) {
+      expect(resolveFor([spec]).warnings.map((w) => w.code), spec).not.toContain("release-unverified");
+    }
+  });
+});

@@ -16,6 +16,14 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   const { req, res } = requestFor(specs, opts, matrix);
   const lines = [`explain ${requestArgs(req).join(" ")}`, "", "candidates (newest release first; within a release the default build, then newest CUDA):"];
   for (const c of res.explain.candidates) lines.push(`  ${MARK[c.verdict]} ${c.label}${c.reasons.length ? `: ${c.reasons.join("; ")}` : ""}`);
+  const unverified = res.builds.filter((b) => b.unverified);
+  if (unverified.length) {
+    lines.push("", "unverified releases (used only because their exact version was asked for):");
+    for (const b of unverified) {
+      lines.push(`  ! ${b.display} ${b.version}: ${b.unverified!.reason}`);
+      for (const s of b.unverified!.sources) lines.push(`    ${s}`);
+    }
+  }
   if (res.explain.conflicts.length) {
     lines.push("", "combinations rejected:");
     for (const c of res.explain.conflicts) lines.push(`  ✘ ${c}`);

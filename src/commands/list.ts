@@ -16,6 +16,7 @@ function frameworkRows(name: (typeof FRAMEWORK_NAMES)[number]) {
     framework: name,
     version: r.version,
     released: r.released ?? null,
+    ...(r.verified === false ? { verified: false as const, unverifiedReason: r.unverifiedReason ?? null, unverifiedSources: r.unverifiedSources ?? [] } : {}),
     python: r.python,
     builds: r.builds.map((b) => ({ cuda: b.cuda, cudnn: b.cudnn, default: b.default === true, packages: b.packages })),
   }));
@@ -48,7 +49,7 @@ export function list(what: string | undefined, opts: { json?: boolean }, print: 
     return 0;
   }
   const out = names.map((n) => {
-    const body = rows.filter((r) => r.framework === n).map((r) => [r.version, r.released ?? "", r.python.join(" "), r.builds.map((b) => `${b.default ? "*" : ""}${b.cuda}`).join(" ")]);
+    const body = rows.filter((r) => r.framework === n).map((r) => [`${r.version}${"verified" in r ? " (unverified)" : ""}`, r.released ?? "", r.python.join(" "), r.builds.map((b) => `${b.default ? "*" : ""}${b.cuda}`).join(" ")]);
     return `${matrix.frameworks[n]!.display}\n${table([["VERSION", "RELEASED", "PYTHON", "CUDA BUILDS (* = default)"], ...body])}`;
   });
   print(out.join("\n\n"));

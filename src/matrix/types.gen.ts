@@ -141,6 +141,20 @@ export interface FrameworkRelease {
   python: [string, ...string[]];
   source: string;
   /**
+   * present (false) only on a release some of whose facts no primary source confirmed (e.g. a release known only from nightlies or release-candidate tooling); the resolver never picks it by default or for a range, only when its exact version is asked for, and then warns (release-unverified); list marks it
+   */
+  verified?: false;
+  /**
+   * which facts of the release are not confirmed, what was looked at, and how any default build was chosen
+   */
+  unverifiedReason?: string;
+  /**
+   * the public sources that suggest the release and its builds exist
+   *
+   * @minItems 1
+   */
+  unverifiedSources?: [string, ...string[]];
+  /**
    * @minItems 1
    */
   builds: [FrameworkBuild, ...FrameworkBuild[]];

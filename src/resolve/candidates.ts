@@ -52,6 +52,7 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
     requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
     sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source)].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
+    ...(release.verified === false ? { unverified: { reason: release.unverifiedReason ?? "some of its facts have no primary source", sources: release.unverifiedSources ?? [] } } : {}),
   };
 }
 
@@ -83,9 +84,13 @@ function bareCuda(m: Matrix, version: string): Build {
   };
 }
 
+/**
+ * The releases a range allows, newest first. A release marked unverified (verified: false) is
+ * matched only by its exact version (torch@2.15.0), never by default or by a range (torch, torch@2, torch@>=2.14).
+ */
 export function matchingReleases(fw: FrameworkMatrix, range: string | null): FrameworkRelease[] {
   return fw.releases
-    .filter((r) => range === null || (isExact(range) ? compare(r.version, range) === 0 : satisfies(r.version, range)))
+    .filter((r) => (range !== null && isExact(range) ? compare(r.version, range) === 0 : r.verified !== false && (range === null || satisfies(r.version, range))))
     .sort((a, b) => newestFirst(a.version, b.version));
 }
 
@@ -109,7 +114,10 @@ export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build
       code: "unknown-version",
       message: `${fw.display} has no GPU release matching ${spec.range}.`,
       alternatives: nearest(spec.range!, all),
-      hint: `Known ${spec.name} versions: ${all[0]} to ${all[all.length - 1]}; \`cuda-scaffold list ${spec.name}\` shows them all.`,
+      hint: [
+        `Known ${spec.name} versions: ${all[0]} to ${all[all.length - 1]}; \`cuda-scaffold list ${spec.name}\` shows them all.`,
+        ...fw.releases.filter((r) => r.verified === false && spec.range !== null && satisfies(r.version, spec.range)).map((r) => `${fw.display} ${r.version} is in our data as unverified and is used only when asked for exactly (${spec.name}@${r.version}).`),
+      ].join(" "),
     });
   }
   return releases.flatMap((r) =>

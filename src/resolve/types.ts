@@ -13,7 +13,8 @@ export type WarningCode =
   | "driver-floor-high"
   | "dev-without-nvcc"
   | "cuda-minor-newer"
-  | "unverified";
+  | "unverified"
+  | "release-unverified";
 
 export interface Warning {
   code: WarningCode;
@@ -49,6 +50,8 @@ export interface Build {
   /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */
   cudaSm: string[];
   sources: string[];
+  /** for a release marked verified: false in matrix/frameworks: why, and the sources that suggest it exists */
+  unverified?: { reason: string; sources: string[] };
   /** short label: torch 1.9.0+cu102 */
   label: string;
 }

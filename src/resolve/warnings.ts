@@ -19,6 +19,9 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
   if (tk?.verified === false) {
     warnings.push({ code: "unverified", message: `CUDA ${tk.version} is in our data as unverified: ${tk.unverifiedReason ?? "some of its facts have no primary source"} Check its driver floor (${tk.releases.map((r) => `${r.version}: ${r.driver}`).join(", ")}) before relying on it; see ${tk.source}.` });
   }
+  for (const b of builds.filter((x) => x.unverified)) {
+    warnings.push({ code: "release-unverified", message: `${b.display} ${b.version} is in our data as unverified: ${b.unverified!.reason} It is used only because ${b.version} was asked for by its exact version; check the build (${b.label}) before relying on it${b.unverified!.sources.length ? `; see ${b.unverified!.sources.join(", ")}` : ""}.` });
+  }
   for (const b of builds.filter((x) => x.experimentalPython.includes(plan.python.version))) {
     warnings.push({ code: "python-experimental", message: `${b.display} marks Python ${plan.python.version} as experimental for ${b.label}; the newest officially supported Python is ${[...b.python].filter((p) => !b.experimentalPython.includes(p)).sort((x, y) => compare(y, x))[0] ?? "none"} (pass it with --python).` });
   }
