@@ -5,7 +5,7 @@ import { matrix } from "../src/matrix/data.js";
 import { FRAMEWORK_NAMES } from "../src/matrix/lookup.js";
 import { satisfies } from "../src/matrix/versions.js";
 import { cudnnMatches } from "../src/resolve/plan-base.js";
-import { refused, resolveFor } from "./support/render.js";
+import { refused, renderFor, resolveFor } from "./support/render.js";
 
 describe("experimental Pythons (class 1)", () => {
   it.each([
@@ -228,5 +228,11 @@ describe("framework releases whose facts no primary source confirmed (class 7)",
     for (const spec of ["torch@2.14.1", "torch@2.14.0", "jax@0.11.0", "paddle@3.3.1", "tensorflow"]) {
       expect(resolveFor([spec]).warnings.map((w) => w.code), spec).not.toContain("release-unverified");
     }
+  });
+
+  it("the lock records the release-unverified warning like any other", () => {
+    const { files } = renderFor(["torch@2.15.0"]);
+    const lock = JSON.parse(files.find((f) => f.path.endsWith("cuda-scaffold.lock.json"))!.content) as { resolution: { warnings: { code: string; message: string }[] } };
+    expect(lock.resolution.warnings.find((w) => w.code === "release-unverified")?.message).toMatch(/^PyTorch 2\.15\.0 is in our data as unverified: /);
   });
 });

@@ -22,4 +22,13 @@ describe("explain", () => {
     expect(r.stdout).toMatch(/✘ rejected torch 1\.9\.0\+cu102: no kernels for a100 \(A100, sm_80\)/);
     expect(r.stdout).toMatch(/✔ chosen\s+torch 1\.9\.0\+cu111/);
   });
+
+  it("an unverified release asked for exactly: its reason and sources, and the warning", () => {
+    const r = cli(["explain", "torch@2.15.0"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("unverified releases (used only because their exact version was asked for):\n  ! PyTorch 2.15.0: No release-time PyTorch source for 2.15.0 was read");
+    expect(r.stdout).toContain("    https://github.com/pytorch/executorch/blob/main/.ci/scripts/tests/test_cu134_dependencies.py");
+    expect(r.stdout).toMatch(/^  ! release-unverified: PyTorch 2\.15\.0 is in our data as unverified/m);
+    expect(cli(["explain", "torch@2.14.1"]).stdout).not.toContain("unverified releases");
+  });
 });

@@ -40,4 +40,13 @@ describe("list", () => {
     const json = JSON.parse(cli(["list", "cuda", "--json"]).stdout) as { version: string; verified?: boolean; unverifiedReason?: string }[];
     expect(json.find((t) => t.version === "13.4")).toMatchObject({ verified: false, unverifiedReason: expect.stringContaining("Yggdrasil") });
   });
+
+  it("marks framework releases whose facts are unverified, in the table and in JSON", () => {
+    const r = cli(["list", "torch"]);
+    expect(r.stdout).toMatch(/^2\.15\.0 \(unverified\)\s+3\.10 .*\*13\.4/m);
+    expect(r.stdout).toMatch(/^2\.14\.1\s+2026-10/m);
+    const json = JSON.parse(cli(["list", "torch", "--json"]).stdout) as { version: string; verified?: boolean; unverifiedReason?: string; unverifiedSources?: string[] }[];
+    expect(json.find((t) => t.version === "2.15.0")).toMatchObject({ verified: false, unverifiedReason: expect.stringContaining("ExecuTorch"), unverifiedSources: expect.arrayContaining([expect.stringContaining("pytorch/executorch")]) });
+    expect(json.find((t) => t.version === "2.14.1")).not.toHaveProperty("verified");
+  });
 });
