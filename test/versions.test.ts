@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import semverSatisfies from "semver/functions/satisfies.js";
+import validRange from "semver/ranges/valid.js";
 import { compare, isExact, isValidRange, majorMinor, parts, satisfies } from "../src/matrix/versions.js";
 
 describe("compare", () => {
@@ -54,6 +56,24 @@ describe("ranges", () => {
   ])("%s valid=%s exact=%s", (range, valid, exact) => {
     expect(isValidRange(range)).toBe(valid);
     expect(isExact(range)).toBe(exact);
+  });
+});
+
+describe("memoised ranges and versions", () => {
+  // satisfies() and isValidRange() keep each parsed range and coerced version for the process;
+  // asked again, in any order, they answer as semver does on a fresh parse.
+  const versions = ["1.9.3", "1.10.0", "2.1.2", "3.0.0", "11.8", "12.1", "12.0", "13.4.1", "2.4.1+cu121", "8.9.7.29", "x", ""];
+  const ranges = ["1.9", "^2.1", ">=2.0 <2.3", "11", ">=12.1", "<13 || >=14", "*", "", "  >=12.1  ", "not-a-range", "1..2", "~>"];
+  const coerced = (v: string) => {
+    const [a = 0, b = 0, c = 0] = parts(v);
+    return `${a}.${b}.${c}`;
+  };
+  it.each([1, 2, 3])("pass %i agrees with semver", (pass) => {
+    const order = pass === 2 ? [...ranges].reverse() : ranges;
+    for (const range of order) {
+      expect(isValidRange(range)).toBe(validRange(range) !== null);
+      for (const v of versions) expect(satisfies(v, range), `${v} in ${range}`).toBe(semverSatisfies(coerced(v), range));
+    }
   });
 });
 

@@ -3,9 +3,8 @@
 // they compare numerically part by part. Ranges use semver after coercion.
 // Deep imports: the CLI loads only the parts of semver it uses, not the whole package.
 import parseSemver from "semver/functions/parse.js";
-import semverSatisfies from "semver/functions/satisfies.js";
-import validRange from "semver/ranges/valid.js";
-import type { SemVer } from "semver";
+import SemverRange from "semver/classes/range.js";
+import type { Range, SemVer } from "semver";
 
 const partsCache = new Map<string, readonly number[]>();
 
@@ -46,20 +45,47 @@ export function maxVersion(versions: readonly string[]): string | undefined {
   return [...versions].sort(newestFirst)[0];
 }
 
+// Rendering every default stack asks satisfies() about the same few hundred ranges and versions
+// tens of thousands of times; parsing a range is most of semver's cost. Both are pure, so each
+// range and each coerced version is parsed once per process. null: semver refuses it.
+const coerceCache = new Map<string, SemVer | null>();
+const rangeCache = new Map<string, Range | null>();
+
 function coerce(version: string): SemVer | null {
-  const [a = 0, b = 0, c = 0] = parts(version);
-  return parseSemver(`${a}.${b}.${c}`);
+  let v = coerceCache.get(version);
+  if (v === undefined) {
+    const [a = 0, b = 0, c = 0] = parts(version);
+    v = parseSemver(`${a}.${b}.${c}`);
+    coerceCache.set(version, v);
+  }
+  return v;
+}
+
+/** The parsed range, or null where semver refuses it (as semver's satisfies and validRange do). */
+function rangeOf(range: string): Range | null {
+  let r = rangeCache.get(range);
+  if (r === undefined) {
+    try {
+      r = new SemverRange(range);
+    } catch {
+      r = null;
+    }
+    rangeCache.set(range, r);
+  }
+  return r;
 }
 
 /** True when `range` is a range semver understands (after our shorthand: "1.9" = 1.9.x). */
 export function isValidRange(range: string): boolean {
-  return validRange(range) !== null;
+  return rangeOf(range) !== null;
 }
 
 /** Does `version` fall in `range`? "1.9" means any 1.9.x, "11" any 11.x, ">=12.1" as semver says. */
 export function satisfies(version: string, range: string): boolean {
   const v = coerce(version);
-  return v !== null && semverSatisfies(v, range);
+  if (v === null) return false;
+  const r = rangeOf(range);
+  return r !== null && r.test(v);
 }
 
 /** Exact match, ignoring a local suffix: "1.9.0" matches "1.9.0+cu102". */
