@@ -16,9 +16,22 @@ export function hostSteps(engine: Engine): string[] {
   });
 }
 
+// The steps hold no generated value, so each engine's part after the header (its about comment
+// and its steps joined) is the same in every script: made once per process, not once per render.
+// `tail` is every step, each after a newline: [header, ...steps].join("\n") === header + tail.
+const fixedParts = new Map<Engine, { about: string; tail: string }>();
+
+function fixedPart(engine: Engine): { about: string; tail: string } {
+  let part = fixedParts.get(engine);
+  if (!part) {
+    part = { about: shellPart(`host/steps/00-about.${engine}.sh`).replace(/\n$/, ""), tail: hostSteps(engine).map((name) => `\n${shellPart(name)}`).join("") };
+    fixedParts.set(engine, part);
+  }
+  return part;
+}
+
 export function renderBootstrap(view: { podman: boolean } & object): string {
   const engine: Engine = view.podman ? "podman" : "docker";
-  const about = shellPart(`host/steps/00-about.${engine}.sh`).replace(/\n$/, "");
-  const header = renderTemplate("host/header.sh", { ...view, about });
-  return [header, ...hostSteps(engine).map(shellPart)].join("\n");
+  const { about, tail } = fixedPart(engine);
+  return renderTemplate("host/header.sh", { ...view, about }) + tail;
 }
