@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import semverSatisfies from "semver/functions/satisfies.js";
 import validRange from "semver/ranges/valid.js";
@@ -74,6 +75,29 @@ describe("memoised ranges and versions", () => {
       expect(isValidRange(range)).toBe(validRange(range) !== null);
       for (const v of versions) expect(satisfies(v, range), `${v} in ${range}`).toBe(semverSatisfies(coerced(v), range));
     }
+  });
+});
+
+describe("ranges of the data's forms, tested without semver", () => {
+  // "1.9", ">=2.2.0 <2.4.0", "<=11", "=3" …: satisfies() turns them into semver's own intervals
+  // itself; any other range goes to semver. Both must answer as semver does.
+  const num = fc.oneof(fc.constantFrom(0, 1, 2, 9, 10, 11, 99, 999999999), fc.nat(30));
+  const op = fc.constantFrom("", "=", ">=", ">", "<", "<=");
+  const comparator = fc.tuple(op, fc.array(num, { minLength: 1, maxLength: 3 })).map(([o, ns]) => `${o}${ns.join(".")}`);
+  const simple = fc.array(comparator, { minLength: 1, maxLength: 3 }).map((cs) => cs.join(" "));
+  // near misses that semver parses (or refuses) in its own way
+  const other = fc.tuple(simple, fc.constantFrom(" ", "  ", "x", ".x", ".*", "^", "~", " - 3", " || 2", "-rc.1", "01", ">= ", " ")).map(([r, extra]) => (extra.endsWith(" ") && extra.length === 1 ? `${extra}${r}` : `${r}${extra}`));
+  const version = fc.oneof(fc.array(num, { minLength: 1, maxLength: 4 }).map((ns) => ns.join(".")), fc.constantFrom("1.9.0+cu102", "2.4.1rc1", "x", "", "12.4.1-1", "-1.2", "1.-2", "9007199254740991.1", "9007199254740993.1", "1.99999999999999999999999", `${"9".repeat(400)}.1`));
+
+  it("agrees with semver on ranges of those forms and near misses", () => {
+    fc.assert(
+      fc.property(fc.oneof(simple, other), version, (range, v) => {
+        const [a = 0, b = 0, c = 0] = parts(v);
+        expect(satisfies(v, range), `${v} in ${range}`).toBe(semverSatisfies(`${a}.${b}.${c}`, range));
+        expect(isValidRange(range), range).toBe(validRange(range) !== null);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

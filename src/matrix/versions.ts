@@ -46,33 +46,108 @@ export function maxVersion(versions: readonly string[]): string | undefined {
 }
 
 // Rendering every default stack asks satisfies() about the same few hundred ranges and versions
-// tens of thousands of times; parsing a range is most of semver's cost. Both are pure, so each
-// range and each coerced version is parsed once per process. null: semver refuses it.
-const coerceCache = new Map<string, SemVer | null>();
-const rangeCache = new Map<string, Range | null>();
+// tens of thousands of times; parsing is most of semver's cost. Both are pure, so each range and
+// each coerced version is parsed once per process.
+type Triple = readonly [number, number, number];
+const coerceCache = new Map<string, Triple | null>();
+const semverCache = new Map<string, SemVer | null>();
 
-function coerce(version: string): SemVer | null {
+/**
+ * The version as semver's X.Y.Z (missing parts 0), or null where semver would refuse that string:
+ * a part that is negative or past Number.MAX_SAFE_INTEGER.
+ */
+function coerce(version: string): Triple | null {
   let v = coerceCache.get(version);
   if (v === undefined) {
     const [a = 0, b = 0, c = 0] = parts(version);
-    v = parseSemver(`${a}.${b}.${c}`);
+    v = [a, b, c].every((n) => Number.isSafeInteger(n) && n >= 0) ? [a, b, c] : null;
     coerceCache.set(version, v);
   }
   return v;
 }
 
-/** The parsed range, or null where semver refuses it (as semver's satisfies and validRange do). */
-function rangeOf(range: string): Range | null {
+/** The coerced version as semver's own object, for the ranges semver tests itself. */
+function semverOf(v: Triple): SemVer | null {
+  const key = v.join(".");
+  let sv = semverCache.get(key);
+  if (sv === undefined) {
+    sv = parseSemver(key);
+    semverCache.set(key, sv);
+  }
+  return sv;
+}
+
+/**
+ * A range is kept as semver parses it, or, for the forms the data writes (comparators of up to
+ * three numbers with no operator, =, >=, >, < or <=, one space apart: "1.9", ">=2.2.0 <2.4.0",
+ * ">=9.1"), as the interval semver would make of each, tested on the coerced version directly.
+ * Semver's first parses are its slowest (its large regular expressions compile on first use), and
+ * a single `resolve` parses about twenty ranges. null: semver refuses the range.
+ */
+type Parsed = { semver: Range } | { bounds: Bound3[] };
+/** One comparator as semver rewrites it: version op [major, minor, patch]. */
+type Bound3 = { op: ">=" | ">" | "<" | "<=" | "="; at: readonly [number, number, number] };
+
+const rangeCache = new Map<string, Parsed | null>();
+const NUM = "(?:0|[1-9][0-9]{0,8})";
+const COMPARATOR = `(?:>=|<=|>|<|=)?${NUM}(?:\\.${NUM}){0,2}`;
+const SIMPLE = new RegExp(`^${COMPARATOR}(?: ${COMPARATOR})*$`);
+const ONE = new RegExp(`^(>=|<=|>|<|=)?(${NUM})(?:\\.(${NUM}))?(?:\\.(${NUM}))?$`);
+
+/** semver's replaceXRange for a partial version (X or X.Y), then the comparator it leaves. */
+function simpleBounds(range: string): Bound3[] {
+  const out: Bound3[] = [];
+  for (const comp of range.split(" ")) {
+    const [, op = "", a, b, c] = ONE.exec(comp)!;
+    const M = Number(a);
+    if (c !== undefined) {
+      out.push({ op: op === "" ? "=" : (op as Bound3["op"]), at: [M, Number(b), Number(c)] });
+      continue;
+    }
+    const minor = b === undefined ? null : Number(b);
+    // the first version past the partial one: X -> (X+1).0.0, X.Y -> X.(Y+1).0
+    const next: [number, number, number] = minor === null ? [M + 1, 0, 0] : [M, minor + 1, 0];
+    const first: [number, number, number] = [M, minor ?? 0, 0];
+    switch (op) {
+      case "":
+      case "=": out.push({ op: ">=", at: first }, { op: "<", at: next }); break;
+      case ">=": out.push({ op: ">=", at: first }); break;
+      case ">": out.push({ op: ">=", at: next }); break;
+      // "<X.Y" is <X.Y.0-0 and "<=X.Y" is <X.(Y+1).0-0: for a version without a pre-release tag
+      // (a coerced one never has one) the same as < X.Y.0 and < X.(Y+1).0.
+      case "<": out.push({ op: "<", at: first }); break;
+      case "<=": out.push({ op: "<", at: next }); break;
+    }
+  }
+  return out;
+}
+
+function rangeOf(range: string): Parsed | null {
   let r = rangeCache.get(range);
   if (r === undefined) {
-    try {
-      r = new SemverRange(range);
-    } catch {
-      r = null;
+    if (SIMPLE.test(range)) r = { bounds: simpleBounds(range) };
+    else {
+      try {
+        r = { semver: new SemverRange(range) };
+      } catch {
+        r = null;
+      }
     }
     rangeCache.set(range, r);
   }
   return r;
+}
+
+function meets(v: Triple, b: Bound3): boolean {
+  const [M, m, p] = b.at;
+  const c = v[0] !== M ? v[0] - M : v[1] !== m ? v[1] - m : v[2] - p;
+  switch (b.op) {
+    case "=": return c === 0;
+    case ">=": return c >= 0;
+    case ">": return c > 0;
+    case "<": return c < 0;
+    case "<=": return c <= 0;
+  }
 }
 
 /** True when `range` is a range semver understands (after our shorthand: "1.9" = 1.9.x). */
@@ -85,7 +160,10 @@ export function satisfies(version: string, range: string): boolean {
   const v = coerce(version);
   if (v === null) return false;
   const r = rangeOf(range);
-  return r !== null && r.test(v);
+  if (r === null) return false;
+  if ("bounds" in r) return r.bounds.every((b) => meets(v, b));
+  const sv = semverOf(v);
+  return sv !== null && r.semver.test(sv);
 }
 
 /** Exact match, ignoring a local suffix: "1.9.0" matches "1.9.0+cu102". */
