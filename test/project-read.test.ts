@@ -71,6 +71,18 @@ describe("requirements.txt", () => {
     expect(req.project.read!.changes[0]).toMatch(/^torch 1\.4\.0 → 1\.7\.0 \(--allow-upgrade\)/);
   });
 
+  // An unverified release (torch 2.15.0 in matrix/frameworks/torch.yaml) is taken by an exact pin only.
+  it.each([
+    { line: "torch>=2.0", range: /<=2\.14\.1$/, version: "2.14.1", unverified: false },
+    { line: "torch==2.15.0", range: null, version: "2.15.0", unverified: true },
+  ])("an unverified release only by an exact pin: $line", ({ line, range, version, unverified }) => {
+    expect(matrix.frameworks.torch!.releases.find((r) => r.version === "2.15.0")?.verified).toBe(false);
+    const { req, res } = resolve({ "requirements.txt": `${line}\n` });
+    expect(res.builds[0]!.version).toBe(version);
+    if (range) expect(req.specs[0]!.range).toMatch(range);
+    expect(res.warnings.some((w) => w.code === "release-unverified")).toBe(unverified);
+  });
+
   it("names the file and line of a line it cannot read", () => {
     expect(problems(() => read({ "requirements.txt": "numpy\ntorch===\n" }))).toEqual([expect.stringContaining("requirements.txt line 2")]);
     expect(problems(() => read({ "requirements.txt": "--frobnicate x\n" }))).toEqual([expect.stringContaining("requirements.txt line 1: `--frobnicate`")]);

@@ -25,7 +25,11 @@ export interface FrameworkWish {
 /** The releases a set of pins allows; a pin on a companion package (jaxlib) matches through the builds' packages. */
 function matchingReleases(m: Matrix, framework: FrameworkName, pins: FrameworkPin[]): string[] {
   const releases = [...(m.frameworks[framework]?.releases ?? [])].sort((a, b) => compare(a.version, b.version));
+  // An unverified release (matrix: verified: false) is matched only by an exact pin, as the resolver
+  // takes it only by its exact version; a range such as torch>=1.5 stops at the newest verified one.
+  const exactly = (v: string) => pins.some((p) => [`==${v}`, `===${v}`].includes(p.spec.replace(/\s+/g, "")));
   return releases
+    .filter((r) => r.verified !== false || exactly(r.version))
     .filter((r) =>
       pins.every((p) => {
         // tensorflow-gpu was published up to 2.11; 2.12.0 is a stub that refuses to install (TensorFlow's notes).
