@@ -13,7 +13,7 @@ export type ReadFailure =
   | { ok: false; kind: "too-large"; reason: string }
   | { ok: false; kind: "unreadable"; reason: string };
 
-export type ReadResult = { ok: true; text: string; /** permission bits of the file read */ mode: number } | ReadFailure;
+export type ReadResult = { ok: true; text: string; /** permission bits of the file read */ mode: number; /** inode and modification time of the file read (from the open descriptor) */ ino: number; mtimeMs: number } | ReadFailure;
 
 export interface ReadOptions {
   /** At most this many bytes are read; a larger file is refused. */
@@ -75,7 +75,7 @@ export function readRegularFile(path: string, opts: ReadOptions): ReadResult {
       if (total > opts.maxBytes) return tooLarge(opts.maxBytes);
       chunks.push(Buffer.from(buf.subarray(0, n)));
     }
-    return { ok: true, text: Buffer.concat(chunks, total).toString("utf8"), mode: openedStat.mode & 0o777 };
+    return { ok: true, text: Buffer.concat(chunks, total).toString("utf8"), mode: openedStat.mode & 0o777, ino: openedStat.ino, mtimeMs: openedStat.mtimeMs };
   } catch (err) {
     return errnoFailure(err);
   } finally {

@@ -2,7 +2,8 @@
 // A run holds .cuda-scaffold.lock in --out for the whole read-plan-write; a second live run is
 // refused (exit 1); a lock left by a dead run is taken over.
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, writeFileSync, utimesSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, symlinkSync, writeFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/cli.js";
 import { contents, generation, inParallel, litter, run, runAsync, tree } from "./support/write-tree.js";
@@ -37,6 +38,23 @@ describe("the run lock", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(lock)).toBe(false);
     expect(litter(dir)).toEqual([]);
+  });
+
+  // The holder file is read through the shared bounded reader: what is not a small regular file is
+  // refused with its reason before a byte is read (a FIFO would hang a plain read, a huge file fill memory).
+  it.each([
+    ["a FIFO", (lock: string) => execFileSync("mkfifo", [lock]), "is a FIFO, not a regular file"],
+    ["a symbolic link", (lock: string) => symlinkSync("/dev/zero", lock), "is a symbolic link"],
+    ["a file larger than a pid", (lock: string) => writeFileSync(lock, "1".repeat(1 << 20)), "is larger than 4 KiB"],
+  ])("refuses %s in the run lock's place, and writes nothing", (_name, make, reason) => {
+    const dir = tempDir();
+    make(join(dir, RUN_LOCK));
+    const before = tree(dir);
+    const r = run([...A, "--out", dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${RUN_LOCK} ${reason}, so it cannot be cuda-scaffold's run lock`);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(tree(dir)).toEqual(before);
   });
 
   it("dry runs and check take no lock", () => {

@@ -4,7 +4,8 @@
 // left by a dead run, or one older than ten minutes (pids are reused), is taken over. Where the
 // lock cannot be created because nothing can be written there (read-only, no permission, disk
 // full), the run goes on without it: it cannot write either, and says so when it tries.
-import { closeSync, constants, fstatSync, lstatSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, linkSync, mkdirSync, openSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { readRegularFile } from "../read-regular-file.js";
 import { dirname, join, resolve } from "node:path";
 import { fail } from "../errors.js";
 import { pidAlive } from "./pid-alive.js";
@@ -21,23 +22,18 @@ interface Holder {
   mtimeMs: number;
 }
 
-/** Who holds the lock at `path`; null when it is gone. */
+/** The most a run lock can hold: a pid and a newline. Anything larger is not one of ours. */
+const HOLDER_MAX_BYTES = 4096;
+
+/** Who holds the lock at `path`; null when it is gone. Read through the shared bounded reader, so a FIFO, device, link or huge file in its place is refused, never read. */
 function holderOf(path: string): Holder | null {
-  let fd: number;
-  try {
-    if (!lstatSync(path).isFile()) fail({ code: "unsafe-path", message: `${path} is not a regular file, so it cannot be cuda-scaffold's run lock.`, hint: `Remove ${path} and run again.` });
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if (errno(err) === "ENOENT") return null;
-    throw err;
+  const read = readRegularFile(path, { maxBytes: HOLDER_MAX_BYTES, followLinks: false });
+  if (read.ok) {
+    const pid = /^(\d+)\s*$/.exec(read.text.slice(0, 64));
+    return { pid: pid ? Number(pid[1]) : null, ino: read.ino, mtimeMs: read.mtimeMs };
   }
-  try {
-    const st = fstatSync(fd);
-    const pid = /^(\d+)\s*$/.exec(readFileSync(fd, "utf8").slice(0, 64));
-    return { pid: pid ? Number(pid[1]) : null, ino: st.ino, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
+  if (read.kind === "absent") return null;
+  return fail({ code: "unsafe-path", message: `${path} ${read.reason}, so it cannot be cuda-scaffold's run lock.`, hint: `Remove ${path} and run again.` });
 }
 
 function isStale(h: Holder): boolean {

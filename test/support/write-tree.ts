@@ -45,7 +45,8 @@ export function tree(dir: string): Record<string, string> {
       else if (st.isDirectory()) {
         out[r] = "/";
         walk(p, r);
-      } else out[r] = `${(st.mode & 0o777).toString(8)}:${readFileSync(p, "utf8")}`;
+      } else if (!st.isFile()) out[r] = "special";
+      else out[r] = `${(st.mode & 0o777).toString(8)}:${readFileSync(p, "utf8")}`;
     }
   };
   walk(dir, "");
