@@ -72,10 +72,13 @@ describe("the default output: every source a build argument with the public defa
     }
     // Every FROM is a stage, the uv image, or a Docker Hub image under DOCKER_HUB.
     for (const m of docker.matchAll(/^FROM (\S+)/gm)) expect(m[1]).toMatch(/^(base|\$\{DOCKER_HUB:-docker\.io\}\/[a-z0-9._/-]+:[A-Za-z0-9._-]+|\$\{UV_IMAGE:-[^}]+\})$/);
-    // compose passes every one through with the same default; the Dev Container from the environment.
-    const compose = parseYaml(file(c.files, "docker-compose.yml")) as { services: Record<string, { build: { args: Record<string, string> } }> };
+    // compose passes every one through with the same default (one empty by default has no value, so the
+    // client takes it from the environment or .env: podman-compose before 1.0.6 leaves `${X:-}` unexpanded);
+    // the Dev Container from the environment. Every service refers to the one anchored block.
+    const compose = parseYaml(file(c.files, "docker-compose.yml")) as { services: Record<string, { build: { args: Record<string, string | null> } }> };
+    expect(file(c.files, "docker-compose.yml").match(/^ {6}args: \*build-args$/gm)?.length).toBe(Object.keys(compose.services).length);
     for (const service of Object.values(compose.services)) {
-      for (const [name, value] of args) expect(service.build.args[name], `${name} in compose`).toBe(`\${${name}:-${value}}`);
+      for (const [name, value] of args) expect(service.build.args[name], `${name} in compose`).toBe(value === "" ? null : `\${${name}:-${value}}`);
       expect(service.build.args.BUILDKIT_SYNTAX).toBe(`\${BUILDKIT_SYNTAX:-${tool(matrix, "dockerfileSyntax")}}`);
     }
     const devcontainer = parseJsonc(file(c.files, ".devcontainer/devcontainer.json")) as { build: { args: Record<string, string> } };

@@ -116,6 +116,20 @@ describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
     expect(run).not.toMatch(/label=disable/);
   });
 
+  // Debian 12's podman-compose 1.0.3 leaves `${X:-}` (an empty default) unexpanded, so a build would
+  // take the literal text for an OS mirror; the file gives such an argument no value instead.
+  it.skipIf(!hasPodmanCompose)("podman-compose builds with every build argument expanded, from the one anchored block", () => {
+    const dir = projectDir(gpus, "podman");
+    for (const service of ["dev", "app"]) {
+      const dry = spawnSync("podman-compose", ["-f", join(dir, "docker-compose.yml"), "--dry-run", "build", service], { cwd: dir, encoding: "utf8" });
+      expect(dry.status, dry.stderr).toBe(0);
+      const build = dry.stdout.split("\n").find((l) => l.startsWith("podman build "));
+      expect(build, dry.stdout).toContain("--build-arg USER_UID=1000");
+      expect(build).toContain("--build-arg PIP_INDEX_URL=");
+      expect(build).not.toContain("${");
+    }
+  });
+
   // docker-compose 1.29 predates the Compose Specification's top-level `name` (the Docker files have
   // it too): it refuses that key alone, so the file is checked without that one line.
   it.skipIf(!hasDockerCompose1)("docker-compose 1.29 parses it offline (its top-level name aside)", () => {

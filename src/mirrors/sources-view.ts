@@ -122,10 +122,18 @@ function sourcesWhy(ms: MirrorSet): string[] {
   return lines;
 }
 
-/** The build arguments as compose passes them: `${NAME:-default}`, so an unset or empty .env entry keeps the default. */
-export function composeBuildArgs(res: Resolution, m: Matrix): { name: string; value: string }[] {
+/**
+ * The build arguments as compose passes them: `${NAME:-default}`, so an unset or empty .env entry
+ * keeps the default. An argument whose default is empty (an OS mirror: keep the image's own sources)
+ * has no value (null), which every Compose client reads as "from the environment or .env when set
+ * there": `${NAME:-}` itself is passed through unexpanded by podman-compose before 1.0.6 (Debian 12
+ * ships 1.0.3), and the build would take the literal text for a mirror
+ * (https://github.com/containers/podman-compose/commit/0bd493f, "Allow empty default/error value in substitution");
+ * Compose resolves an argument without a value from its environment (https://github.com/docker/compose-cli/pull/1679).
+ */
+export function composeBuildArgs(res: Resolution, m: Matrix): { name: string; value: string | null }[] {
   const src = dockerfileSources(res, m);
-  const args = src.buildArgs.map((a) => ({ name: a.name, value: `\${${a.name}:-${a.value}}` }));
+  const args: { name: string; value: string | null }[] = src.buildArgs.map((a) => ({ name: a.name, value: a.value === "" ? null : `\${${a.name}:-${a.value}}` }));
   if (src.syntax) args.push({ name: "BUILDKIT_SYNTAX", value: `\${BUILDKIT_SYNTAX:-${src.syntax}}` });
   return args;
 }
