@@ -71,6 +71,16 @@ describe("--engine", () => {
   });
 });
 
+// Golden files for the Podman variants (the host script's are written by test/host/bootstrap-podman.test.ts).
+describe("--engine podman golden files", () => {
+  it.each(["all", "2"])("--gpus %s: compose and Dev Container", async (gpus) => {
+    const { files } = renderFor(SPECS, { gpus, engine: "podman" });
+    for (const path of ["docker-compose.yml", ".devcontainer/devcontainer.json"]) {
+      await expect(file(files, path)).toMatchFileSnapshot(`../fixtures/golden-podman/torch-2.5.1-gpus-${gpus}/${path}`);
+    }
+  });
+});
+
 describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
   const { files } = renderFor(SPECS, { gpus, engine: "podman" });
   const compose = file(files, "docker-compose.yml");
