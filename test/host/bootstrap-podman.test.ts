@@ -22,6 +22,8 @@ const OS = {
   ol9: { os: "ol9", kernel: "6.12.0-100.28.2.2.el9uek.x86_64", gpu: H100, rpm: "cuda-repo-rhel9-13-0-local-13.0.2_580.95.05-1.x86_64.rpm", driver: "580.95.05" },
 };
 const CHECK = "podman run --rm --device nvidia.com/gpu=all docker.io/nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi";
+/** The same check as the sudo user, rootless, through runuser (util-linux). */
+const ROOTLESS = `runuser -u dev -- ${CHECK} -L`;
 const TOOLKIT_INSTALL = /^dnf -y install nvidia-container-toolkit-1\.17\.8-1 /;
 /** A driver that is installed and loaded already (run with --skip-driver). */
 const READY_DRIVER: Settings = {
@@ -122,6 +124,8 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandb
         "setsebool -P container_use_xserver_devices on",
         "usermod --add-subuids 165536-231071 --add-subgids 165536-231071 dev",
         CHECK,
+        ROOTLESS,
+        `${CHECK} -L`,
       ]),
     ).toBeNull();
     expect(first.calls.filter((call) => /^docker|runtime configure|label=disable/.test(call))).toEqual([]);
@@ -131,13 +135,16 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandb
     expect(sb.file("/etc/subgid")).toBe("dev:165536:65536\n");
     expect(first.output).toContain("==> [8/8] Verification");
     expect(first.output).toMatch(/CDI specification\s+\/etc\/cdi\/nvidia\.yaml \(nvidia\.com\/gpu=all\)/);
-    expect(first.output).toContain(`As dev (rootless), check with: ${CHECK}`);
+    expect(first.output).toContain("ok: rootless Podman as dev uses the GPU");
+    expect(first.output).toMatch(/^      GPU 0: /m);
+    expect(first.output).not.toContain("WARNING");
 
     const before = sb.snapshot();
     const second = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256);
     expect(second.code, second.output).toBe(0);
     expect(mutating(second.calls)).toEqual([]);
     expect(second.calls).toContain(CHECK);
+    expect(second.calls).toContain(ROOTLESS);
     expect(sb.snapshot()).toEqual(before);
   });
 
@@ -158,10 +165,43 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandb
       "setsebool -P container_use_devices on",
       "usermod --add-subuids 100000-165535 --add-subgids 100000-165535 dev",
       CHECK,
+      ROOTLESS,
     ]) {
       expect(result.output).toContain(`[dry-run] ${line}`);
     }
     expect(result.output).toContain("Dry run finished: nothing was changed.");
+  });
+
+  it("the rootless check runs as the sudo user without root's session variables; its failure is a WARNING with what to try, and the run still exits 0", () => {
+    const sb = host({ os: "ol9", kernel: OS.ol9.kernel, gpu: H100, ...READY_DRIVER, sudo_user: "dev", rootless_error: "Error: OCI runtime error: crun: sd-bus call: Process org.freedesktop.systemd1 exited with status 1" });
+    const saved = process.env.XDG_RUNTIME_DIR;
+    process.env.XDG_RUNTIME_DIR = "/run/user/0";
+    let result;
+    try {
+      result = sb.run("--skip-driver");
+    } finally {
+      if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
+      else process.env.XDG_RUNTIME_DIR = saved;
+    }
+    expect(result.code, result.output).toBe(0);
+    expect(inOrder(result.calls, [CHECK, ROOTLESS])).toBeNull();
+    // runuser keeps root's environment but HOME, SHELL, USER and LOGNAME: the script drops the session variables.
+    expect(readFileSync(join(sb.dir, "state/rootless_env"), "utf8")).toBe("XDG_RUNTIME_DIR= DBUS_SESSION_BUS_ADDRESS= PWD=/\n");
+    expect(result.output).toContain("WARNING: the rootless check as dev failed (exit 1): Error: OCI runtime error: crun: sd-bus call");
+    expect(result.output).toContain(`  podman run --rm --device nvidia.com/gpu=all docker.io/nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi -L`);
+    expect(result.output).toContain("podman system migrate");
+    expect(result.output).toContain("This host is ready for the generated stack.");
+    expect(result.output).not.toContain("ERROR");
+  });
+
+  it("without a sudo user there is no rootless check, only a note", () => {
+    const sb = host({ os: "ol8", kernel: OS.ol8.kernel, gpu: A100, ...READY_DRIVER });
+    const result = sb.run("--skip-driver");
+    expect(result.code, result.output).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith("runuser"))).toEqual([]);
+    expect(result.output).toContain("note: no rootless check: the script was not run with sudo by a user");
+    const dry = sb.run("--skip-driver", "--dry-run");
+    expect(dry.output).not.toContain("runuser");
   });
 
   it("SELinux disabled or permissive: no boolean is set (permissive only with --selinux-mode enforcing); skip leaves it to fail loudly", () => {

@@ -17,13 +17,14 @@
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
 # docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
 # (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
-# pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left).
+# pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
+# rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
 readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc
-  podman podman-compose getenforce getsebool setsebool usermod getent getconf)
+  podman podman-compose getenforce getsebool setsebool usermod getent getconf runuser)
 readonly TRIPWIRES=(grubby dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
 readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki cdi systemd containers)
 

@@ -471,6 +471,10 @@ stand_in_nvidia_smi() {
   fi
   local driver
   driver=$(cat "$STATE/loaded_driver")
+  if [[ ${1:-} == -L ]]; then
+    settings_all gpu | awk '{ printf "GPU %d: %s\n", NR - 1, $0 }'
+    return 0
+  fi
   if [[ ${1:-} == --query-gpu=driver_version ]]; then
     settings_all gpu | while read -r _; do echo "$driver"; done
     return 0
@@ -558,8 +562,8 @@ stand_in_podman() {
     run) ;;
     *) unsupported "$@" ;;
   esac
-  [[ "$*" =~ ^run\ --rm\ --device\ nvidia\.com/gpu=all\ ([^ ]+)\ nvidia-smi$ ]] || unsupported "$@"
-  local image=${BASH_REMATCH[1]} spec="" f
+  [[ "$*" =~ ^run\ --rm\ --device\ nvidia\.com/gpu=all\ ([^ ]+)\ nvidia-smi(\ -L)?$ ]] || unsupported "$@"
+  local image=${BASH_REMATCH[1]} list=${BASH_REMATCH[2]} spec="" f
   [[ ${image%%/*} == *.* ]] || fail "Error: short-name resolution enforced but cannot prompt without a TTY"
   # Docker Hub unreachable: the pull works only through a docker.io mirror in a registries.conf drop-in.
   if [[ $image == docker.io/* ]] && blocked registry-1.docker.io &&
@@ -578,7 +582,25 @@ stand_in_podman() {
     echo "Failed to initialize NVML: Insufficient Permissions"
     exit 9
   fi
-  stand_in_nvidia_smi
+  if [[ -n ${STAND_IN_RUNUSER:-} ]]; then rootless_podman "$STAND_IN_RUNUSER"; fi
+  stand_in_nvidia_smi ${list:+-L}
+}
+
+# Rootless Podman needs the user's subordinate ids; `rootless_error=TEXT` makes it fail with TEXT
+# (whatever a real host's user session may lack), and the environment runuser passes is recorded.
+rootless_podman() {
+  printf '%s\n' "XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-} DBUS_SESSION_BUS_ADDRESS=${DBUS_SESSION_BUS_ADDRESS:-} PWD=$PWD" >"$STATE/rootless_env"
+  grep -qs "^$1:" /etc/subuid || fail "Error: cannot find UID/GID for user $1: no subuid ranges found for user \"$1\" in /etc/subuid"
+  if [[ -n $(setting rootless_error) ]]; then fail "$(setting rootless_error)"; fi
+}
+
+# runuser -u USER -- COMMAND...: runs COMMAND as USER (only the scenario's sudo user exists).
+stand_in_runuser() {
+  [[ ${1:-} == -u && ${3:-} == -- && $# -gt 3 ]] || unsupported "$@"
+  [[ $2 == "$(setting sudo_user)" ]] || fail "runuser: user $2 does not exist or the user entry does not contain all the required fields"
+  local user=$2
+  shift 3
+  STAND_IN_RUNUSER=$user exec "$@"
 }
 
 stand_in_getenforce() { selinux_mode; }
@@ -729,6 +751,7 @@ case $CMD in
   setsebool) stand_in_setsebool "$@" ;;
   getent) stand_in_getent "$@" ;;
   usermod) stand_in_usermod "$@" ;;
+  runuser) stand_in_runuser "$@" ;;
   *)
     # A command that must never run on the machine the tests run on.
     printf 'TRIPWIRE: %s %s was called inside the sandbox\n' "$CMD" "$*" | tee -a "$CALLS" >&2

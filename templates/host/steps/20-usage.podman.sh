@@ -35,7 +35,9 @@ Sources (restricted networks; every key a mirror serves is still checked against
   --allow-insecure-mirror    accept http:// mirror URLs
 
 Rootless use: run it with sudo and the invoking user (SUDO_USER) gets subordinate user and group ids
-for rootless Podman; the GPU reaches rootless containers through the same CDI specification.
+for rootless Podman; the GPU reaches rootless containers through the same CDI specification. The
+final check then runs once more as that user, rootless (runuser); if only that one fails, the run
+still succeeds and a WARNING says why and what to try.
 
 Exit status: 0 ready, 3 reboot needed (run again after the reboot), 1 a step failed.
 One run at a time: a run holds ${LOCK_FILE} (flock); a second run stops with exit 1.

@@ -4,6 +4,7 @@ verify() {
   local check=(podman run --rm --device "$CDI_DEVICE" "$VERIFY_IMAGE" nvidia-smi)
   if $DRY_RUN; then
     run "${check[@]}"
+    verify_rootless
     if [[ -n $REBOOT_PENDING ]]; then note "a real run would stop for a reboot: $REBOOT_PENDING"; fi
     printf '\nDry run finished: nothing was changed.\n'
     return 0
@@ -25,6 +26,7 @@ verify() {
       "Check on the host: nvidia-smi; nvidia-ctk cdi list; getenforce; getsebool $SELINUX_BOOLEAN"
   fi
   print_summary "$host_cuda"
+  verify_rootless
 }
 
 print_summary() {
@@ -41,9 +43,6 @@ print_summary() {
   printf '  %-22s %s\n' "kernel" "$KREL ($KFLAVOUR)"
   printf '  %-22s %s\n' "stack" "$STACK"
   printf '  %-22s %s\n' "image" "$STACK_IMAGE"
-  if [[ -n $ROOTLESS_USER ]]; then
-    printf '\nAs %s (rootless), check with: %s\n' "$ROOTLESS_USER" "podman run --rm --device $CDI_DEVICE $VERIFY_IMAGE nvidia-smi"
-  fi
   if [[ -n $driver ]] && ! version_ge "$driver" "$MIN_DRIVER"; then
     warn "driver $driver is older than the $MIN_DRIVER the stack needs; its GPU code may not run"
   fi
