@@ -14,6 +14,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, re
 import { join, dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
+import { createHash } from "node:crypto";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DATA_MODULE = "generated/matrix.js";
@@ -130,6 +131,42 @@ export async function lazyLoading() {
   };
 }
 
+/**
+ * The same program as one CommonJS file, chunks/cli.cjs (beside the chunks' data/ and vendor/,
+ * which it shares), for Nodes without module.enableCompileCache (Node 20): bin/cuda-scaffold.js
+ * compiles it with node:vm and keeps V8's code cache of it in the user's cache folder, which
+ * ESM cannot do there. Its first line names the version and a hash of the rest, which the cache's
+ * file name carries, so a cache never meets another build's code.
+ */
+export const CJS_FILE = "chunks/cli.cjs";
+async function bundleCommonJs(outdir, lazy, overrides) {
+  const result = await build({
+    entryPoints: [join(root, "src/cli.ts")],
+    outfile: join(outdir, CJS_FILE),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    legalComments: "none",
+    metafile: true,
+    write: false,
+    absWorkingDir: process.cwd(),
+    // The loader passes the file's URL; the stand-ins and the data's folder use it.
+    define: { "import.meta.url": "__importMetaUrl" },
+    plugins: lazy.plugins,
+    ...overrides,
+  });
+  const [out] = result.outputFiles;
+  if (result.outputFiles.length !== 1 || /\bimport\(/.test(out.text)) throw new Error(`${CJS_FILE}: expected one file without import()`);
+  const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+  const hash = createHash("sha256").update(out.text).digest("hex").slice(0, 16);
+  mkdirSync(dirname(out.path), { recursive: true });
+  writeFileSync(out.path, `//${version}-${hash}\n${out.text}`);
+  placeData(result.metafile);
+  lazy.place(result.metafile);
+}
+
 /** `overrides`: esbuild options for experiments, e.g. `{ minify: false }` for a readable `--cpu-prof`. */
 export async function bundleCli(outdir, overrides = {}) {
   const lazy = await lazyLoading();
@@ -153,6 +190,7 @@ export async function bundleCli(outdir, overrides = {}) {
   });
   placeData(result.metafile);
   lazy.place(result.metafile);
+  await bundleCommonJs(outdir, lazy, overrides);
   // The vendor bundles' sources count among the bundled packages (for the licences).
   for (const input of lazy.licensedInputs) result.metafile.inputs[input] ??= { bytes: 0, imports: [] };
   return result;

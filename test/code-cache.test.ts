@@ -1,0 +1,70 @@
+// On Node without module.enableCompileCache (20), bin/cuda-scaffold.js keeps V8's code cache of the
+// bundle in the user's cache folder. Whatever state that cache is in, output and exit code are
+// those of a run without it.
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, tempDir } from "./support/cli.js";
+
+const usesCodeCache = !("enableCompileCache" in (await import("node:module")).default);
+
+function run(args: string[], env: Record<string, string | undefined>) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const CASES = [["--version"], ["resolve", "torch@1.9.0", "--json"], ["resolve", "nosuchframework@1"], ["list", "--json"]];
+
+describe("the code cache (Node 20)", () => {
+  it("changes nothing in output and exit code: absent, written, read, corrupt, unwritable", () => {
+    const without = CASES.map((args) => run(args, { NODE_DISABLE_COMPILE_CACHE: "1" }));
+    const cache = tempDir("cs-cache-");
+    const dir = join(cache, "cuda-scaffold");
+    const files = () => { try { return readdirSync(dir).filter((f) => f.endsWith(".v8cache")); } catch { return []; } };
+    const same = (env: Record<string, string | undefined>) => CASES.forEach((args, i) => expect(run(args, env), args.join(" ")).toEqual(without[i]));
+
+    same({ XDG_CACHE_HOME: cache }); // writes it
+    if (usesCodeCache) expect(files()).toHaveLength(1);
+    same({ XDG_CACHE_HOME: cache }); // reads it
+    if (usesCodeCache) {
+      const [name] = files();
+      const path = join(dir, name!);
+      const good = readFileSync(path);
+      for (const damage of [
+        (b: Buffer) => { b.writeUInt8(b.readUInt8(b.length - 1000) ^ 0x55, b.length - 1000); return b; }, // payload (the CRC refuses it)
+        (b: Buffer) => { b.writeUInt16LE(b.readUInt16LE(b.length >> 1) ^ 0xffff, b.length >> 1); b.writeUInt32LE(0, 1); return b; },
+        (b: Buffer) => b.subarray(0, b.length >> 1), // truncated
+        () => Buffer.from("not a cache"),
+        () => Buffer.alloc(0),
+      ]) {
+        writeFileSync(path, damage(Buffer.from(good)));
+        same({ XDG_CACHE_HOME: cache });
+      }
+    }
+    // A cache folder that cannot be made: XDG_CACHE_HOME is a file, HOME is a file.
+    const file = join(tempDir("cs-cache-"), "file");
+    writeFileSync(file, "");
+    same({ XDG_CACHE_HOME: file });
+    same({ XDG_CACHE_HOME: undefined, HOME: file });
+    same({ XDG_CACHE_HOME: "relative/ignored", HOME: file });
+    // A folder where the cache's name is taken by a folder.
+    const taken = tempDir("cs-cache-");
+    mkdirSync(join(taken, "cuda-scaffold"), { recursive: true });
+    if (usesCodeCache) for (const f of files()) mkdirSync(join(taken, "cuda-scaffold", f));
+    same({ XDG_CACHE_HOME: taken });
+  }, 60_000);
+
+  it("renders the same files with a cache as without", () => {
+    const cache = tempDir("cs-cache-");
+    const outs = [tempDir(), tempDir(), tempDir()];
+    const runs = [run(["torch@1.9.0", "--out", outs[0]!, "--name", "demo"], { NODE_DISABLE_COMPILE_CACHE: "1" }), run(["torch@1.9.0", "--out", outs[1]!, "--name", "demo"], { XDG_CACHE_HOME: cache }), run(["torch@1.9.0", "--out", outs[2]!, "--name", "demo"], { XDG_CACHE_HOME: cache })];
+    const norm = (s: string, out: string) => s.split(out).join("OUT");
+    for (const [i, r] of runs.entries()) expect({ ...r, stdout: norm(r.stdout, outs[i]!) }).toEqual({ ...runs[0]!, stdout: norm(runs[0]!.stdout, outs[0]!) });
+    const read = (d: string) => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => readFileSync(join(e.parentPath, e.name), "utf8")).sort();
+    expect(read(outs[1]!)).toEqual(read(outs[0]!));
+    expect(read(outs[2]!)).toEqual(read(outs[0]!));
+    const check = [run(["check", "--out", outs[0]!], { XDG_CACHE_HOME: cache }), run(["check", "--out", outs[0]!], { NODE_DISABLE_COMPILE_CACHE: "1" })];
+    expect(check[0]).toEqual(check[1]);
+  }, 60_000);
+});
