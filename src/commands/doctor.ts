@@ -16,6 +16,8 @@ function podmanLines(facts: HostFacts): string[] {
     const how = podman.rootless === null ? "" : podman.rootless ? " (rootless)" : " (rootful)";
     lines.push(`podman   ${podman.state === "installed" ? `${printable(podman.version ?? "")}${how}` : podman.state}${podman.state === "error" && podman.error ? `: ${printable(podman.error)}` : ""}`);
   }
+  const compose = composeLine(facts);
+  if (compose) lines.push(compose);
   if (cdi.checked && cdi.specs.length === 0) lines.push("cdi      no specs in /etc/cdi or /var/run/cdi");
   for (const s of cdi.specs) {
     const driver = s.driverVersions.length ? `, driver ${list(s.driverVersions)}` : "";
@@ -29,6 +31,21 @@ function podmanLines(facts: HostFacts): string[] {
     lines.push(`selinux  ${selinux.mode}${bool}${selinux.error ? ` (${printable(selinux.error)})` : ""}`);
   }
   return lines;
+}
+
+/** What `podman compose` runs, and podman-compose's version: only where Podman is installed. */
+function composeLine(facts: HostFacts): string | null {
+  const { state, compose } = facts.podman;
+  if (state !== "installed") return null;
+  const pc = compose.installed === false ? "podman-compose not installed" : compose.version ? `podman-compose ${printable(compose.version)}` : null;
+  let runs: string | null = null;
+  if (compose.provider) {
+    const cdi = compose.honoursCdiDevices === true ? " (keeps CDI devices: entries)" : compose.honoursCdiDevices === false ? " (drops CDI devices: entries)" : "";
+    runs = `podman compose runs ${printable(compose.provider)}${cdi}`;
+  } else if (compose.podmanCompose === false) runs = "no podman compose (Podman before 4.7): run podman-compose";
+  else if (compose.podmanCompose === true) runs = "podman compose finds no provider";
+  const parts = [runs, pc].filter((p): p is string => p !== null);
+  return parts.length ? `compose  ${parts.join(" · ")}` : null;
 }
 
 export async function doctor(opts: { from?: string; json?: boolean; network?: boolean; mirror?: string; allowInsecureMirror?: boolean; timeout?: string }, print: (s: string) => void): Promise<number> {

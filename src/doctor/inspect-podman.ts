@@ -4,15 +4,44 @@
 import type { RawHost } from "./raw-host.js";
 import type { Parsed } from "./parse-raw.js";
 import { isNvidiaKind, parseCdiSpec } from "./parse-cdi-spec.js";
-import type { CdiFacts, CdiSpecFacts, PodmanFacts, SelinuxFacts } from "./types.js";
+import { providerName } from "./parse-podman-compose.js";
+import { compare } from "../matrix/versions.js";
+import type { CdiFacts, CdiSpecFacts, PodmanComposeFacts, PodmanFacts, SelinuxFacts } from "./types.js";
+
+/** podman-compose expands `${X:-}` to an empty value from this release on (commit 0bd493f). */
+export const PODMAN_COMPOSE_EMPTY_DEFAULTS = "1.0.6";
 
 export function podmanFacts(raw: RawHost, parsed: Parsed): PodmanFacts {
-  const facts: PodmanFacts = { state: "unknown", version: null, rootless: null, selinuxEnabled: null };
+  const facts: PodmanFacts = { state: "unknown", version: null, rootless: null, selinuxEnabled: null, compose: composeFacts(raw, parsed) };
   const out = raw.outputs["podman-info"];
   if (out?.absent === "tool") return { ...facts, state: "not-installed", error: out.reason ?? "podman: not found" };
   Object.assign(facts, parsed["podman-info"]);
   if (facts.state === "unknown" && out && !out.ok && out.absent !== "capture" && out.reason) return { ...facts, state: "error", error: out.reason };
   return facts;
+}
+
+/**
+ * What `podman compose` would run (Podman's own answer, parse-podman-compose.ts) and podman-compose's
+ * version. podman-compose passes a service's `devices:` to `podman run --device`, so CDI names work
+ * in every release; docker-compose behind `podman compose` drops them without a word
+ * (https://github.com/podman-container-tools/podman/issues/28436).
+ */
+function composeFacts(raw: RawHost, parsed: Parsed): PodmanComposeFacts {
+  const said = parsed["podman-compose-provider"] ?? {};
+  const pc = parsed["podman-compose-version"] ?? {};
+  const providerPath = said.providerPath ?? null;
+  const provider = providerPath === null ? null : providerName(providerPath);
+  const installed = pc.installed ?? (raw.outputs["podman-compose-version"]?.absent === "tool" ? false : null);
+  const version = pc.version ?? null;
+  return {
+    provider,
+    providerPath,
+    podmanCompose: said.supported ?? null,
+    installed,
+    version,
+    honoursCdiDevices: provider === "podman-compose" ? true : provider === "docker-compose" ? false : null,
+    expandsEmptyDefaults: version === null ? null : compare(version, PODMAN_COMPOSE_EMPTY_DEFAULTS) >= 0,
+  };
 }
 
 /**

@@ -42,6 +42,7 @@ const MESSAGES: Record<MissingId, string> = {
   "cdi-spec-missing": "Podman is installed but no NVIDIA CDI spec is in /etc/cdi or /var/run/cdi: `--device nvidia.com/gpu=all` has nothing to resolve.",
   "cdi-spec-stale": "A CDI spec was generated for another driver than the one loaded.",
   "selinux-container-use-devices": "SELinux is enforcing and the container_use_devices boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).",
+  "podman-compose-provider": "`podman compose` runs docker-compose here, which drops the CDI `devices:` entries (nvidia.com/gpu=…) of the generated compose file without a word: its containers start without the GPU (podman#28436).",
   jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
 };
 
@@ -74,8 +75,25 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   if (dockerWanted && (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false)) {
     add("docker-nvidia-runtime", NVIDIA_RUNTIME_COMMANDS);
   }
-  items.push(...cdiItems(facts), ...selinuxItems(facts));
+  items.push(...cdiItems(facts), ...selinuxItems(facts), ...composeItems(facts, family));
   return items;
+}
+
+/**
+ * Podman's compose provider: docker-compose comes first in Podman's default order, so installing
+ * podman-compose is not enough; PODMAN_COMPOSE_PROVIDER (read before containers.conf) picks it
+ * (podman-compose(1); containers/podman cmd/podman/compose.go).
+ */
+function composeItems(facts: HostFacts, family: string): MissingItem[] {
+  const { podman } = facts;
+  if (podman.state !== "installed" || podman.compose.provider !== "docker-compose") return [];
+  const install = family === "rhel" ? "sudo dnf install -y podman-compose" : "sudo apt-get install -y podman-compose";
+  const commands = [...(podman.compose.installed === true ? [] : [install]), "export PODMAN_COMPOSE_PROVIDER=podman-compose"];
+  return [item("podman-compose-provider", MESSAGES["podman-compose-provider"], commands, [
+    podman.compose.providerPath ? `Podman found ${podman.compose.providerPath} first.` : undefined,
+    family === "rhel" && podman.compose.installed !== true ? "On RHEL and Oracle Linux podman-compose comes from EPEL (oracle-epel-release-el8/el9 on Oracle Linux)." : undefined,
+    "To keep the choice, put the export in your shell profile or set compose_providers = [\"podman-compose\"] under [engine] in containers.conf; or run podman-compose directly.",
+  ])];
 }
 
 /** A stale spec (any engine reads it), and no NVIDIA spec at all where Podman, which has only CDI, is installed. */

@@ -13,6 +13,7 @@ import { parseQueryCsv } from "./parse-query-csv.js";
 import { parseUname } from "./parse-uname.js";
 import { parsePodmanInfo } from "./parse-podman-info.js";
 import { parseGetenforce, parseGetsebool, parseSelinuxEnforce } from "./parse-selinux.js";
+import { parseComposeProvider, parsePodmanComposeVersion } from "./parse-podman-compose.js";
 
 export const PARSERS = {
   "nvidia-smi-xml": parseNvsmiXml,
@@ -31,6 +32,8 @@ export const PARSERS = {
   getenforce: parseGetenforce,
   "selinux-enforce": parseSelinuxEnforce,
   getsebool: parseGetsebool,
+  "podman-compose-provider": parseComposeProvider,
+  "podman-compose-version": parsePodmanComposeVersion,
 } satisfies Record<ProbeSource, (text: string) => object>;
 
 export type Parsed = { [S in ProbeSource]?: ReturnType<(typeof PARSERS)[S]> };

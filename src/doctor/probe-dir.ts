@@ -30,6 +30,8 @@ export const CAPTURE_FILES: Record<ProbeSource, string[]> = {
   getenforce: ["getenforce.txt"],
   "selinux-enforce": ["selinux-enforce"],
   getsebool: ["getsebool.txt"],
+  "podman-compose-provider": ["podman-compose-provider.txt"],
+  "podman-compose-version": ["podman-compose-version.txt"],
 };
 
 const HINT = "Point it at a folder of saved outputs (nvidia-smi-q.xml, query-gpu.csv, nvidia-smi.txt, host-info.txt, …), each a regular file.";

@@ -20,7 +20,13 @@ export const LIVE_COMMANDS: Partial<Record<ProbeSource, readonly [string, string
   "podman-info": ["podman", ["info", "--format", "json"]],
   getenforce: ["getenforce", []],
   getsebool: ["getsebool", ["container_use_devices"]],
+  // Podman names the provider it runs on stderr (parse-podman-compose.ts); `version` is harmless in every provider.
+  "podman-compose-provider": ["podman", ["--log-level=debug", "compose", "version"]],
+  "podman-compose-version": ["podman-compose", ["version"]],
 };
+
+/** Sources whose stderr is part of what is parsed even when the tool succeeds. */
+const WITH_STDERR: ReadonlySet<ProbeSource> = new Set(["podman-compose-provider"]);
 
 /** Files read on a live host; the first that exists wins. */
 export const LIVE_FILES: Partial<Record<ProbeSource, string[]>> = {
@@ -42,7 +48,7 @@ async function readFirst(paths: string[]): Promise<ProbeOutput> {
 export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
   const jobs: Promise<[ProbeSource, ProbeOutput]>[] = [];
   for (const [source, [cmd, args]] of Object.entries(LIVE_COMMANDS) as [ProbeSource, readonly [string, string[]]][]) {
-    jobs.push(runTool(cmd, args, opts).then((out) => [source, out]));
+    jobs.push(runTool(cmd, args, WITH_STDERR.has(source) ? { ...opts, withStderr: true } : opts).then((out) => [source, out]));
   }
   for (const [source, paths] of Object.entries(LIVE_FILES) as [ProbeSource, string[]][]) {
     jobs.push(readFirst(paths).then((out) => [source, out]));

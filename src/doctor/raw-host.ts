@@ -22,6 +22,8 @@ export const PROBE_SOURCES = [
   "getenforce", // getenforce
   "selinux-enforce", // /sys/fs/selinux/enforce (where getenforce is not installed)
   "getsebool", // getsebool container_use_devices
+  "podman-compose-provider", // podman --log-level=debug compose version (stdout and stderr)
+  "podman-compose-version", // podman-compose version
 ] as const;
 
 export type ProbeSource = (typeof PROBE_SOURCES)[number];

@@ -12,6 +12,8 @@ const MAX_OUTPUT = MAX_CAPTURE_BYTES;
 export interface RunToolOptions {
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Keep stderr after stdout in `text` on success too (a tool that reports on stderr). */
+  withStderr?: boolean;
 }
 
 function killGroup(child: ChildProcess): void {
@@ -68,7 +70,7 @@ export function runTool(command: string, args: string[], opts: RunToolOptions): 
     child.stderr?.setEncoding("utf8").on("data", (c: string) => collect(c, "err"));
     child.on("error", (err) => finish(spawnError(command, err)));
     child.on("close", (code, signal) => {
-      if (code === 0) return finish({ ok: true, text: stdout });
+      if (code === 0) return finish({ ok: true, text: opts.withStderr ? [stdout, stderr].filter((s) => s !== "").join("\n") : stdout });
       const text = [stdout, stderr].filter((s) => s !== "").join("\n");
       const why = firstLine(stderr) || firstLine(stdout) || "no output";
       finish({ ok: false, text, reason: `${label}: exited with ${code ?? signal}: ${why}` });

@@ -69,7 +69,28 @@ export interface PodmanFacts {
   rootless: boolean | null;
   /** Podman's own view of SELinux (host.security.selinuxEnabled). */
   selinuxEnabled: boolean | null;
+  /** What `podman compose` runs, and podman-compose itself. */
+  compose: PodmanComposeFacts;
   error?: string;
+}
+
+export interface PodmanComposeFacts {
+  /** What `podman compose` runs: "docker-compose", "podman-compose" or another file name; null when
+   *  it runs nothing (no provider found, or a Podman before 4.7 without `podman compose`) or unknown. */
+  provider: string | null;
+  /** The provider's path as Podman found it. */
+  providerPath: string | null;
+  /** Podman has a `compose` command; null when unknown. */
+  podmanCompose: boolean | null;
+  /** podman-compose is installed; null when unknown. */
+  installed: boolean | null;
+  /** podman-compose's version (`podman-compose version`). */
+  version: string | null;
+  /** `podman compose` passes CDI `devices:` entries on: podman-compose does, docker-compose drops
+   *  them silently (https://github.com/podman-container-tools/podman/issues/28436); null for another provider, none, or unknown. */
+  honoursCdiDevices: boolean | null;
+  /** podman-compose expands `${X:-}` to an empty value (1.0.6 and newer, commit 0bd493f). */
+  expandsEmptyDefaults: boolean | null;
 }
 
 /** One CDI spec file in /etc/cdi or /var/run/cdi. */
@@ -149,6 +170,7 @@ export type MissingId =
   | "cdi-spec-missing"
   | "cdi-spec-stale"
   | "selinux-container-use-devices"
+  | "podman-compose-provider"
   | "jetson";
 
 export interface MissingItem {

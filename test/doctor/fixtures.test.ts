@@ -16,7 +16,7 @@ const expected = (variant: string): Expected => JSON.parse(readFileSync(join(HOS
 
 describe("synthetic hosts", () => {
   it("has the variants the doctor is tested on", () => {
-    expect(variants()).toEqual(["driver-not-loaded", "driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "podman-cdi-fresh", "podman-cdi-stale"]);
+    expect(variants()).toEqual(["driver-not-loaded", "driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "podman-cdi-fresh", "podman-cdi-stale", "podman-compose-docker"]);
   });
 
   it.each(variants())("%s: facts", async (variant) => {
@@ -27,7 +27,7 @@ describe("synthetic hosts", () => {
   it.each(variants())("%s: missing, in order, each with a command", async (variant) => {
     const items = missing(await inspectDir(join(HOSTS, variant)));
     expect(items.map((i) => i.id)).toEqual(expected(variant).missing);
-    for (const i of items) expect(i.fix).toMatch(/^(sudo |curl |newgrp )/);
+    for (const i of items) expect(i.fix).toMatch(/^(sudo |curl |newgrp |export )/);
   });
 
   it.each(variants())("%s: every captured file is recognised by its parser", async (variant) => {

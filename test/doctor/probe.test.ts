@@ -10,7 +10,7 @@ import { LIVE_COMMANDS } from "../../src/doctor/probe-live.js";
 import { probeHost } from "../../src/doctor/probe.js";
 import { HOSTS } from "./support.js";
 
-const TOOLS = ["nvidia-smi", "nvcc", "docker", "nvidia-ctk", "mokutil", "podman", "getenforce", "getsebool"];
+const TOOLS = ["nvidia-smi", "nvcc", "docker", "nvidia-ctk", "mokutil", "podman", "getenforce", "getsebool", "podman-compose"];
 const COMMAND_SOURCES = Object.keys(LIVE_COMMANDS);
 const dirs: string[] = [];
 
