@@ -170,7 +170,7 @@ const x = (r) => `${r.toFixed(2)}×`;
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${type()} ${release()}`;
 const majorMinor = process.versions.node.split(".").map(Number);
-const compileCache = majorMinor[0] > 22 || (majorMinor[0] === 22 && majorMinor[1] >= 1) ? "on (module.enableCompileCache, in the bin)" : "not in this Node (needs 22.1): every start compiles the bundle";
+const compileCache = majorMinor[0] > 22 || (majorMinor[0] === 22 && majorMinor[1] >= 1) ? "on (module.enableCompileCache, in the bin)" : "not in this Node (needs 22.1): the bin compiles a CommonJS copy of the bundle with V8's code cache, kept in the user's cache folder (the warm-up round writes it)";
 
 // History: the rows already in BENCHMARKS.md, then this run's.
 const historyHeader = ["date", "cuda-scaffold", "Node", "machine", "load avg", "bare node ms", "--version", "resolve", "full render", "check", "list", "all stacks ms", "devcontainer --version", "devcontainer read-configuration", "create-vite --help", "render / check / resolve with NODE_EXTRA_CA_CERTS", "test suite s", "note"];
