@@ -1,17 +1,5 @@
-# --- Options -----------------------------------------------------------------------------------
-DRIVER_RPM=""
-DRIVER_RPM_SHA256=""
-DRIVER_SOURCE=local
-DRIVER_BRANCH=""
-KERNEL_MODULES=""
-SKIP_DRIVER=false
-DRY_RUN=false
+# Podman's own option (the others: 11-common-options.sh).
 SELINUX_MODE=auto
-REGISTRY_MIRRORS_GIVEN=()
-INSECURE_REGISTRIES=()
-REGISTRY_CAS=()
-ALLOW_INSECURE_MIRROR=false
-CURL_PROTO='=https'
 # Set by the toolkit step: the CDI specification that Podman reads for this toolkit.
 CDI_SPEC=""
 ROOTLESS_USER=""

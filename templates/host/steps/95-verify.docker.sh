@@ -3,18 +3,12 @@ verify() {
   step "Verification"
   if $DRY_RUN; then
     run docker run --rm --gpus all "$VERIFY_IMAGE" nvidia-smi
-    if [[ -n $REBOOT_PENDING ]]; then note "a real run would stop for a reboot: $REBOOT_PENDING"; fi
-    printf '\nDry run finished: nothing was changed.\n'
+    finish_dry_run
     return 0
   fi
-  local host_cuda image_cuda=""
+  local host_cuda
   host_cuda=$(host_cuda_version)
-  # Only nvidia/cuda tags ask for a CUDA version (NVIDIA_REQUIRE_CUDA); a plain OS image asks for none.
-  if [[ $VERIFY_IMAGE =~ ^nvidia/cuda:([0-9]+\.[0-9]+) ]]; then image_cuda=${BASH_REMATCH[1]}; fi
-  if [[ -n $host_cuda && -n $image_cuda ]] && ! version_ge "$host_cuda" "$image_cuda"; then
-    die "the check image $VERIFY_IMAGE needs CUDA $image_cuda, the host driver supports CUDA $host_cuda" \
-      "Install a newer driver (run again with a newer --driver-rpm or --driver-source network)."
-  fi
+  check_image_cuda "$host_cuda" 'nvidia/cuda'
   log "+ docker run --rm --gpus all $VERIFY_IMAGE nvidia-smi"
   local output rc=0
   output=$(docker run --rm --gpus all "$VERIFY_IMAGE" nvidia-smi 2>&1) || rc=$?
@@ -23,21 +17,10 @@ verify() {
     die "a container could not use the GPU (docker run exited $rc)" \
       "Check on the host: nvidia-smi; docker info | grep -i runtimes; journalctl -u docker"
   fi
-  local driver cuda=$host_cuda
-  driver=$(driver_version_running)
-  printf '\nThis host is ready for the generated stack.\n'
-  printf '  %-22s %-28s %s\n' "" "host offers" "stack needs"
-  printf '  %-22s %-28s %s\n' "NVIDIA driver" "${driver:-?}" ">= $MIN_DRIVER"
-  printf '  %-22s %-28s %s\n' "CUDA (driver API)" "${cuda:-?}" "$STACK_CUDA"
-  printf '  %-22s %-28s %s\n' "Container Toolkit" "$(installed_version nvidia-container-toolkit)" "$TOOLKIT_VERSION"
+  print_summary "$host_cuda"
+}
+
+# The engine's rows of the summary (print_summary).
+engine_summary() {
   printf '  %-22s %s\n' "Docker" "$(docker --version 2>/dev/null || echo '?')"
-  printf '  %-22s %s\n' "kernel" "$KREL ($KFLAVOUR)"
-  printf '  %-22s %s\n' "stack" "$STACK"
-  printf '  %-22s %s\n' "image" "$STACK_IMAGE"
-  if [[ -n $driver ]] && ! version_ge "$driver" "$MIN_DRIVER"; then
-    warn "driver $driver is older than the $MIN_DRIVER the stack needs; its GPU code may not run"
-  fi
-  if [[ -n $cuda ]] && ! version_ge "$cuda" "$STACK_CUDA"; then
-    warn "the driver supports CUDA $cuda, the stack uses CUDA $STACK_CUDA"
-  fi
 }

@@ -1,11 +1,11 @@
-# The registry options (Podman): Docker Hub mirrors as https URLs (http with --allow-insecure-mirror),
+# The registry options (both engines): Docker Hub mirrors as https URLs (http with --allow-insecure-mirror),
 # registry CAs as HOST=FILE, registries without TLS as HOST[:PORT] (with --allow-insecure-mirror).
 check_registry_options() {
   local value
   if ((${#REGISTRY_MIRRORS_GIVEN[@]} > 0)); then REGISTRY_MIRRORS=("${REGISTRY_MIRRORS_GIVEN[@]}"); fi
   for value in "${REGISTRY_MIRRORS[@]}"; do
     if [[ $value =~ ^[a-z0-9.-]+(:[0-9]+)?=.+ ]]; then
-      usage_error "--registry-mirror '$value': these mirrors serve Docker Hub (docker.io) only; for another registry use its mirror as the image prefix (the Dockerfile's build arguments), and --registry-ca for its CA"
+      usage_error "--registry-mirror '$value': $REGISTRY_MIRRORS_SCOPE; for another registry use its mirror as the image prefix (the Dockerfile's build arguments), and --registry-ca for its CA"
     fi
     url_allowed "$value" || usage_error "--registry-mirror '$value' is not an https:// URL (http:// needs --allow-insecure-mirror)"
   done
