@@ -55,11 +55,7 @@ export function parsePlatform(raw: string | undefined, gpus: string[], os: strin
   return "linux/arm64";
 }
 
-/**
- * A wheel rule as matrix/schema/arm64.schema.json has it: `package` (only builds that install that
- * package, e.g. jax-cuda12-plugin) and `alternative` (a pointer a refusal names). Spelled out here
- * until the generated types are regenerated.
- */
+/** A wheel rule of matrix/arm64.yaml (`package`: only builds that install it; `alternative`: what a refusal names). */
 export type WheelRule = Arm64WheelRule;
 
 /** What a wheel rule is matched on: the framework release, its CUDA, and the packages it installs. */
@@ -72,8 +68,7 @@ export interface WheelKey {
 
 /** The arm64 wheel rule of a build: the first that matches (undefined: no evidence either way). */
 export function wheelRule(m: Matrix, b: WheelKey): WheelRule | undefined {
-  const rules: WheelRule[] = m.arm64.wheels;
-  return rules.find(
+  return m.arm64.wheels.find(
     (r) =>
       r.framework === b.framework &&
       satisfies(b.version, r.versions) &&

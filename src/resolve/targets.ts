@@ -3,6 +3,7 @@ import type { Matrix } from "../matrix/data.js";
 import { compare, parts } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Build, Target } from "./types.js";
+import { arm64Gpu } from "./platform.js";
 
 const normalize = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.]/g, "");
 
@@ -31,7 +32,7 @@ export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[])
       continue;
     }
     // GPUs that only come in arm64 hosts and are not in gpus.yaml (gb10): matrix/arm64.yaml.
-    const arm = m.arm64.gpus.find((g) => g.id === key);
+    const arm = arm64Gpu(m, input);
     if (arm) {
       targets.push({ input, label: `${arm.id} (${arm.name}, sm_${arm.cc.replace(".", "")})`, cc: arm.cc });
       continue;
