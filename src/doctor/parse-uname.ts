@@ -15,29 +15,25 @@ function machineOf(kernel: string, fields: string[]): string | undefined {
   return found === "arm64" ? "aarch64" : found;
 }
 
-export function parseUname(text: string): { kernel?: string } {
+/** The kernel release and the fields of the line that named it (none for a bare `uname -r`). */
+function unameRelease(text: string): { kernel: string; fields: string[] } | undefined {
   const rows = lines(text).map((l) => l.trim()).filter((l) => l !== "");
-  if (rows.length === 1 && RELEASE.test(rows[0]!)) return { kernel: rows[0]! };
+  if (rows.length === 1 && RELEASE.test(rows[0]!)) return { kernel: rows[0]!, fields: [] };
   for (const row of rows) {
     const fields = row.split(/\s+/);
-    if (fields[0] === "Linux" && fields.length >= 3 && RELEASE.test(fields[2]!)) return { kernel: fields[2]! };
+    if (fields[0] === "Linux" && fields.length >= 3 && RELEASE.test(fields[2]!)) return { kernel: fields[2]!, fields };
   }
-  return {};
+  return undefined;
+}
+
+export function parseUname(text: string): { kernel?: string } {
+  const found = unameRelease(text);
+  return found ? { kernel: found.kernel } : {};
 }
 
 /** The machine architecture the same capture names (aarch64, x86_64), when it names one. */
 export function parseMachine(text: string): { machine?: string } {
-  const rows = lines(text).map((l) => l.trim()).filter((l) => l !== "");
-  if (rows.length === 1 && RELEASE.test(rows[0]!)) {
-    const machine = machineOf(rows[0]!, []);
-    return machine ? { machine } : {};
-  }
-  for (const row of rows) {
-    const fields = row.split(/\s+/);
-    if (fields[0] === "Linux" && fields.length >= 3 && RELEASE.test(fields[2]!)) {
-      const machine = machineOf(fields[2]!, fields);
-      return machine ? { machine } : {};
-    }
-  }
-  return {};
+  const found = unameRelease(text);
+  const machine = found && machineOf(found.kernel, found.fields);
+  return machine ? { machine } : {};
 }
