@@ -4,6 +4,8 @@
 // NVIDIA driver installation guide (cuda-rhelN.repo, `nvidia-driver:open-dkms` + nvidia-open),
 // Ubuntu's ubuntu-drivers, Debian's nvidia-driver package; see ../shared/research/oracle-linux-host.md.
 import type { OsFacts } from "./types.js";
+import { matrix } from "../matrix/data.js";
+import { tool } from "../matrix/lookup.js";
 
 export type OsFamily = "ubuntu" | "debian" | "rhel";
 
@@ -101,10 +103,16 @@ export const DOCKER_PERMISSION_COMMANDS = ['sudo usermod -aG docker "$USER"', "n
 export const NVIDIA_RUNTIME_COMMANDS = ["sudo nvidia-ctk runtime configure --runtime=docker", "sudo systemctl restart docker"];
 
 // CDI (NVIDIA's "Support for Container Device Interface", GUIDES.cdi): `nvidia-ctk cdi generate`
-// writes a spec for the driver present when it runs; from toolkit 1.18.0 the nvidia-cdi-refresh
-// systemd units regenerate /var/run/cdi/nvidia.yaml at boot and after driver changes.
+// writes a spec for the driver present when it runs; from toolkit CDI_REFRESH_SINCE the
+// nvidia-cdi-refresh systemd units regenerate /var/run/cdi/nvidia.yaml at boot and after driver changes.
+/** The first NVIDIA Container Toolkit with nvidia-cdi-refresh (matrix/platform.yaml cdiRefreshSince). */
+export const CDI_REFRESH_SINCE = tool(matrix, "cdiRefreshSince");
+/** The SELinux boolean containers need to use /dev/nvidia* (matrix/platform.yaml selinuxDeviceBoolean). */
+export const SELINUX_DEVICE_BOOLEAN = tool(matrix, "selinuxDeviceBoolean");
+/** The podman-compose package (matrix/platform.yaml podmanComposePackage). */
+export const PODMAN_COMPOSE_PACKAGE = tool(matrix, "podmanComposePackage");
 export const cdiGenerateCommands = (path = "/etc/cdi/nvidia.yaml"): string[] => [`sudo nvidia-ctk cdi generate --output=${path}`];
 export const CDI_REFRESH_COMMANDS = ["sudo systemctl restart nvidia-cdi-refresh.service"];
 /** The folder nvidia-cdi-refresh writes to. */
 export const CDI_REFRESH_DIR = "/var/run/cdi";
-export const SELINUX_DEVICES_COMMANDS = ["sudo setsebool -P container_use_devices on"];
+export const SELINUX_DEVICES_COMMANDS = [`sudo setsebool -P ${SELINUX_DEVICE_BOOLEAN} on`];

@@ -1,7 +1,7 @@
 // What this host lacks to run GPU containers, in the order to fix it, each with the command that
 // fixes it on a typical host of its OS family. Says nothing about which stacks the host can run.
 import {
-  CDI_REFRESH_COMMANDS, CDI_REFRESH_DIR, SELINUX_DEVICES_COMMANDS, cdiGenerateCommands,
+  CDI_REFRESH_COMMANDS, CDI_REFRESH_DIR, CDI_REFRESH_SINCE, PODMAN_COMPOSE_PACKAGE, SELINUX_DEVICE_BOOLEAN, SELINUX_DEVICES_COMMANDS, cdiGenerateCommands,
   DOCKER_DAEMON_COMMANDS, DOCKER_PERMISSION_COMMANDS, GUIDES, NVIDIA_RUNTIME_COMMANDS,
   dockerCommands, driverCommands, osFamily, toolkitCommands,
 } from "./fix-commands.js";
@@ -41,7 +41,7 @@ const MESSAGES: Record<MissingId, string> = {
   "docker-nvidia-runtime": "Docker has no `nvidia` runtime registered.",
   "cdi-spec-missing": "Podman is installed but no NVIDIA CDI spec is in /etc/cdi or /var/run/cdi: `--device nvidia.com/gpu=all` has nothing to resolve.",
   "cdi-spec-stale": "A CDI spec was generated for another driver than the one loaded.",
-  "selinux-container-use-devices": "SELinux is enforcing and the container_use_devices boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).",
+  "selinux-container-use-devices": `SELinux is enforcing and the ${SELINUX_DEVICE_BOOLEAN} boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).`,
   "podman-compose-provider": "`podman compose` runs docker-compose here, which drops the CDI `devices:` entries (nvidia.com/gpu=…) of the generated compose file without a word: its containers start without the GPU (podman#28436).",
   jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
 };
@@ -87,7 +87,7 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
 function composeItems(facts: HostFacts, family: string): MissingItem[] {
   const { podman } = facts;
   if (podman.state !== "installed" || podman.compose.provider !== "docker-compose") return [];
-  const install = family === "rhel" ? "sudo dnf install -y podman-compose" : "sudo apt-get install -y podman-compose";
+  const install = `sudo ${family === "rhel" ? "dnf" : "apt-get"} install -y ${PODMAN_COMPOSE_PACKAGE}`;
   const commands = [...(podman.compose.installed === true ? [] : [install]), "export PODMAN_COMPOSE_PROVIDER=podman-compose"];
   return [item("podman-compose-provider", MESSAGES["podman-compose-provider"], commands, [
     podman.compose.providerPath ? `Podman found ${podman.compose.providerPath} first.` : undefined,
@@ -108,8 +108,8 @@ function cdiItems(facts: HostFacts): MissingItem[] {
     const refreshed = s.path.startsWith(`${CDI_REFRESH_DIR}/`);
     const message = `The CDI spec ${s.path} was generated for driver ${s.driverVersions.join(", ")}, but driver ${cdi.driver} is loaded: containers given its devices get library mounts the driver update removed, and fail to start.`;
     const hint = refreshed
-      ? `nvidia-cdi-refresh (NVIDIA Container Toolkit 1.18.0 and newer) writes ${CDI_REFRESH_DIR}/nvidia.yaml; if the restart fails, see \`journalctl -u nvidia-cdi-refresh.service\` and ${GUIDES.cdi}.`
-      : `A spec generated once goes stale at the next driver update; NVIDIA Container Toolkit 1.18.0 and newer keep ${CDI_REFRESH_DIR}/nvidia.yaml current with nvidia-cdi-refresh (${GUIDES.cdi}).`;
+      ? `nvidia-cdi-refresh (NVIDIA Container Toolkit ${CDI_REFRESH_SINCE} and newer) writes ${CDI_REFRESH_DIR}/nvidia.yaml; if the restart fails, see \`journalctl -u nvidia-cdi-refresh.service\` and ${GUIDES.cdi}.`
+      : `A spec generated once goes stale at the next driver update; NVIDIA Container Toolkit ${CDI_REFRESH_SINCE} and newer keep ${CDI_REFRESH_DIR}/nvidia.yaml current with nvidia-cdi-refresh (${GUIDES.cdi}).`;
     return { id: "cdi-spec-stale" as const, message, fix: join(refreshed ? CDI_REFRESH_COMMANDS : cdiGenerateCommands(s.path)), hint };
   });
 }

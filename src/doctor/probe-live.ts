@@ -5,6 +5,7 @@ import { MAX_CAPTURE_BYTES, type ProbeOutput, type ProbeSource, type RawHost } f
 import { runTool, type RunToolOptions } from "./run-tool.js";
 import { readRegularFile } from "../read-regular-file.js";
 import { probeCdiLive } from "./probe-cdi.js";
+import { SELINUX_DEVICE_BOOLEAN } from "./fix-commands.js";
 
 const QUERY_GPU = "--query-gpu=index,name,driver_version,compute_cap,memory.total,pci.bus_id,uuid";
 
@@ -19,7 +20,7 @@ export const LIVE_COMMANDS: Partial<Record<ProbeSource, readonly [string, string
   mokutil: ["mokutil", ["--sb-state"]],
   "podman-info": ["podman", ["info", "--format", "json"]],
   getenforce: ["getenforce", []],
-  getsebool: ["getsebool", ["container_use_devices"]],
+  getsebool: ["getsebool", [SELINUX_DEVICE_BOOLEAN]],
   // Podman names the provider it runs on stderr (parse-podman-compose.ts); `version` is harmless in every provider.
   "podman-compose-provider": ["podman", ["--log-level=debug", "compose", "version"]],
   "podman-compose-version": ["podman-compose", ["version"]],
