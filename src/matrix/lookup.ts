@@ -3,6 +3,15 @@ import type { Matrix, FrameworkName } from "./data.js";
 import type { ContainerOs, CudaImage, CudaToolkit, FrameworkMatrix, PythonRelease } from "./types.gen.js";
 import { compare, majorMinor, newestFirst } from "./versions.js";
 
+/**
+ * A CUDA row or framework release marked `verified: false` (some of its facts have no primary
+ * source): the resolver takes it only when it is named, never by default or for a range.
+ */
+export const isUnverified = (row: { verified?: false }): boolean => row.verified === false;
+
+/** Why a row is unverified, as the data says or, where it says nothing, in general. */
+export const unverifiedReason = (row: { unverifiedReason?: string }): string => row.unverifiedReason ?? "some of its facts have no primary source";
+
 export const FRAMEWORK_NAMES: readonly FrameworkName[] = ["torch", "tensorflow", "jax", "paddle"];
 
 export function framework(m: Matrix, name: FrameworkName): FrameworkMatrix | undefined {

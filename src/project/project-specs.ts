@@ -2,6 +2,7 @@
 // pins become the matching known releases (as an exact version or a range of them), the CUDA hints
 // one preferred CUDA, the Python pins an exact minor or a range.
 import type { FrameworkName, Matrix } from "../matrix/data.js";
+import { isUnverified } from "../matrix/lookup.js";
 import { compare, satisfiesSpec, specsIntersect } from "../matrix/versions.js";
 import { normalizeName } from "./pep508.js";
 import { quote } from "./entries.js";
@@ -29,7 +30,7 @@ function matchingReleases(m: Matrix, framework: FrameworkName, pins: FrameworkPi
   // takes it only by its exact version; a range such as torch>=1.5 stops at the newest verified one.
   const exactly = (v: string) => pins.some((p) => [`==${v}`, `===${v}`].includes(p.spec.replace(/\s+/g, "")));
   return releases
-    .filter((r) => r.verified !== false || exactly(r.version))
+    .filter((r) => !isUnverified(r) || exactly(r.version))
     .filter((r) =>
       pins.every((p) => {
         // tensorflow-gpu was published up to 2.11; 2.12.0 is a stub that refuses to install (TensorFlow's notes).

@@ -2,7 +2,7 @@
 // within a release the framework's default build, then newest CUDA first (SPEC §3.3).
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
-import { tool, toolkit } from "../matrix/lookup.js";
+import { isUnverified, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
 import { capsFor, experimentalPythons, libraryCompat, requiresFor, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
@@ -52,7 +52,7 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
     requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
     sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source)].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
-    ...(release.verified === false ? { unverified: { reason: release.unverifiedReason ?? "some of its facts have no primary source", sources: release.unverifiedSources ?? [] } } : {}),
+    ...(isUnverified(release) ? { unverified: { reason: unverifiedReason(release), sources: release.unverifiedSources ?? [] } } : {}),
   };
 }
 
@@ -90,7 +90,7 @@ function bareCuda(m: Matrix, version: string): Build {
  */
 export function matchingReleases(fw: FrameworkMatrix, range: string | null): FrameworkRelease[] {
   return fw.releases
-    .filter((r) => (range !== null && isExact(range) ? compare(r.version, range) === 0 : r.verified !== false && (range === null || satisfies(r.version, range))))
+    .filter((r) => (range !== null && isExact(range) ? compare(r.version, range) === 0 : !isUnverified(r) && (range === null || satisfies(r.version, range))))
     .sort((a, b) => newestFirst(a.version, b.version));
 }
 
@@ -99,7 +99,7 @@ export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build
   if (spec.name === "cuda") {
     // A toolkit row marked unverified is used only when the spec names its minor.
     const named = (v: string) => spec.range === v || spec.range!.startsWith(`${v}.`);
-    const versions = m.cuda.toolkits.filter((t) => t.verified !== false || named(t.version)).map((t) => t.version).filter((v) => satisfies(v, spec.range!)).sort(newestFirst);
+    const versions = m.cuda.toolkits.filter((t) => !isUnverified(t) || named(t.version)).map((t) => t.version).filter((v) => satisfies(v, spec.range!)).sort(newestFirst);
     if (versions.length === 0) {
       const all = m.cuda.toolkits.map((t) => t.version);
       problems.push({ code: "unknown-version", message: `No CUDA toolkit matches ${spec.range}.`, alternatives: nearest(spec.range!, all), hint: `Known CUDA versions: ${all[0]} to ${all[all.length - 1]}.` });
@@ -116,7 +116,7 @@ export function candidatesFor(spec: Spec, m: Matrix, problems: Problem[]): Build
       alternatives: nearest(spec.range!, all),
       hint: [
         `Known ${spec.name} versions: ${all[0]} to ${all[all.length - 1]}; \`cuda-scaffold list ${spec.name}\` shows them all.`,
-        ...fw.releases.filter((r) => r.verified === false && spec.range !== null && satisfies(r.version, spec.range)).map((r) => `${fw.display} ${r.version} is in our data as unverified and is used only when asked for exactly (${spec.name}@${r.version}).`),
+        ...fw.releases.filter((r) => isUnverified(r) && spec.range !== null && satisfies(r.version, spec.range)).map((r) => `${fw.display} ${r.version} is in our data as unverified and is used only when asked for exactly (${spec.name}@${r.version}).`),
       ].join(" "),
     });
   }

@@ -2,6 +2,7 @@
 // image or package (PaddlePaddle's cu112 with cuDNN 8.2, cu120 with cuDNN 8.9), runs on a later
 // CUDA minor of the same major that carries a cuDNN it accepts (matrix/library-compat.yaml).
 import type { Matrix } from "../matrix/data.js";
+import { isUnverified } from "../matrix/lookup.js";
 import { compare, major } from "../matrix/versions.js";
 import { floorOf, planBase, type PlanFailure, type StackNeeds } from "./plan-base.js";
 import type { BasePlan, Build } from "./types.js";
@@ -9,7 +10,7 @@ import type { BasePlan, Build } from "./types.js";
 /** CUDA minors of the data after this one within its major, nearest first (never a row marked unverified). */
 export function laterMinors(m: Matrix, cuda: string): string[] {
   return m.cuda.toolkits
-    .filter((t) => t.verified !== false)
+    .filter((t) => !isUnverified(t))
     .map((t) => t.version)
     .filter((v) => major(v) === major(cuda) && compare(v, cuda) > 0)
     .sort(compare);

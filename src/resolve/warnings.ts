@@ -1,6 +1,6 @@
 // What the user should know about a resolved stack (SPEC §3.5), beyond the base-image choice.
 import type { Matrix } from "../matrix/data.js";
-import { pythonRelease, tool, toolkit } from "../matrix/lookup.js";
+import { isUnverified, pythonRelease, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
 import { compare } from "../matrix/versions.js";
 import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
@@ -16,8 +16,8 @@ export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloo
     warnings.push({ code: "python-eol", message: `Python ${py.version} reached end of life on ${py.eol}; it is the newest Python this framework version supports.` });
   }
   const tk = toolkit(m, stackCuda ?? builds[0]?.cuda ?? "");
-  if (tk?.verified === false) {
-    warnings.push({ code: "unverified", message: `CUDA ${tk.version} is in our data as unverified: ${tk.unverifiedReason ?? "some of its facts have no primary source"} Check its driver floor (${tk.releases.map((r) => `${r.version}: ${r.driver}`).join(", ")}) before relying on it; see ${tk.source}.` });
+  if (tk && isUnverified(tk)) {
+    warnings.push({ code: "unverified", message: `CUDA ${tk.version} is in our data as unverified: ${unverifiedReason(tk)} Check its driver floor (${tk.releases.map((r) => `${r.version}: ${r.driver}`).join(", ")}) before relying on it; see ${tk.source}.` });
   }
   for (const b of builds.filter((x) => x.unverified)) {
     warnings.push({ code: "release-unverified", message: `${b.display} ${b.version} is in our data as unverified: ${b.unverified!.reason} It is used only because ${b.version} was asked for by its exact version; check the build (${b.label}) before relying on it${b.unverified!.sources.length ? `; see ${b.unverified!.sources.join(", ")}` : ""}.` });
