@@ -8,10 +8,9 @@ import { closeSync, constants, linkSync, mkdirSync, openSync, renameSync, rmdirS
 import { readRegularFile } from "../read-regular-file.js";
 import { dirname, join, resolve } from "node:path";
 import { fail } from "../errors.js";
-import { pidAlive } from "./pid-alive.js";
+import { pidAlive, STALE_AFTER_MS } from "./pid-alive.js";
 
 export const RUN_LOCK = ".cuda-scaffold.lock";
-const STALE_AFTER_MS = 10 * 60_000;
 const CANNOT_WRITE = ["EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT"];
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code ?? "";

@@ -5,11 +5,10 @@
 // files of versions before this scheme; nothing else is touched.
 import { lstatSync, readdirSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { pidAlive } from "./pid-alive.js";
+import { pidAlive, STALE_AFTER_MS } from "./pid-alive.js";
 
 export type TempKind = "tmp" | "old";
 
-const STALE_AFTER_MS = 10 * 60_000;
 const OURS = /^\.(.+)\.cuda-scaffold-(\d+)\.(?:tmp|old)$/;
 const LEGACY = /^\.(.+)\.new-(\d+)$/;
 
