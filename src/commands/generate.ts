@@ -78,7 +78,6 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
   if (replacing && !opts.dryRun) moveFolderOffLock(out, opts.json ? () => {} : print);
   const changes = planWrites(out, files, lock?.files ?? {});
   const edited = changes.filter((c) => c.kind === "edited");
-  const result = resolutionJson(res);
 
   if (opts.json) {
     print(JSON.stringify({ ...resolutionOutputJson(res), ...(req.project.read ? { project: projectJson(req.project.read) } : {}), dryRun: !!opts.dryRun, files: changes.map((c) => ({ path: c.file.path, action: c.kind === "edited" && opts.force ? "overwrite" : c.kind })) }, null, 2));
@@ -86,7 +85,7 @@ function generateIn(specs: string[], opts: GenerateOptions, print: (s: string) =
     const notes: string[] = [];
     if (fromLock) {
       notes.push(`Regenerating from ${LOCK_FILE} (written by cuda-scaffold ${lock.tool.version}; this is ${TOOL_VERSION}).`);
-      const diffs = changedSince(lock.resolution, result);
+      const diffs = changedSince(lock.resolution, resolutionJson(res));
       if (diffs.length) notes.push(`The resolution changed, because the tool or its data changed: ${diffs.join("; ")}.`);
     }
     print([...notes, `cuda-scaffold ${TOOL_VERSION}: ${requestLine(req)}`, ...summaryLines(res), ...projectLines(req.project.read), "", `files${opts.dryRun ? " (dry run: nothing written)" : ""}:`, ...changes.map((c) => `  ${VERB[c.kind].padEnd(15)} ${c.file.path}`)].join("\n"));

@@ -57,7 +57,18 @@ export function cudaRepoArch(res: Resolution, m: Matrix): string {
   return /<distro>\/([^/]+)\//.exec(url ?? "")?.[1] ?? "x86_64";
 }
 
-export function dockerfileSources(res: Resolution, m: Matrix) {
+/** dockerfileSources per resolution: the Dockerfile, compose and Dev Container views of one render all ask for it. */
+const sourcesOf = new WeakMap<Resolution, { m: Matrix; sources: ReturnType<typeof computeSources> }>();
+
+export function dockerfileSources(res: Resolution, m: Matrix): ReturnType<typeof computeSources> {
+  const hit = sourcesOf.get(res);
+  if (hit?.m === m) return hit.sources;
+  const sources = computeSources(res, m);
+  sourcesOf.set(res, { m, sources });
+  return sources;
+}
+
+function computeSources(res: Resolution, m: Matrix) {
   const ms = mirrorsOf(res, m);
   const { plan } = res;
   const uv = plan.python.source === "uv";
