@@ -7,8 +7,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { MAX_CAPTURE_BYTES, type ProbeOutput } from "./raw-host.js";
 import { firstLine } from "./text-values.js";
 
-const MAX_OUTPUT = MAX_CAPTURE_BYTES;
-
 export interface RunToolOptions {
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
@@ -64,14 +62,14 @@ export function runTool(command: string, args: string[], opts: RunToolOptions): 
     const collect = (chunk: string, into: "out" | "err") => {
       if (into === "out") stdout += chunk;
       else stderr += chunk;
-      if (stdout.length + stderr.length > MAX_OUTPUT) abort(`${label}: output larger than ${MAX_OUTPUT} bytes`);
+      if (stdout.length + stderr.length > MAX_CAPTURE_BYTES) abort(`${label}: output larger than ${MAX_CAPTURE_BYTES} bytes`);
     };
     child.stdout?.setEncoding("utf8").on("data", (c: string) => collect(c, "out"));
     child.stderr?.setEncoding("utf8").on("data", (c: string) => collect(c, "err"));
     child.on("error", (err) => finish(spawnError(command, err)));
     child.on("close", (code, signal) => {
-      if (code === 0) return finish({ ok: true, text: opts.withStderr ? [stdout, stderr].filter((s) => s !== "").join("\n") : stdout });
       const text = [stdout, stderr].filter((s) => s !== "").join("\n");
+      if (code === 0) return finish({ ok: true, text: opts.withStderr ? text : stdout });
       const why = firstLine(stderr) || firstLine(stdout) || "no output";
       finish({ ok: false, text, reason: `${label}: exited with ${code ?? signal}: ${why}` });
     });
