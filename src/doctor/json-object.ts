@@ -1,5 +1,6 @@
 // The JSON object in a tool's output, and the text around it (stderr, when a capture holds both):
 // `docker info --format '{{json .}}'` and `podman info --format json` print one object.
+import { capValue } from "./text-values.js";
 
 export function jsonObject(text: string): { info: Record<string, unknown>; rest: string } | undefined {
   const start = text.indexOf("{");
@@ -19,3 +20,6 @@ export const objectAt = (v: Record<string, unknown> | undefined, key: string): R
   const x = v?.[key];
   return x && typeof x === "object" && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
 };
+
+/** A non-empty string value, cut to MAX_VALUE_LENGTH; null for anything else. */
+export const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? capValue(v) : null);

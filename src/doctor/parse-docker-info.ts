@@ -4,7 +4,7 @@
 // ServerErrors says so, or a plain message).
 import type { DockerFacts, DockerState } from "./types.js";
 import { capValue, commandNotFound, firstLine, MAX_LIST_LENGTH } from "./text-values.js";
-import { jsonObject } from "./json-object.js";
+import { jsonObject, str } from "./json-object.js";
 
 export type DockerReport = Partial<DockerFacts>;
 
@@ -17,7 +17,6 @@ function failureState(message: string): DockerState {
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === "string").slice(0, MAX_LIST_LENGTH).map(capValue) : [];
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? capValue(v) : null);
 
 function cdiDevices(v: unknown): string[] {
   if (!Array.isArray(v)) return [];

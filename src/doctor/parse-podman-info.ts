@@ -5,12 +5,11 @@
 // own "Error: …" line.
 import type { PodmanFacts } from "./types.js";
 import { capValue, commandNotFound, firstLine } from "./text-values.js";
-import { jsonObject, objectAt } from "./json-object.js";
+import { jsonObject, objectAt, str } from "./json-object.js";
 
 export type PodmanReport = Partial<PodmanFacts>;
 
 const bool = (v: unknown): boolean | null => (typeof v === "boolean" ? v : null);
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? capValue(v) : null);
 
 export function parsePodmanInfo(text: string): PodmanReport {
   const json = jsonObject(text);
