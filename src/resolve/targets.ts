@@ -16,8 +16,8 @@ export function resolveTargets(inputs: string[], m: Matrix, problems: Problem[])
       // Only capabilities some CUDA release or GPU in the data knows: sm_999 is a typo, not a GPU.
       const known = new Set([...m.cuda.toolkits.flatMap((t) => t.sm.map((x) => x.replace(/[af]$/, ""))), ...m.gpus.gpus.map((g) => g.cc)]);
       if (!known.has(value)) {
-        const newest = [...known].sort(compare).pop();
-        problems.push({ code: "unknown-gpu", message: `Unknown compute capability ${JSON.stringify(input)}: no CUDA release in our data targets sm_${cc[1]}${cc[2]}.`, hint: `Known capabilities run from sm_${[...known].sort(compare)[0]!.replace(".", "")} to sm_${newest!.replace(".", "")}; \`cuda-scaffold list gpus\` shows GPU names.` });
+        const sorted = [...known].sort(compare);
+        problems.push({ code: "unknown-gpu", message: `Unknown compute capability ${JSON.stringify(input)}: no CUDA release in our data targets sm_${cc[1]}${cc[2]}.`, hint: `Known capabilities run from sm_${sorted[0]!.replace(".", "")} to sm_${sorted[sorted.length - 1]!.replace(".", "")}; \`cuda-scaffold list gpus\` shows GPU names.` });
         continue;
       }
       targets.push({ input, label: `sm_${cc[1]}${cc[2]}`, cc: value });
