@@ -1,7 +1,7 @@
 # Validate NVIDIA's local repository rpm before anything is installed.
 check_driver_source() {
   if [[ $DRIVER_SOURCE == network ]]; then
-    ok "driver source: NVIDIA's network repository $CUDA_REPO_BASE/rhel$OL_MAJOR/$(nvidia_repo_arch)/"
+    ok "driver source: NVIDIA's network repository $CUDA_REPO_BASE/rhel$OL_MAJOR/$CUDA_REPO_ARCH/"
     return 0
   fi
   [[ -n $DRIVER_RPM ]] || die "the NVIDIA driver has to be installed and no --driver-rpm was given" \
@@ -31,6 +31,3 @@ check_driver_source() {
   fi
   ok "driver source: $name (driver $rpm_driver, RHEL $rpm_os, $rpm_arch)"
 }
-
-# NVIDIA's repository folder for this host, which is the stack's platform (checked in pre-flight).
-nvidia_repo_arch() { printf '%s\n' "$CUDA_REPO_ARCH"; }

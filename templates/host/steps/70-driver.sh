@@ -31,7 +31,7 @@ add_driver_repository() {
   name=$(rpm -qp --qf '%{NAME}\n' "$DRIVER_RPM" 2>/dev/null | sed -n 1p || true)
   [[ -n $name ]] || die "rpm cannot read $DRIVER_RPM; the file is damaged or not an rpm"
   # The key comes first either way: the driver packages in the local repository are signed with it too.
-  install_cuda_key "$CUDA_REPO_BASE/rhel$OL_MAJOR/$(nvidia_repo_arch)/${CUDA_KEY_FINGERPRINT: -8}.pub"
+  install_cuda_key "$CUDA_REPO_BASE/rhel$OL_MAJOR/$CUDA_REPO_ARCH/${CUDA_KEY_FINGERPRINT: -8}.pub"
   if is_installed "$name"; then
     ok "local repository $name is installed"
   else

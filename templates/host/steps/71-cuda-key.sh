@@ -29,7 +29,7 @@ install_cuda_key() {
 add_cuda_network_repository() {
   local repo_file=cuda-rhel$OL_MAJOR.repo
   local repo=/etc/yum.repos.d/$repo_file url
-  url="$CUDA_REPO_BASE/rhel$OL_MAJOR/$(nvidia_repo_arch)/$repo_file"
+  url="$CUDA_REPO_BASE/rhel$OL_MAJOR/$CUDA_REPO_ARCH/$repo_file"
   if [[ -f $repo && -f $CUDA_KEY_FILE ]] && grep -q "^gpgkey=file://$CUDA_KEY_FILE\$" "$repo" && is_installed "gpg-pubkey-$(cuda_key_id)" &&
     grep -qF "baseurl=$CUDA_REPO_BASE/" "$repo"; then
     ok "NVIDIA's CUDA repository is configured ($repo, key $(cuda_key_id) checked)"
