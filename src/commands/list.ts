@@ -1,6 +1,6 @@
 // Known versions and their CUDA builds, as a table or as JSON.
 import { matrix } from "../matrix/data.js";
-import { FRAMEWORK_NAMES } from "../matrix/lookup.js";
+import { FRAMEWORK_NAMES, isUnverified } from "../matrix/lookup.js";
 import { frameworkNames } from "../request/parse-request.js";
 import { fail, suggest } from "../errors.js";
 import { newestFirst } from "../matrix/versions.js";
@@ -16,7 +16,7 @@ function frameworkRows(name: (typeof FRAMEWORK_NAMES)[number]) {
     framework: name,
     version: r.version,
     released: r.released ?? null,
-    ...(r.verified === false ? { verified: false as const, unverifiedReason: r.unverifiedReason ?? null, unverifiedSources: r.unverifiedSources ?? [] } : {}),
+    ...(isUnverified(r) ? { verified: false as const, unverifiedReason: r.unverifiedReason ?? null, unverifiedSources: r.unverifiedSources ?? [] } : {}),
     python: r.python,
     builds: r.builds.map((b) => ({ cuda: b.cuda, cudnn: b.cudnn, default: b.default === true, packages: b.packages })),
   }));
@@ -31,7 +31,7 @@ export function list(what: string | undefined, opts: { json?: boolean }, print: 
   }
   if (key === "cuda") {
     const rows = [...matrix.cuda.toolkits].sort((a, b) => newestFirst(a.version, b.version));
-    print(opts.json ? JSON.stringify(rows, null, 2) : table([["CUDA", "RELEASES", "MIN DRIVER", "COMPUTE CAPABILITIES"], ...rows.map((t) => [`${t.version}${t.verified === false ? " (unverified)" : ""}`, t.releases.map((r) => r.version).join(" "), t.releases[0]!.driver, `${t.sm[0]}–${t.sm[t.sm.length - 1]}`])]));
+    print(opts.json ? JSON.stringify(rows, null, 2) : table([["CUDA", "RELEASES", "MIN DRIVER", "COMPUTE CAPABILITIES"], ...rows.map((t) => [`${t.version}${isUnverified(t) ? " (unverified)" : ""}`, t.releases.map((r) => r.version).join(" "), t.releases[0]!.driver, `${t.sm[0]}–${t.sm[t.sm.length - 1]}`])]));
     return 0;
   }
   let names = [...FRAMEWORK_NAMES].filter((n) => matrix.frameworks[n]);
