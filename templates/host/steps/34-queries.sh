@@ -11,6 +11,11 @@ installed_version() {
   if is_installed "$1"; then rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" | sed -n 1p; fi
 }
 
+# install_missing PACKAGE: install one package unless it is installed already.
+install_missing() {
+  if is_installed "$1"; then ok "$1 is installed"; else run dnf -y install "$1"; fi
+}
+
 missing_packages() {
   local pkg
   for pkg; do is_installed "$pkg" || printf '%s\n' "$pkg"; done

@@ -16,13 +16,9 @@ uek_repo() {
 setup_repositories() {
   step "Repositories"
   if [[ $DRIVER_PLAN == skip ]]; then ok "driver skipped: CodeReady Builder, EPEL and UEK repositories left as they are"; return 0; fi
-  if is_installed dnf-plugins-core; then ok "dnf-plugins-core is installed"; else run dnf -y install dnf-plugins-core; fi
+  install_missing dnf-plugins-core
   enable_repo "ol${OL_MAJOR}_codeready_builder"
-  if is_installed "oracle-epel-release-el$OL_MAJOR"; then
-    ok "oracle-epel-release-el$OL_MAJOR is installed"
-  else
-    run dnf -y install "oracle-epel-release-el$OL_MAJOR"
-  fi
+  install_missing "oracle-epel-release-el$OL_MAJOR"
   enable_repo "ol${OL_MAJOR}_developer_EPEL"
   if [[ $KFLAVOUR == UEK ]]; then
     local repo

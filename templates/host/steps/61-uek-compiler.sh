@@ -23,7 +23,7 @@ configure_uek_compiler() {
   fi
   local toolset=gcc-toolset-$kernel_gcc
   log "UEK $KREL was built with GCC $kernel_gcc ($toolset), the system compiler is GCC ${system_gcc:-?}"
-  if is_installed "$toolset-gcc"; then ok "$toolset-gcc is installed"; else run dnf -y install "$toolset-gcc"; fi
+  install_missing "$toolset-gcc"
   local content="# Written by cuda-scaffold's host bootstrap: build DKMS modules with the compiler UEK was built with.
 build_environment=\"/opt/rh/$toolset/enable\""
   if [[ -f $DKMS_TOOLSET_CONF && "$(cat "$DKMS_TOOLSET_CONF")" == "$content" ]]; then

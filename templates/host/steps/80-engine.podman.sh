@@ -4,7 +4,7 @@
 # the CDI devices: entries of the generated compose file.
 install_podman() {
   step "Podman"
-  if is_installed "${PODMAN_PACKAGES[0]}"; then
+  if [[ -z "$(missing_packages "${PODMAN_PACKAGES[@]}")" ]]; then
     ok "installed: ${PODMAN_PACKAGES[*]}"
   else
     run dnf -y install "${PODMAN_PACKAGES[@]}"
@@ -20,12 +20,8 @@ install_podman() {
 
 # Oracle's EPEL mirror (also enabled by the repositories step when the driver is installed).
 enable_epel() {
-  if is_installed dnf-plugins-core; then ok "dnf-plugins-core is installed"; else run dnf -y install dnf-plugins-core; fi
-  if is_installed "oracle-epel-release-el$OL_MAJOR"; then
-    ok "oracle-epel-release-el$OL_MAJOR is installed"
-  else
-    run dnf -y install "oracle-epel-release-el$OL_MAJOR"
-  fi
+  install_missing dnf-plugins-core
+  install_missing "oracle-epel-release-el$OL_MAJOR"
   enable_repo "ol${OL_MAJOR}_developer_EPEL"
 }
 

@@ -24,7 +24,7 @@ add_docker_repository() {
     point_at_mirror "$repo" "$DOCKER_REPO_UPSTREAM" "$DOCKER_REPO"
     return 0
   fi
-  if is_installed dnf-plugins-core; then ok "dnf-plugins-core is installed"; else run dnf -y install dnf-plugins-core; fi
+  install_missing dnf-plugins-core
   run dnf config-manager --add-repo "$DOCKER_REPO$DOCKER_REPO_FILE"
   # A mirror's copy of the .repo file still names download.docker.com: its lines move to the mirror.
   point_at_mirror "$repo" "$DOCKER_REPO_UPSTREAM" "$DOCKER_REPO"
