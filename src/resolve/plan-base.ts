@@ -42,7 +42,7 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
     .map((b) => ({ version: b.wheelPlatform!.glibc, label: b.label, tag: b.wheelPlatform!.tag }))
     .sort((a, b) => newestFirst(a.version, b.version))[0] ?? null;
   const experimentalPythons = [...new Set(builds.flatMap((b) => b.experimentalPython))];
-  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.framework === "jax" || cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
+  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
