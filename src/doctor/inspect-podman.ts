@@ -6,10 +6,12 @@ import type { Parsed } from "./parse-raw.js";
 import { isNvidiaKind, parseCdiSpec } from "./parse-cdi-spec.js";
 import { providerName } from "./parse-podman-compose.js";
 import { compare } from "../matrix/versions.js";
+import { matrix } from "../matrix/data.js";
+import { tool } from "../matrix/lookup.js";
 import type { CdiFacts, CdiSpecFacts, PodmanComposeFacts, PodmanFacts, SelinuxFacts } from "./types.js";
 
-/** podman-compose expands `${X:-}` to an empty value from this release on (commit 0bd493f). */
-export const PODMAN_COMPOSE_EMPTY_DEFAULTS = "1.0.6";
+/** podman-compose expands `${X:-}` to an empty value from this release on (matrix/platform.yaml podmanComposeEmptyDefaultsSince). */
+export const PODMAN_COMPOSE_EMPTY_DEFAULTS = tool(matrix, "podmanComposeEmptyDefaultsSince");
 
 export function podmanFacts(raw: RawHost, parsed: Parsed): PodmanFacts {
   const facts: PodmanFacts = { state: "unknown", version: null, rootless: null, selinuxEnabled: null, compose: composeFacts(raw, parsed) };
