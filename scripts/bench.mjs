@@ -40,11 +40,11 @@ let pkg = process.env.BENCH_PACKAGE;
 if (!pkg) {
   pkg = join(work, "pkg");
   mkdirSync(join(pkg, "bin"), { recursive: true });
-  copyFileSync(join(root, "bin/cuda-scaffold.js"), join(pkg, "bin/cuda-scaffold.js"));
+  copyFileSync(join(root, "bin/cuda-scaffold.cjs"), join(pkg, "bin/cuda-scaffold.cjs"));
   copyFileSync(join(root, "package.json"), join(pkg, "package.json"));
   await bundleCli(join(pkg, "dist"));
 }
-const bin = join(pkg, "bin/cuda-scaffold.js");
+const bin = join(pkg, "bin/cuda-scaffold.cjs");
 
 const clean = { ...process.env };
 delete clean.NODE_EXTRA_CA_CERTS;

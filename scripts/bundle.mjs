@@ -9,27 +9,32 @@
 // concurrent `npm run build` cannot swap dist/ under it) and leaves THIRD-PARTY-LICENSES.txt alone.
 // dist/ itself is built beside and renamed into place, so a run that starts meanwhile finds
 // either the old bundle or the new one, never half of one.
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync, renameSync, existsSync } from "node:fs";
-import { join, dirname, resolve } from "node:path";
+import { basename, join, dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { createHash } from "node:crypto";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const DATA_MODULE = "generated/matrix.js";
+const DATA_MODULES = ["generated/matrix.js", "generated/templates.js"];
 
 export const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
 /**
- * The matrix data stays out of the JavaScript: generated/matrix.js reads its JSON files from
- * `./data/` beside itself, on first use of each part. Whichever output file esbuild put that
- * module in gets the files beside it.
+ * The matrix data and the host script's shell parts stay out of the JavaScript: generated/matrix.js
+ * and generated/templates.js read their JSON files from `./data/` beside themselves, on first use.
+ * The output files esbuild put those modules in get the files beside them (one folder for both).
  */
 export function placeData(metafile, outFileRoot = process.cwd()) {
-  const holders = Object.entries(metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith(DATA_MODULE)));
-  if (holders.length !== 1) throw new Error(`expected one output holding ${DATA_MODULE}, found ${holders.length}`);
-  const to = join(dirname(resolve(outFileRoot, holders[0][0])), "data");
+  const folders = new Set();
+  for (const module of DATA_MODULES) {
+    const holders = Object.entries(metafile.outputs).filter(([, o]) => Object.keys(o.inputs).some((i) => i.endsWith(module)));
+    if (holders.length > 1) throw new Error(`expected at most one output holding ${module}, found ${holders.length}`);
+    for (const [file] of holders) folders.add(dirname(resolve(outFileRoot, file)));
+  }
+  if (folders.size !== 1) throw new Error(`expected ${DATA_MODULES.join(" and ")} in one folder of the bundle, found ${folders.size}`);
+  const to = join([...folders][0], "data");
   cpSync(join(root, "generated/data"), to, { recursive: true });
   return to;
 }
@@ -41,11 +46,12 @@ export function placeData(metafile, outFileRoot = process.cwd()) {
  * - Built-ins: node:crypto brings its whole tree, node:child_process brings net, dgram and
  *   streams. Commander requires child_process for executable subcommands, which we have none of;
  *   header.ts hashes only when files are rendered, never for `resolve` or `--version`.
+ *   node:fs/promises (with readline and the file watchers) is used only by doctor's folder probe.
  * - Libraries, bundled on their own as vendor/<name>.cjs beside the chunk that uses them: the
  *   YAML parser (a mirrors file, a conda environment.yml) and the TOML parser (pyproject.toml) are
  *   needed only when such a file is read, so other runs neither compile nor run them.
  */
-const LAZY_BUILTINS = ["crypto", "child_process"];
+const LAZY_BUILTINS = ["crypto", "child_process", "fs/promises"];
 const LAZY_PACKAGES = ["yaml", "smol-toml"];
 
 const requireHere = createRequire(import.meta.url);
@@ -132,39 +138,35 @@ export async function lazyLoading() {
 }
 
 /**
- * The same program as one CommonJS file, chunks/cli.cjs (beside the chunks' data/ and vendor/,
- * which it shares), for Nodes without module.enableCompileCache (Node 20): bin/cuda-scaffold.js
- * compiles it with node:vm and keeps V8's code cache of it in the user's cache folder, which
- * ESM cannot do there. Its first line names the version and a hash of the rest, which the cache's
- * file name carries, so a cache never meets another build's code.
+ * Every output file as CommonJS (`.cjs`). esbuild splits code only in ESM, so the split ESM output
+ * is converted file by file: `import` becomes `require`, `import()` becomes a `require` in a
+ * promise, and relative specifiers name the `.cjs` files. Why CommonJS: on Node 20 an ESM entry
+ * costs about 8 ms more to start than a CommonJS one (the ESM loader), and only scripts compiled
+ * through node:vm can keep V8's code cache there (bin/cuda-scaffold.cjs). `import.meta.url`
+ * becomes the file's URL, computed in the files that use it.
+ *
+ * dist/cli.cjs starts with a line naming the version and a hash of every output file: the code
+ * cache's file name carries it, so a cache never meets another build's code.
  */
-export const CJS_FILE = "chunks/cli.cjs";
-async function bundleCommonJs(outdir, lazy, overrides) {
-  const result = await build({
-    entryPoints: [join(root, "src/cli.ts")],
-    outfile: join(outdir, CJS_FILE),
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    minify: true,
-    legalComments: "none",
-    metafile: true,
-    write: false,
-    absWorkingDir: process.cwd(),
-    // The loader passes the file's URL; the stand-ins and the data's folder use it.
-    define: { "import.meta.url": "__importMetaUrl" },
-    plugins: lazy.plugins,
-    ...overrides,
-  });
-  const [out] = result.outputFiles;
-  if (result.outputFiles.length !== 1 || /\bimport\(/.test(out.text)) throw new Error(`${CJS_FILE}: expected one file without import()`);
+export const ENTRY = "cli.cjs";
+const IMPORT_META_URL = "__importMetaUrl";
+async function writeCommonJs(result, minify) {
+  const outputs = result.outputFiles.filter((f) => f.path.endsWith(".js"));
+  const converted = [];
+  for (const file of outputs) {
+    const { code } = await transform(file.text, { format: "cjs", platform: "node", target: "node20", minify, legalComments: "none", supported: { "dynamic-import": false } });
+    if (/\bimport\(|\bimport\.meta\b/.test(code)) throw new Error(`${file.path}: an import() or import.meta survived the conversion to CommonJS`);
+    const cjs = code.replace(/require\("(\.\.?\/[^"]+)\.js"\)/g, 'require("$1.cjs")');
+    const head = cjs.includes(IMPORT_META_URL) ? `var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;` : "";
+    converted.push({ path: file.path.replace(/\.js$/, ".cjs"), text: head + cjs });
+  }
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
-  const hash = createHash("sha256").update(out.text).digest("hex").slice(0, 16);
-  mkdirSync(dirname(out.path), { recursive: true });
-  writeFileSync(out.path, `//${version}-${hash}\n${out.text}`);
-  placeData(result.metafile);
-  lazy.place(result.metafile);
+  const hash = createHash("sha256");
+  for (const f of [...converted].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${basename(f.path)}\0${f.text}\0`);
+  for (const f of converted) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    writeFileSync(f.path, basename(f.path) === ENTRY ? `//${version}-${hash.digest("hex").slice(0, 16)}\n${f.text}` : f.text);
+  }
 }
 
 /** `overrides`: esbuild options for experiments, e.g. `{ minify: false }` for a readable `--cpu-prof`. */
@@ -181,16 +183,17 @@ export async function bundleCli(outdir, overrides = {}) {
     minify: true,
     legalComments: "none",
     metafile: true,
+    write: false,
     // The metafile's paths are relative to this folder, and placeData resolves them from it.
     absWorkingDir: process.cwd(),
     chunkNames: "chunks/[name]-[hash]",
-    banner: { js: BANNER },
+    define: { "import.meta.url": IMPORT_META_URL },
     plugins: lazy.plugins,
     ...overrides,
   });
+  await writeCommonJs(result, overrides.minify ?? true);
   placeData(result.metafile);
   lazy.place(result.metafile);
-  await bundleCommonJs(outdir, lazy, overrides);
   // The vendor bundles' sources count among the bundled packages (for the licences).
   for (const input of lazy.licensedInputs) result.metafile.inputs[input] ??= { bytes: 0, imports: [] };
   return result;

@@ -1,36 +1,52 @@
 // Commander wiring; the only module that touches process and decides exit codes. Commands are
 // imported lazily so that `--version` loads no command, and `resolve` or `list` only
 // commands/chunk-resolve (not templates, writes or host probing); the rest is commands/chunk-render.
+import { writeSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { UserError, type Problem } from "./errors.js";
 import { TOOL_VERSION } from "./version.js";
 import { terminalSafe } from "./terminal-text.js";
 
+// Output goes to the file descriptors with writeSync. process.stdout and process.stderr would load
+// Node's streams, about a tenth of a start, to do the same: Node writes to files, pipes and
+// terminals synchronously on POSIX too. A descriptor the parent left non-blocking (EAGAIN) is
+// waited on, as a blocking one would be.
 // A reader may close our output early (`cuda-scaffold list --json | head -1`): the rest of the
 // output is dropped and the command ends with its own exit code, without a trace.
 // Any other failure to write (a full disk behind `> file`) is reported once at the end, exit 1.
-const closed = new Set<NodeJS.WriteStream>();
+const STDOUT = 1;
+const STDERR = 2;
+const closed = new Set<number>();
 let writeFailure: string | null = null;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (closed.has(stream)) return;
-    closed.add(stream);
-    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") writeFailure ??= `cuda-scaffold: could not write its ${stream === process.stdout ? "output" : "messages"} (${err.code ?? err.message}).`;
-  });
-}
+let pause: Int32Array | undefined;
 
 /** Writes a block of output; control characters from outside text are shown, never obeyed. */
-function write(stream: NodeJS.WriteStream, s: string): void {
-  if (!closed.has(stream)) stream.write(terminalSafe(s));
+function write(fd: number, s: string): void {
+  if (closed.has(fd)) return;
+  const bytes = Buffer.from(terminalSafe(s), "utf8");
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        Atomics.wait((pause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
+        continue;
+      }
+      closed.add(fd);
+      if (code !== "EPIPE") writeFailure ??= `cuda-scaffold: could not write its ${fd === STDOUT ? "output" : "messages"} (${code ?? (err as Error).message}).`;
+      return;
+    }
+  }
 }
 
-const print = (s: string) => write(process.stdout, `${s}\n`);
+const print = (s: string) => write(STDOUT, `${s}\n`);
 
 /** doctor, list and explain say so when the data is older than 120 days (on stderr, so --json stays clean). */
 async function noteStaleData(): Promise<void> {
   const { matrix, staleDataNotice } = await import("./commands/chunk-resolve.js");
   const notice = staleDataNotice(matrix.platform.asOf, new Date());
-  if (notice) write(process.stderr, `${notice}\n`);
+  if (notice) write(STDERR, `${notice}\n`);
 }
 
 /** At most this many problems are printed (identical ones once). */
@@ -114,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
     .description("Resolve a deep-learning framework version to a CUDA stack that exists today, and write the files that build it.")
     .version(TOOL_VERSION, "-V, --version")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => write(process.stdout, s), writeErr: (s) => write(process.stderr, s), outputError: (s, write) => write(s.startsWith("error") ? s : `error: ${s}`) })
+    .configureOutput({ writeOut: (s) => write(STDOUT, s), writeErr: (s) => write(STDERR, s), outputError: (s, write) => write(s.startsWith("error") ? s : `error: ${s}`) })
     .showSuggestionAfterError(true)
     .enablePositionalOptions();
 
@@ -168,17 +184,17 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     if (writeFailure !== null) {
-      write(process.stderr, `${writeFailure}\n`);
+      write(STDERR, `${writeFailure}\n`);
       process.exitCode = code || 1;
     }
   },
   (err: unknown) => {
     if (err instanceof UserError) {
-      write(process.stderr, `${formatProblems(err.problems)}\n`);
+      write(STDERR, `${formatProblems(err.problems)}\n`);
       process.exitCode = err.exitCode;
       return;
     }
-    process.stderr.write(`cuda-scaffold ${TOOL_VERSION} hit a bug (this is not your fault):\n${err instanceof Error ? err.stack : String(err)}\nPlease report it with the command you ran.\n`);
+    write(STDERR, `cuda-scaffold ${TOOL_VERSION} hit a bug (this is not your fault):\n${err instanceof Error ? err.stack : String(err)}\nPlease report it with the command you ran.\n`);
     process.exitCode = 70;
   },
 );

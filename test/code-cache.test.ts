@@ -1,4 +1,4 @@
-// On Node without module.enableCompileCache (20), bin/cuda-scaffold.js keeps V8's code cache of the
+// On Node without module.enableCompileCache (20), bin/cuda-scaffold.cjs (through bin/code-cache.cjs) keeps V8's code cache of the
 // bundle in the user's cache folder. Whatever state that cache is in, output and exit code are
 // those of a run without it.
 import { describe, expect, it } from "vitest";

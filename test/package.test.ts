@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 describe("the package", () => {
   it("has no runtime dependencies and declares bin, files and engines", () => {
     expect(pkg.dependencies ?? {}).toEqual({});
-    expect(pkg.bin["cuda-scaffold"]).toBe("bin/cuda-scaffold.js");
+    expect(pkg.bin["cuda-scaffold"]).toBe("bin/cuda-scaffold.cjs");
     expect(pkg.engines.node).toMatch(/>=\s*20/);
     expect(pkg.files).toEqual(expect.arrayContaining(["bin/", "dist/", "THIRD-PARTY-LICENSES.txt"]));
     expect(readFileSync(join(ROOT, "THIRD-PARTY-LICENSES.txt"), "utf8")).toMatch(/handlebars@/);

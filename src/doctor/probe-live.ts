@@ -1,6 +1,5 @@
 // Gathers this host's raw outputs by running the tools (all at once, each bounded by the
 // timeout) and reading a few files and the CDI spec folders. Every probe is optional.
-import { machine, release } from "node:os";
 import { MAX_CAPTURE_BYTES, type ProbeOutput, type ProbeSource, type RawHost } from "./raw-host.js";
 import { runTool, type RunToolOptions } from "./run-tool.js";
 import { readRegularFile } from "../read-regular-file.js";
@@ -56,6 +55,8 @@ export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
   }
   const outputs: RawHost["outputs"] = Object.fromEntries(await Promise.all(jobs));
   // The shape of a `uname -a` line, so that the machine architecture is read like a capture's.
+  // node:os is loaded here only: the chunk that holds this module serves every rendering command.
+  const { machine, release } = await import("node:os");
   outputs.uname = { ok: true, text: `Linux localhost ${release()} ${machine()}` };
   return { origin: "host", outputs, cdi: probeCdiLive() };
 }

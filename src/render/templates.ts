@@ -1,8 +1,9 @@
 // Handlebars templates, precompiled at build time (scripts/compile-data.mjs) with `noEscape`
 // (HTML escaping corrupts Dockerfiles and shell) and `strict` (a missing value is a bug), so
 // only Handlebars' runtime is loaded here.
+import { readFileSync } from "node:fs";
 import runtime from "handlebars/runtime.js";
-import specs, { shellParts } from "../../generated/templates.js";
+import specs, { shellPartsFile } from "../../generated/templates.js";
 import { json } from "./quote.js";
 
 // The runtime's own typings are empty; it has the same API as the full package.
@@ -23,14 +24,20 @@ export function renderTemplate(name: string, view: object): string {
   return template(view);
 }
 
+let parts: Record<string, string> | undefined;
+// The plain shell parts (templates/host/steps/*.sh, compiled into one JSON file), read on first use.
+function shellParts(): Record<string, string> {
+  return (parts ??= JSON.parse(readFileSync(shellPartsFile, "utf8")) as Record<string, string>);
+}
+
 /** Names of the plain shell parts under a templates folder ("host/steps/"), in name order. */
 export function shellPartNames(folder: string): string[] {
-  return Object.keys(shellParts).filter((name) => name.startsWith(folder)).sort();
+  return Object.keys(shellParts()).filter((name) => name.startsWith(folder)).sort();
 }
 
 /** A plain shell part's text, placed as it is (templates/host/steps/*.sh). */
 export function shellPart(name: string): string {
-  const text = shellParts[name];
+  const text = shellParts()[name];
   if (text === undefined) throw new Error(`no shell part ${name}`);
   return text;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./shared.js";
 
-export const BIN = join(ROOT, "bin/cuda-scaffold.js");
+export const BIN = join(ROOT, "bin/cuda-scaffold.cjs");
 
 export interface Run {
   code: number;
