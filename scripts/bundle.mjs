@@ -49,10 +49,12 @@ export function placeData(metafile, outFileRoot = process.cwd()) {
  *   node:fs/promises (with readline and the file watchers) is used only by doctor's folder probe.
  * - Libraries, bundled on their own as vendor/<name>.cjs beside the chunk that uses them: the
  *   YAML parser (a mirrors file, a conda environment.yml) and the TOML parser (pyproject.toml) are
- *   needed only when such a file is read, so other runs neither compile nor run them.
+ *   needed only when such a file is read, so other runs neither compile nor run them. semver
+ *   only for a range other than the data's simple ones (src/matrix/versions.ts): a user's
+ *   `torch@^2.1`, `--cuda ">=12.1 <13"`.
  */
 const LAZY_BUILTINS = ["crypto", "child_process", "fs/promises"];
-const LAZY_PACKAGES = ["yaml", "smol-toml"];
+const LAZY_PACKAGES = ["yaml", "smol-toml", "semver"];
 
 const requireHere = createRequire(import.meta.url);
 const vendorFile = (name) => `vendor/${name.replace(/[^a-z0-9-]/gi, "_")}.cjs`;

@@ -121,6 +121,8 @@ async function hostValues<T extends { gpu?: string; driver?: string; hostFrom?: 
   return (await import("./commands/chunk-render.js")).resolveAuto(typed, opts.hostFrom);
 }
 
+const SUBCOMMANDS = ["resolve", "explain", "list", "check", "doctor"];
+
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   const run = (fn: () => number | Promise<number>) => async () => {
@@ -134,42 +136,65 @@ async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true)
     .enablePositionalOptions();
 
-  requestOptions(program.argument("[specs...]", "framework[@version-or-range]: torch, tensorflow (tf), jax, paddle, cuda"))
-    .option("--force", "overwrite files that were edited by hand")
-    .option("--dry-run", "print what would change, write nothing")
-    .option("--json", "machine-readable output on stdout")
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-render.js")).generate(specs, await hostValues(opts), print))());
+  // Commander builds an object for every option of every command it is given, about seventy: a run
+  // is given only what it can use. A subcommand's name first runs that subcommand alone; no
+  // subcommand's name anywhere (and no help asked) runs the default command alone, a lone
+  // --version none; anything else gets every command.
+  const only =
+    argv.length === 1 && (argv[0] === "-V" || argv[0] === "--version") ? "-V"
+    : argv[0] !== undefined && SUBCOMMANDS.includes(argv[0]) ? argv[0]
+    : argv.some((a) => SUBCOMMANDS.includes(a) || a === "help" || a === "-h" || a === "--help") ? null
+    : "";
+  const want = (name: string) => only === null || only === name;
 
-  requestOptions(program.command("resolve").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("print the resolution only").option("--json", "one JSON object on stdout"))
-    .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-resolve.js")).resolve(specs, await hostValues(opts), print))());
+  if (want("")) {
+    requestOptions(program.argument("[specs...]", "framework[@version-or-range]: torch, tensorflow (tf), jax, paddle, cuda"))
+      .option("--force", "overwrite files that were edited by hand")
+      .option("--dry-run", "print what would change, write nothing")
+      .option("--json", "machine-readable output on stdout")
+      .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-render.js")).generate(specs, await hostValues(opts), print))());
+  }
 
-  requestOptions(program.command("explain").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("every candidate considered, and why each was chosen or rejected, with sources"))
-    .action(async (specs: string[], opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).explain(specs, await hostValues(opts), print)))());
+  if (want("resolve")) {
+    requestOptions(program.command("resolve").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("print the resolution only").option("--json", "one JSON object on stdout"))
+      .action(async (specs: string[], opts) => run(async () => (await import("./commands/chunk-resolve.js")).resolve(specs, await hostValues(opts), print))());
+  }
 
-  program
-    .command("list")
-    .argument("[what]", "a framework (torch, tensorflow, jax, paddle), cuda, or gpus")
-    .description("known versions and their CUDA builds")
-    .option("--json", "JSON on stdout")
-    .action(async (what: string | undefined, opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-resolve.js")).list(what, opts, print)))());
+  if (want("explain")) {
+    requestOptions(program.command("explain").argument("[specs...]", "framework[@version-or-range]; none: read the project (--project, else --out)").description("every candidate considered, and why each was chosen or rejected, with sources"))
+      .action(async (specs: string[], opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).explain(specs, await hostValues(opts), print)))());
+  }
 
-  program
-    .command("check")
-    .description("re-render from cuda-scaffold.lock.json and fail (exit 2) on drift, hand edits or an end-of-life base")
-    .option("--out <dir>", "folder holding cuda-scaffold.lock.json", ".")
-    .option("--json", "JSON on stdout")
-    .action(async (opts) => run(async () => (await import("./commands/chunk-render.js")).check(opts, print))());
+  if (want("list")) {
+    program
+      .command("list")
+      .argument("[what]", "a framework (torch, tensorflow, jax, paddle), cuda, or gpus")
+      .description("known versions and their CUDA builds")
+      .option("--json", "JSON on stdout")
+      .action(async (what: string | undefined, opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-resolve.js")).list(what, opts, print)))());
+  }
 
-  program
-    .command("doctor")
-    .description("inspect this host (driver, GPUs, CUDA, container toolkit, Docker) and say which stacks it can run")
-    .option("--from <dir>", "read saved nvidia-smi and other outputs from a folder instead of running them")
-    .option("--network", "check instead whether every endpoint the generated files fetch from answers (short timeouts)")
-    .option("--mirror <preset|file>", "with --network: check these mirrors instead of the public hosts")
-    .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors")
-    .option("--timeout <ms>", "with --network: how long each endpoint may take (default 5000)")
-    .option("--json", "JSON on stdout")
-    .action(async (opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).doctor(opts, print)))());
+  if (want("check")) {
+    program
+      .command("check")
+      .description("re-render from cuda-scaffold.lock.json and fail (exit 2) on drift, hand edits or an end-of-life base")
+      .option("--out <dir>", "folder holding cuda-scaffold.lock.json", ".")
+      .option("--json", "JSON on stdout")
+      .action(async (opts) => run(async () => (await import("./commands/chunk-render.js")).check(opts, print))());
+  }
+
+  if (want("doctor")) {
+    program
+      .command("doctor")
+      .description("inspect this host (driver, GPUs, CUDA, container toolkit, Docker) and say which stacks it can run")
+      .option("--from <dir>", "read saved nvidia-smi and other outputs from a folder instead of running them")
+      .option("--network", "check instead whether every endpoint the generated files fetch from answers (short timeouts)")
+      .option("--mirror <preset|file>", "with --network: check these mirrors instead of the public hosts")
+      .option("--allow-insecure-mirror", "with --mirror: accept http:// mirrors")
+      .option("--timeout <ms>", "with --network: how long each endpoint may take (default 5000)")
+      .option("--json", "JSON on stdout")
+      .action(async (opts) => run(async () => (await noteStaleData(), (await import("./commands/chunk-render.js")).doctor(opts, print)))());
+  }
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -53,3 +53,25 @@ describe("output", () => {
     expect(r.stdout).toBe(full.stdout);
   });
 });
+
+// src/cli.ts gives Commander only the commands a run can use (all of them for help, or where a
+// subcommand's name appears anywhere but first): what each run does must not depend on that.
+describe("commands", () => {
+  const SUBCOMMANDS = ["resolve", "explain", "list", "check", "doctor"];
+  it.each([
+    [["--help"], (r: ReturnType<typeof cli>) => SUBCOMMANDS.every((c) => new RegExp(`^  ${c}\\b`, "m").test(r.stdout)) && /--cuda <version\|range>/.test(r.stdout)],
+    [["-h"], (r: ReturnType<typeof cli>) => SUBCOMMANDS.every((c) => new RegExp(`^  ${c}\\b`, "m").test(r.stdout))],
+    [["resolve", "--help"], (r: ReturnType<typeof cli>) => r.stdout.startsWith("Usage: cuda-scaffold resolve") && /--cuda <version\|range>/.test(r.stdout) && !/^  doctor\b/m.test(r.stdout)],
+    [["doctor", "--help"], (r: ReturnType<typeof cli>) => r.stdout.startsWith("Usage: cuda-scaffold doctor") && /--network/.test(r.stdout)],
+    [["-V"], (r: ReturnType<typeof cli>) => /^\d+\.\d+\.\d+\n$/.test(r.stdout)],
+    [["torch@1.9.0", "--version"], (r: ReturnType<typeof cli>) => /^\d+\.\d+\.\d+\n$/.test(r.stdout)],
+    // A program option before a subcommand is the program's: the subcommand runs without it.
+    [["--json", "resolve", "torch@1.9.0"], (r: ReturnType<typeof cli>) => r.code === 0 && r.stdout.startsWith("torch@1.9.0:\n")],
+    [["resolve", "--jsn", "torch@1.9.0"], (r: ReturnType<typeof cli>) => r.code === 1 && r.stderr.includes("unknown option '--jsn'") && r.stderr.includes("--json")],
+    [["--jsn", "torch@1.9.0"], (r: ReturnType<typeof cli>) => r.code === 1 && r.stderr.includes("unknown option '--jsn'") && r.stderr.includes("--json")],
+    [["list", "--json", "--bogus"], (r: ReturnType<typeof cli>) => r.code === 1 && r.stderr.includes("unknown option '--bogus'")],
+  ])("%j", (args, ok) => {
+    const r = cli(args);
+    expect(ok(r), `${r.code}\n${r.stdout}\n${r.stderr}`).toBe(true);
+  });
+});

@@ -1,9 +1,10 @@
 // The one place that parses and compares versions. CUDA (12.4.1), drivers (550.54.15), cuDNN
 // (8.9.7.29), Python (3.10) and framework versions (2.4.1+cu121) are dotted numbers, not semver;
 // they compare numerically part by part. Ranges use semver after coercion.
-// Deep imports: the CLI loads only the parts of semver it uses, not the whole package.
-import parseSemver from "semver/functions/parse.js";
-import SemverRange from "semver/classes/range.js";
+// The bundle loads semver on first use only (scripts/bundle.mjs, LAZY_PACKAGES): the data's own
+// ranges are tested without it (rangeOf), and semver builds some forty regular expressions when
+// it loads.
+import { parse as parseSemver, Range as SemverRange } from "semver";
 import type { Range, SemVer } from "semver";
 
 const partsCache = new Map<string, readonly number[]>();
