@@ -102,14 +102,14 @@ export function lazyModules(vendor) {
         args.namespace === "lazy-builtin" ? { path: `node:${args.path.replace(/^node:/, "")}`, external: true } : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
       );
       b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, ({ path }) => ({
-        contents: standIns(requireHere(`node:${path}`), `createRequire(import.meta.url)(${JSON.stringify(`node:${path}`)})`),
+        contents: standIns(requireHere(`node:${path}`), `createRequire(import.meta.filename)(${JSON.stringify(`node:${path}`)})`),
         loader: "js",
         resolveDir: root,
       }));
       const packages = new RegExp(`^(${LAZY_PACKAGES.map((p) => p.replace(/[-/]/g, "\\$&")).join("|")})$`);
       b.onResolve({ filter: packages }, (args) => (args.importer.includes("/node_modules/") ? undefined : { path: args.path, namespace: "lazy-package" }));
       b.onLoad({ filter: /.*/, namespace: "lazy-package" }, ({ path }) => ({
-        contents: standIns(vendor.get(path).exports, `createRequire(import.meta.url)(${JSON.stringify(`./${vendorFile(path)}`)})`),
+        contents: standIns(vendor.get(path).exports, `createRequire(import.meta.filename)(${JSON.stringify(`./${vendorFile(path)}`)})`),
         loader: "js",
         resolveDir: root,
       }));
@@ -144,14 +144,15 @@ export async function lazyLoading() {
  * is converted file by file: `import` becomes `require`, `import()` becomes a `require` in a
  * promise, and relative specifiers name the `.cjs` files. Why CommonJS: on Node 20 an ESM entry
  * costs about 8 ms more to start than a CommonJS one (the ESM loader), and only scripts compiled
- * through node:vm can keep V8's code cache there (bin/cuda-scaffold.cjs). `import.meta.url`
- * becomes the file's URL, computed in the files that use it.
+ * through node:vm can keep V8's code cache there (bin/cuda-scaffold.cjs). The sources name their
+ * own folder and file as `import.meta.dirname` and `import.meta.filename` (Node >= 20.11 in ESM),
+ * which become CommonJS's `__dirname` and `__filename`: no file URL is computed at start-up (the
+ * first pathToFileURL costs over a millisecond).
  *
  * dist/cli.cjs starts with a line naming the version and a hash of every output file: the code
  * cache's file name carries it, so a cache never meets another build's code.
  */
 export const ENTRY = "cli.cjs";
-const IMPORT_META_URL = "__importMetaUrl";
 async function writeCommonJs(result, minify) {
   const outputs = result.outputFiles.filter((f) => f.path.endsWith(".js"));
   const converted = [];
@@ -159,8 +160,7 @@ async function writeCommonJs(result, minify) {
     const { code } = await transform(file.text, { format: "cjs", platform: "node", target: "node20", minify, legalComments: "none", supported: { "dynamic-import": false } });
     if (/\bimport\(|\bimport\.meta\b/.test(code)) throw new Error(`${file.path}: an import() or import.meta survived the conversion to CommonJS`);
     const cjs = code.replace(/require\("(\.\.?\/[^"]+)\.js"\)/g, 'require("$1.cjs")');
-    const head = cjs.includes(IMPORT_META_URL) ? `var ${IMPORT_META_URL}=require("node:url").pathToFileURL(__filename).href;` : "";
-    converted.push({ path: file.path.replace(/\.js$/, ".cjs"), text: head + cjs });
+    converted.push({ path: file.path.replace(/\.js$/, ".cjs"), text: cjs });
   }
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
   const hash = createHash("sha256");
@@ -189,7 +189,7 @@ export async function bundleCli(outdir, overrides = {}) {
     // The metafile's paths are relative to this folder, and placeData resolves them from it.
     absWorkingDir: process.cwd(),
     chunkNames: "chunks/[name]-[hash]",
-    define: { "import.meta.url": IMPORT_META_URL },
+    define: { "import.meta.dirname": "__dirname", "import.meta.filename": "__filename" },
     plugins: lazy.plugins,
     ...overrides,
   });

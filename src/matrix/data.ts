@@ -4,6 +4,7 @@
 // is a JSON file in data/ beside it, read and parsed the first time it is used. `resolve torch@…`
 // so never parses jax's releases, and `--version` parses nothing.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import raw, { dataDir } from "../../generated/matrix.js";
 import type { Arm64Matrix, ClusterMatrix, CompanionMatrix, CondaPackageMatrix, CudaMatrix, ExperimentalPythonMatrix, FrameworkMatrix, GpuMatrix, ImageMatrix, LibraryCompatMatrix, MirrorMatrix, NvidiaPackageMatrix, PlatformMatrix, WheelPlatformMatrix } from "./types.gen.js";
 
@@ -43,12 +44,12 @@ interface PartRef {
 const isPartRef = (v: unknown): v is PartRef => typeof v === "object" && v !== null && typeof (v as PartRef).$file === "string";
 
 function readPart(file: string): unknown {
-  const url = new URL(file, dataDir);
+  const path = join(dataDir, file);
   let text: string;
   try {
-    text = readFileSync(url, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new Error(`cuda-scaffold's data file ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? err}) at ${url.pathname}: the installation is incomplete.`);
+    throw new Error(`cuda-scaffold's data file ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? err}) at ${path}: the installation is incomplete.`);
   }
   return JSON.parse(text);
 }
