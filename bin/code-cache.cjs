@@ -1,12 +1,17 @@
-// V8's code cache for the bundle on Nodes without module.enableCompileCache (before 22.1); see
-// bin/cuda-scaffold.cjs. The bundle's files (dist/cli.cjs, dist/chunks/*.cjs) are CommonJS that
-// require each other by relative `.cjs` names; each is compiled here with node:vm and its entry in
-// the cache file, and everything else (Node's built-ins, the vendored parsers) is left to Node's
-// own require.
+// V8's code cache for the bundle; see bin/cuda-scaffold.cjs. The bundle's files (dist/cli.cjs,
+// dist/chunks/*.cjs) are CommonJS that require each other by relative `.cjs` names; each is
+// compiled here with node:vm and its entry in the cache file, and everything else (Node's
+// built-ins, the vendored parsers) is left to Node's own require.
 //
 // The cache file: "CSV8", then one entry per bundle file: its name's length (1 byte), its name,
 // the level of the run that wrote it (1 byte), a CRC-32 of its data (4 bytes), the data's length
-// (4 bytes), V8's cached data. An entry is checked only when its file is loaded.
+// (4 bytes), V8's cached data. An entry is checked only when its file is loaded. There is one file
+// per build, Node version and machine; a run writes it when it ends, if it compiled a file the
+// cache lacked, or compiled more of it than the run that wrote its entry (--version and --help
+// compile least, resolve and list more, the other commands most).
+// Any trouble with the cache (unreadable, corrupt, from another build or Node, an unwritable
+// folder) only means running without it: V8 refuses a cache of another version or source, and the
+// CRC-32 refuses a damaged entry (V8 itself checks no checksum of a code cache).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -16,13 +21,19 @@ const Module = require("node:module");
 const MAGIC = "CSV8";
 
 /**
- * CRC-32, computed in C++ by Node >= 20.15. The public node:zlib costs about 3 ms to load, its
- * binding 0.1 ms; process.binding warns only with pending deprecations on, and then the public
- * module is used. Without either there is no cache.
+ * CRC-32, computed in C++ (Node >= 20.15). The public node:zlib costs 2.5 to 4 ms to load, its
+ * binding 0.1 ms: the binding is used where it is there and warns nothing (process.binding warns
+ * only with pending deprecations on), else the public function. Without either there is no cache.
  */
 function crc32Function() {
   const pending = process.execArgv.includes("--pending-deprecation") || /--pending-deprecation\b/.test(process.env.NODE_OPTIONS ?? "") || process.env.NODE_PENDING_DEPRECATION === "1";
-  const f = pending ? require("node:zlib").crc32 : process.binding("zlib").crc32;
+  let f;
+  try {
+    if (!pending) f = process.binding("zlib").crc32;
+  } catch {
+    // no binding: the public function below
+  }
+  if (typeof f !== "function") f = require("node:zlib").crc32;
   if (typeof f !== "function" || f(Buffer.from("123456789"), 0) >>> 0 !== 0xcbf43926) return null;
   return (data) => f(data, 0) >>> 0;
 }
