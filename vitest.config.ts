@@ -1,12 +1,21 @@
 import { defineConfig } from "vitest/config";
 
+// Test files share their workers' modules (isolate: false): importing the sources, Ajv and the
+// Kubernetes schemas once per worker instead of once per file saves about a fifth of the suite's
+// time on two cores. A file that mocks a module (vi.mock) needs a module graph of its own, and runs
+// isolated.
+const ISOLATED = ["test/write-read-race.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default", "./test/support/closing-line-reporter.ts"],
+    projects: [
+      { extends: true, test: { name: "shared", include: ["test/**/*.test.ts"], exclude: ISOLATED, isolate: false } },
+      { extends: true, test: { name: "isolated", include: ISOLATED, isolate: true } },
+    ],
   },
 });

@@ -40,15 +40,18 @@ let pkg = process.env.BENCH_PACKAGE;
 if (!pkg) {
   pkg = join(work, "pkg");
   mkdirSync(join(pkg, "bin"), { recursive: true });
-  copyFileSync(join(root, "bin/cuda-scaffold.cjs"), join(pkg, "bin/cuda-scaffold.cjs"));
+  for (const f of readdirSync(join(root, "bin"))) copyFileSync(join(root, "bin", f), join(pkg, "bin", f));
   copyFileSync(join(root, "package.json"), join(pkg, "package.json"));
   await bundleCli(join(pkg, "dist"));
 }
 const bin = join(pkg, "bin/cuda-scaffold.cjs");
 
-const clean = { ...process.env };
+// The code cache goes to a folder of this run's own (the warm-up round writes it), so that the
+// user's cache is left alone and no earlier cache is measured.
+const clean = { ...process.env, XDG_CACHE_HOME: join(work, "cache") };
 delete clean.NODE_EXTRA_CA_CERTS;
 delete clean.NODE_OPTIONS;
+delete clean.NODE_DISABLE_COMPILE_CACHE;
 const certs = process.env.NODE_EXTRA_CA_CERTS ? { ...clean, NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS } : null;
 
 function run(args, { cwd = work, env = clean } = {}) {
@@ -137,11 +140,12 @@ function profileFullRender(n = 5) {
     prof.samples.forEach((id, i) => {
       const { functionName, url } = byId.get(id).callFrame;
       const group =
-        functionName === "compileSourceTextModule" ? "compiling the bundle's modules"
+        functionName === "Script" && url === "node:vm" ? "loading the bundle's code from V8's code cache"
         : functionName === "compileForInternalLoader" ? "loading Node's built-in modules"
         : functionName === "(garbage collector)" ? "garbage collection"
         : functionName === "parse" && url === "" ? "JSON.parse (matrix data, lock file)"
         : url.includes("/dist/") ? "cuda-scaffold code (resolve, render, hash, plan writes)"
+        : url.includes("/bin/") ? "cuda-scaffold's loader (bin/)"
         : functionName === "(idle)" || functionName === "(program)" ? "idle / VM"
         : url === "" ? "system calls (open, read, write, fsync, rename)"
         : "Node start-up and module loading";
@@ -169,8 +173,7 @@ const fmt = (n) => n.toFixed(1);
 const x = (r) => `${r.toFixed(2)}×`;
 const date = new Date().toISOString().slice(0, 10);
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${type()} ${release()}`;
-const majorMinor = process.versions.node.split(".").map(Number);
-const compileCache = majorMinor[0] > 22 || (majorMinor[0] === 22 && majorMinor[1] >= 1) ? "on (module.enableCompileCache, in the bin)" : "not in this Node (needs 22.1): the bin compiles a CommonJS copy of the bundle with V8's code cache, kept in the user's cache folder (the warm-up round writes it)";
+const compileCache = "the bin's own V8 code cache of each bundle file (bin/code-cache.cjs), in a cache folder of this run's own, written by the warm-up round";
 
 // History: the rows already in BENCHMARKS.md, then this run's.
 const historyHeader = ["date", "cuda-scaffold", "Node", "machine", "load avg", "bare node ms", "--version", "resolve", "full render", "check", "list", "all stacks ms", "devcontainer --version", "devcontainer read-configuration", "create-vite --help", "render / check / resolve with NODE_EXTRA_CA_CERTS", "test suite s", "note"];
@@ -193,7 +196,7 @@ const lines = [
   "",
   `cuda-scaffold ${version}, measured by \`npm run bench\` on ${date}.`,
   "",
-  `- Node ${process.version}; module compile cache: ${compileCache}.`,
+  `- Node ${process.version}; compile cache: ${compileCache}.`,
   `- Machine: ${machine}.`,
   `- Load average (1 min) at the start and the end: ${load0.toFixed(1)} and ${load1.toFixed(1)}${load0 > cpus().length / 2 || load1 > cpus().length / 2 ? " — other work was running, so the milliseconds are inflated; the interleaved ratios much less so" : ""}.`,
   `- Method: every command is started as \`node <its script> …\` with this Node, stdout discarded, without NODE_EXTRA_CA_CERTS and NODE_OPTIONS. One round starts each command once, each right after a bare \`node -e ''\`; ${RUNS} rounds after one warm-up round. Medians; ratio = the command's median / the median of all bare starts (${base.length} of them, median ${fmt(bare)} ms).`,

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # Stand-ins for the system commands the host bootstrap calls, used by sandbox.sh.
 #
 # One file, reached through symlinks named after each command (dnf, rpm, systemctl, …). Every
@@ -37,8 +37,19 @@ fail() { printf '%s\n' "$@" >&2; exit 1; }
 unsupported() { printf 'stand-in %s: unsupported arguments: %s\n' "$CMD" "$*" >&2; exit 99; }
 
 # --- Scenario settings and flags --------------------------------------------------------------
-setting() { sed -n "s/^$1=//p" "$STATE/settings" | sed -n '$p'; }
-settings_all() { sed -n "s/^$1=//p" "$STATE/settings"; }
+# Read once per call into arrays: a lookup through sed forked two processes, and a run of the
+# bootstrap makes a few hundred lookups. setting KEY: the last value; settings_all KEY: every one.
+SETTING_LINES=()
+declare -A SETTING=()
+while IFS= read -r line || [[ -n $line ]]; do
+  SETTING_LINES+=("$line")
+  [[ $line != *=* ]] || SETTING[${line%%=*}]=${line#*=}
+done <"$STATE/settings"
+setting() { [[ -z ${SETTING[$1]+set} ]] || printf '%s\n' "${SETTING[$1]}"; }
+settings_all() {
+  local line
+  for line in "${SETTING_LINES[@]}"; do [[ $line != "$1="* ]] || printf '%s\n' "${line#"$1="}"; done
+}
 flag() { [[ -e $STATE/$1 ]]; }
 os_major() { setting os_major; }
 running_kernel() { setting kernel; }
