@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import Ajv from "ajv";
 import Handlebars from "handlebars";
 import { parse } from "yaml";
+import { INTERNED, REF, internColumns, releaseParts } from "./data-parts.mjs";
 
 // --root <dir> checks another copy of the data (tests use it to prove broken data fails here).
 const rootArg = process.argv.indexOf("--root");
@@ -108,13 +109,18 @@ if (!process.argv.includes("--check")) {
   // less than compiling the same text as a string in a module. scripts/bundle.mjs puts data/
   // beside the bundle's file that holds generated/matrix.js.
   // Reviewers' notes stay in the YAML; the CLI never reads them, so the runtime copy leaves them out.
+  // A framework's releases are an index and one file of builds per release, and repeated string
+  // columns are stored once (scripts/data-parts.mjs).
   const runtime = JSON.parse(JSON.stringify(out, (key, value) => (key === "note" || key === "notes" ? undefined : value)));
-  if (JSON.stringify(runtime).includes('"$file"')) throw new Error('matrix data uses the key "$file", which marks a part left out of generated/matrix.js');
+  for (const marker of [REF, INTERNED]) {
+    if (JSON.stringify(runtime).includes(JSON.stringify(marker))) throw new Error(`matrix data uses the key "${marker}", which marks how the CLI's copy of the data is stored`);
+  }
   const written = new Set();
   const part = (file, value) => {
     written.add(file);
-    writeAtomic(join(root, "generated/data", file), JSON.stringify(value));
-    return { $file: file };
+    mkdirSync(dirname(join(root, "generated/data", file)), { recursive: true });
+    writeAtomic(join(root, "generated/data", file), JSON.stringify(internColumns(value)));
+    return { [REF]: file };
   };
   const isObject = (v) => v !== null && typeof v === "object";
   const inline = {};
@@ -122,7 +128,9 @@ if (!process.argv.includes("--check")) {
     if (key === "frameworks") {
       inline.frameworks = {};
       for (const [name, fw] of Object.entries(value)) {
-        inline.frameworks[name] = Object.fromEntries(Object.entries(fw).map(([field, v]) => [field, isObject(v) && JSON.stringify(v).length > 1024 ? part(`frameworks/${name}.${field}.json`, v) : v]));
+        inline.frameworks[name] = Object.fromEntries(
+          Object.entries(fw).map(([field, v]) => [field, field === "releases" ? part(`frameworks/${name}.releases.json`, releaseParts(name, v, part)) : isObject(v) && JSON.stringify(v).length > 1024 ? part(`frameworks/${name}.${field}.json`, v) : v]),
+        );
       }
     } else inline[key] = isObject(value) ? part(`${key}.json`, value) : value;
   }
@@ -131,10 +139,8 @@ if (!process.argv.includes("--check")) {
   // cache would copy at every start, rendering or not).
   written.add("shell-parts.json");
   writeAtomic(join(root, "generated/data/shell-parts.json"), JSON.stringify(shellParts));
-  for (const dir of ["", "frameworks/"]) {
-    for (const f of readdirSync(join(root, "generated/data", dir)).filter((f) => f.endsWith(".json"))) {
-      if (!written.has(dir + f)) rmSync(join(root, "generated/data", dir + f), { force: true });
-    }
+  for (const f of readdirSync(join(root, "generated/data"), { recursive: true })) {
+    if (f.endsWith(".json") && !written.has(f)) rmSync(join(root, "generated/data", f), { force: true });
   }
   writeAtomic(
     join(root, "generated/matrix.js"),

@@ -36,12 +36,28 @@ export interface Matrix {
   condaPackages: CondaPackageMatrix;
 }
 
-/** Where compile-data left a part out of generated/matrix.js. */
+/** Where compile-data left a part out of its parent (generated/matrix.js, or a part of parts). */
 interface PartRef {
   $file: string;
 }
 
+/** A part whose repeated string columns compile-data stored once (scripts/data-parts.mjs). */
+interface InternedPart {
+  $interned: { at: (string | number)[]; key: string; values: string[] }[];
+  $value: unknown;
+}
+
 const isPartRef = (v: unknown): v is PartRef => typeof v === "object" && v !== null && typeof (v as PartRef).$file === "string";
+const isInterned = (v: unknown): v is InternedPart => typeof v === "object" && v !== null && Array.isArray((v as InternedPart).$interned);
+
+/** Puts each stored-once column's strings back into its rows. */
+function restoreColumns(part: InternedPart): unknown {
+  for (const { at, key, values } of part.$interned) {
+    const rows = at.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)[k], part.$value) as Record<string, unknown>[];
+    for (const row of rows) if (typeof row[key] === "number") row[key] = values[row[key] as number];
+  }
+  return part.$value;
+}
 
 function readPart(file: string): unknown {
   const path = join(dataDir, file);
@@ -51,7 +67,10 @@ function readPart(file: string): unknown {
   } catch (err) {
     throw new Error(`cuda-scaffold's data file ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? err}) at ${path}: the installation is incomplete.`);
   }
-  return JSON.parse(text);
+  const parsed: unknown = JSON.parse(text);
+  const value = isInterned(parsed) ? restoreColumns(parsed) : parsed;
+  // A part can hold references of its own (a framework's releases, each release's builds).
+  return text.includes('"$file"') && typeof value === "object" && value !== null ? hydrate(value) : value;
 }
 
 /** An ordinary property from the first read on (and from any assignment). */
@@ -70,7 +89,7 @@ function hydrate<T extends object>(node: T): T {
         get: () => settle(node, key, readPart(value.$file)),
         set: (v: unknown) => settle(node, key, v),
       });
-    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    } else if (typeof value === "object" && value !== null) {
       hydrate(value);
     }
   }
