@@ -3,12 +3,13 @@
 // compiled here with node:vm and its entry in the cache file, and everything else (Node's
 // built-ins, the vendored parsers) is left to Node's own require.
 //
-// The cache file: "CSV8", then one entry per bundle file: its name's length (1 byte), its name,
-// the level of the run that wrote it (1 byte), a CRC-32 of its data (4 bytes), the data's length
-// (4 bytes), V8's cached data. An entry is checked only when its file is loaded. There is one file
-// per build, Node version and machine; a run writes it when it ends, if it compiled a file the
-// cache lacked, or compiled more of it than the run that wrote its entry (--version and --help
-// compile least, resolve and list more, the other commands most).
+// The cache file: "CSV9", then one entry per bundle file: its name's length (1 byte), its name,
+// the kinds of run its data has seen (2 bytes, a bit per kind), a CRC-32 of its data (4 bytes),
+// the data's length (4 bytes), V8's cached data. An entry is checked only when its file is loaded.
+// There is one file per build, Node version and machine. A run writes it when it ends, if it
+// loaded a file the cache lacked, or one whose entry no run of its kind has written: each kind of
+// run compiles other functions (`check` never the writes, a render never the comparison), and V8's
+// data, made when a run ends, holds the functions of every earlier run it was read from too.
 // Any trouble with the cache (unreadable, corrupt, from another build or Node, an unwritable
 // folder) only means running without it: V8 refuses a cache of another version or source, and the
 // CRC-32 refuses a damaged entry (V8 itself checks no checksum of a code cache).
@@ -18,7 +19,7 @@ const path = require("node:path");
 const { Script } = require("node:vm");
 const Module = require("node:module");
 
-const MAGIC = "CSV8";
+const MAGIC = "CSV9";
 
 /**
  * CRC-32, computed in C++ (Node >= 20.15). The public node:zlib costs 2.5 to 4 ms to load, its
@@ -38,11 +39,18 @@ function crc32Function() {
   return (data) => f(data, 0) >>> 0;
 }
 
-/** How much a command compiles: 0 for --version and --help, 1 for resolve and list, 2 for the rest. */
-function levelOf(args) {
+const KINDS = ["resolve", "list", "explain", "check", "doctor"];
+/**
+ * The kind of this run, as a bit: --version and help; each subcommand; the default command (a
+ * render), with --with (cluster files) and with --project (a project's files) kinds of their own.
+ */
+function kindOf(args) {
   const first = args.find((a) => !a.startsWith("-"));
-  if (first === undefined || args.some((a) => a === "-V" || a === "--version" || a === "-h" || a === "--help")) return 0;
-  return first === "resolve" || first === "list" ? 1 : 2;
+  if (first === undefined || args.some((a) => a === "-V" || a === "--version" || a === "-h" || a === "--help" || a === "help")) return 1;
+  const sub = KINDS.indexOf(first);
+  if (sub >= 0) return 2 << sub;
+  const option = (name) => args.some((a) => a === name || a.startsWith(`${name}=`));
+  return option("--with") ? 1 << 7 : option("--project") ? 1 << 8 : 1 << 6;
 }
 
 function cacheFolder() {
@@ -59,14 +67,14 @@ function readEntries(buffer) {
   let at = 4;
   while (at < buffer.length) {
     const nameLength = buffer[at];
-    const dataAt = at + 1 + nameLength + 9;
+    const dataAt = at + 1 + nameLength + 10;
     if (dataAt > buffer.length) break;
     const name = buffer.toString("latin1", at + 1, at + 1 + nameLength);
-    const level = buffer[at + 1 + nameLength];
-    const crc = buffer.readUInt32LE(at + 2 + nameLength);
-    const length = buffer.readUInt32LE(at + 6 + nameLength);
+    const kinds = buffer.readUInt16LE(at + 1 + nameLength);
+    const crc = buffer.readUInt32LE(at + 3 + nameLength);
+    const length = buffer.readUInt32LE(at + 7 + nameLength);
     if (dataAt + length > buffer.length) break;
-    entries.set(name, { level, crc, data: buffer.subarray(dataAt, dataAt + length) });
+    entries.set(name, { kinds, crc, data: buffer.subarray(dataAt, dataAt + length) });
     at = dataAt + length;
   }
   return entries;
@@ -74,13 +82,13 @@ function readEntries(buffer) {
 
 function writeEntries(file, entries) {
   const parts = [Buffer.from(MAGIC, "latin1")];
-  for (const [name, { level, crc, data }] of entries) {
-    const head = Buffer.alloc(1 + name.length + 9);
+  for (const [name, { kinds, crc, data }] of entries) {
+    const head = Buffer.alloc(1 + name.length + 10);
     head[0] = name.length;
     head.write(name, 1, "latin1");
-    head[1 + name.length] = level;
-    head.writeUInt32LE(crc, 2 + name.length);
-    head.writeUInt32LE(data.length, 6 + name.length);
+    head.writeUInt16LE(kinds, 1 + name.length);
+    head.writeUInt32LE(crc, 3 + name.length);
+    head.writeUInt32LE(data.length, 7 + name.length);
     parts.push(head, data);
   }
   const dir = path.dirname(file);
@@ -97,7 +105,7 @@ function writeEntries(file, entries) {
 /** Runs the bundle from its entry file, with the code cache where it can be had. */
 exports.run = function run(entry, args) {
   const dist = path.dirname(entry);
-  const level = levelOf(args);
+  const kind = kindOf(args);
   const entrySource = fs.readFileSync(entry, "utf8");
   let cacheFile = null;
   let held = new Map();
@@ -122,7 +130,7 @@ exports.run = function run(entry, args) {
     const entryHeld = held.get(name);
     const cachedData = entryHeld && crc32(entryHeld.data) === entryHeld.crc ? entryHeld.data : undefined;
     const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source ?? fs.readFileSync(file, "utf8")}\n})`, { filename: file, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected || entryHeld.level < level) renew.set(name, script);
+    if (cachedData === undefined || script.cachedDataRejected || (entryHeld.kinds & kind) === 0) renew.set(name, { script, kinds: (cachedData === undefined || script.cachedDataRejected ? 0 : entryHeld.kinds) | kind });
     const module = { exports: {} };
     modules.set(file, module);
     const dir = path.dirname(file);
@@ -138,9 +146,9 @@ exports.run = function run(entry, args) {
       if (renew.size === 0) return;
       try {
         const entries = new Map(held);
-        for (const [name, script] of renew) {
+        for (const [name, { script, kinds }] of renew) {
           const data = script.createCachedData();
-          entries.set(name, { level, crc: crc32(data), data });
+          entries.set(name, { kinds, crc: crc32(data), data });
         }
         writeEntries(cacheFile, entries);
       } catch {

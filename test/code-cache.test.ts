@@ -3,7 +3,7 @@
 // in, output and exit code are those of a run without it.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, tempDir } from "./support/cli.js";
 
@@ -56,6 +56,27 @@ describe("the code cache", () => {
     mkdirSync(join(taken, "cuda-scaffold"), { recursive: true });
     if (usesCodeCache) for (const f of files()) mkdirSync(join(taken, "cuda-scaffold", f));
     same({ XDG_CACHE_HOME: taken });
+  }, 60_000);
+
+  it.runIf(usesCodeCache)("is written again only when a new kind of run loads a file, and then holds what each kind compiled", () => {
+    const cache = tempDir("cs-cache-");
+    const dir = join(cache, "cuda-scaffold");
+    const out = tempDir();
+    const state = () => { const [name] = readdirSync(dir).filter((f) => f.endsWith(".v8cache")); const st = statSync(join(dir, name!)); return `${st.ino}:${st.size}`; };
+    const env = { XDG_CACHE_HOME: cache };
+    expect(run(["torch@1.9.0", "--out", out], env).code).toBe(0);
+    const afterRender = state();
+    expect(run(["torch@1.9.0", "--out", out], env).code).toBe(0);
+    expect(state(), "a second render").toBe(afterRender);
+    expect(run(["check", "--out", out], env).code).toBe(0);
+    const afterCheck = state();
+    expect(afterCheck, "the first check").not.toBe(afterRender);
+    expect(Number(afterCheck.split(":")[1])).toBeGreaterThan(Number(afterRender.split(":")[1]));
+    expect(run(["check", "--out", out], env).code).toBe(0);
+    expect(run(["torch@1.9.0", "--out", out], env).code).toBe(0);
+    expect(state(), "a check and a render after both kinds ran").toBe(afterCheck);
+    expect(run(["resolve", "torch@2.5.1"], env).code).toBe(0);
+    expect(state(), "a resolve loads a file no resolve had loaded").not.toBe(afterCheck);
   }, 60_000);
 
   it("renders the same files with a cache as without", () => {
