@@ -6,21 +6,34 @@ import runtime from "handlebars/runtime.js";
 import specs, { shellPartsFile } from "../../generated/templates.js";
 import { json } from "./quote.js";
 
-// The runtime's own typings are empty; it has the same API as the full package.
-const hb = (runtime as unknown as typeof import("handlebars")).create();
-hb.registerHelper("json", (value: unknown) => json(value));
+// The Handlebars environment is made on the first render, not when this module loads (every
+// rendering command loads it, `check` included): the partials then, each template when it is first
+// rendered. A render uses about a third of the templates (the cluster ones only with --with).
+let hb: typeof import("handlebars") | undefined;
 const templates = new Map<string, HandlebarsTemplateDelegate>();
-for (const [name, spec] of Object.entries(specs)) {
-  const template = hb.template(spec as TemplateSpecification);
-  if (name.startsWith("partials/")) hb.registerPartial(name.slice("partials/".length), template);
-  // Partials of a template folder are named after it: cluster/partials/env.hbs is `cluster/env`.
-  else if (name.includes("/partials/")) hb.registerPartial(name.replace("/partials/", "/"), template);
-  else templates.set(name, template);
+const templateSpecs = specs as Record<string, TemplateSpecification>;
+
+function environment(): typeof import("handlebars") {
+  if (hb) return hb;
+  // The runtime's own typings are empty; it has the same API as the full package.
+  const env = (runtime as unknown as typeof import("handlebars")).create();
+  env.registerHelper("json", (value: unknown) => json(value));
+  for (const [name, spec] of Object.entries(templateSpecs)) {
+    if (name.startsWith("partials/")) env.registerPartial(name.slice("partials/".length), env.template(spec));
+    // Partials of a template folder are named after it: cluster/partials/env.hbs is `cluster/env`.
+    else if (name.includes("/partials/")) env.registerPartial(name.replace("/partials/", "/"), env.template(spec));
+  }
+  return (hb = env);
 }
 
 export function renderTemplate(name: string, view: object): string {
-  const template = templates.get(name);
-  if (!template) throw new Error(`no template ${name}.hbs`);
+  let template = templates.get(name);
+  if (!template) {
+    const spec = name.includes("partials/") ? undefined : templateSpecs[name];
+    if (!spec || !Object.hasOwn(templateSpecs, name)) throw new Error(`no template ${name}.hbs`);
+    template = environment().template(spec);
+    templates.set(name, template);
+  }
   return template(view);
 }
 
