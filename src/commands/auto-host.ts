@@ -7,6 +7,7 @@ import { printable } from "../terminal-text.js";
 import { inspectHost, probeHost, type HostFacts } from "../doctor/index.js";
 import { arm64GpuByName, hostPlatform, withCapabilities } from "./host-stacks.js";
 import type { RequestOptions } from "../request/request-options.js";
+import { DRIVER_VERSION } from "../request/parse-request.js";
 
 function refuseJetson(opts: RequestOptions): never {
   const which = [opts.gpu === "auto" && "--gpu auto", opts.driver === "auto" && "--driver auto"].filter(Boolean).join(" and ");
@@ -19,8 +20,8 @@ function refuseJetson(opts: RequestOptions): never {
 
 function driverOf(facts: HostFacts): string {
   if (!facts.driver) fail({ code: "invalid-value", message: "--driver auto: no NVIDIA driver found on this host (nvidia-smi and /proc/driver/nvidia/version gave none).", hint: "Pass the driver version instead, e.g. --driver 535.104.05, or run `cuda-scaffold doctor` to see what is missing." });
-  // The same shape parse-request accepts for --driver, checked here so that the message names `auto`.
-  if (!/^[0-9]{3}\.[0-9]{1,3}(\.[0-9]{1,3})?$/.test(facts.driver)) {
+  // The shape parse-request accepts for --driver, checked here so that the message names `auto`.
+  if (!DRIVER_VERSION.test(facts.driver)) {
     fail({ code: "invalid-value", message: `--driver auto: the driver this host reports (${printable(facts.driver, 40)}) is not an NVIDIA driver version this tool can use.`, hint: "Pass the driver version instead, e.g. --driver 535.104.05, or run `cuda-scaffold doctor` to see what the host reports." });
   }
   return facts.driver;

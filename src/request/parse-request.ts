@@ -38,6 +38,8 @@ export interface RawRequest {
 const VARIANTS: readonly Variant[] = ["devel", "runtime", "base"];
 const MAX_LEN = 64;
 const RANGE_CHARS = /^[0-9A-Za-z.*^~<>=|, -]+$/;
+/** An NVIDIA driver version as nvidia-smi prints it (470.57.02, 535.104.05, 580.65): --driver, and what --driver auto finds. */
+export const DRIVER_VERSION = /^[0-9]{3}\.[0-9]{1,3}(\.[0-9]{1,3})?$/;
 
 /** Shows a value safely inside a message: control characters escaped, long values cut. */
 export function show(value: string): string {
@@ -138,7 +140,7 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
   }
   const wellFormed = gpu.filter((g) => g.length <= MAX_LEN && /^[a-z0-9 ._-]+$/.test(g));
   resolveTargets(wellFormed, m, problems);
-  if (raw.driver !== undefined && !/^[0-9]{3}\.[0-9]{1,3}(\.[0-9]{1,3})?$/.test(raw.driver)) {
+  if (raw.driver !== undefined && !DRIVER_VERSION.test(raw.driver)) {
     problems.push({ code: "invalid-value", message: `--driver ${show(raw.driver)} is not an NVIDIA driver version.`, hint: "Use the version nvidia-smi prints, e.g. --driver 470.57.02." });
   }
   if (raw.os !== undefined && !m.platform.os.some((o) => o.name === raw.os)) {
