@@ -126,6 +126,28 @@ describe("conda package names (matrix/conda-packages.yaml)", () => {
   });
 });
 
+describe("the host script's facts (matrix/platform.yaml tools and uekRepositories)", () => {
+  // Every pinned fact, the host script's package lists and limits among them, names a public source.
+  const rows = [
+    ...Object.entries(matrix.platform.tools).map(([name, row]) => [`tools.${name}`, row] as const),
+    ...matrix.platform.uekRepositories.map((row) => [`uekRepositories ${row.kernel}`, row] as const),
+  ];
+  it.each(rows)("%s names its source", (_name, row) => {
+    expect(row.source).toMatch(/^https:\/\/\S+$/);
+  });
+
+  it("each UEK release appears once, and each kernel version maps to one repository", () => {
+    const kernels = matrix.platform.uekRepositories.map((r) => r.kernel);
+    const repos = matrix.platform.uekRepositories.map((r) => r.repo);
+    expect(new Set(kernels).size).toBe(kernels.length);
+    expect(new Set(repos).size).toBe(repos.length);
+  });
+
+  it("open kernel modules exist before NVIDIA ships only them", () => {
+    expect(Number(matrix.platform.tools.openKernelModulesSince.value)).toBeLessThan(Number(matrix.platform.tools.openKernelModulesOnlySince.value));
+  });
+});
+
 describe("broken data fails the build, never a user's run", () => {
   it("a row without its source is refused by the data compiler", () => {
     const dir = tempDir();
@@ -145,6 +167,30 @@ describe("broken data fails the build, never a user's run", () => {
     ["a renamed row without its source", /^  - \{ conda: "pytorch", pypi: "torch", source: https:\/\/\S+ \}$/m, '  - { conda: "pytorch", pypi: "torch" }', "renamed/0", "must have required property 'source'"],
     ["a row whose source is not a URL", /^  - \{ conda: "ffmpeg", (what: "[^"]*"), source: https:\/\/\S+ \}$/m, '  - { conda: "ffmpeg", $1, source: conda-forge }', "condaOnly/0/source", "must match pattern"],
   ];
+  // The host script's rows: each broken one is refused at build time with the schema's reason.
+  const hostRows: [string, RegExp, string, string, string][] = [
+    ["a package list that is not space-separated package names", /^(  dockerPackages:\n    value: )docker-ce docker-ce-cli /m, "$1docker-ce, docker-ce-cli ", "tools/dockerPackages/value", "must match pattern"],
+    ["a package list without its source", /^(  dockerConflictsOracleLinux:\n    value: [^\n]*\n)    source: \S+\n/m, "$1", "tools/dockerConflictsOracleLinux", "must have required property 'source'"],
+    ["the toolkit's package list left out", /^  containerToolkitPackages:\n(    [^\n]*\n)+/m, "", "tools", "must have required property 'containerToolkitPackages'"],
+    ["a driver branch written as R620", /^(  openKernelModulesOnlySince:\n    value: )"620"/m, '$1"R620"', "tools/openKernelModulesOnlySince/value", "must match pattern"],
+    ["a DKMS release without its patch number", /^(  dkmsBuildEnvironmentSince:\n    value: )3\.3\.0/m, '$1"3.3"', "tools/dkmsBuildEnvironmentSince/value", "must match pattern"],
+    ["a UEK row without its source", /^(  - kernel: "5\.4\.17"\n    repo: UEKR6\n)    source: \S+\n/m, "$1", "uekRepositories/0", "must have required property 'source'"],
+    ["a UEK row naming the whole repository id", /^(  - kernel: "6\.12\.0"\n    repo: )UEKR8/m, "$1ol9_UEKR8", "uekRepositories/2/repo", "must match pattern"],
+    ["no UEK rows at all", /^uekRepositories:\n[\s\S]*$/m, "uekRepositories: []\n", "uekRepositories", "must NOT have fewer than 1 items"],
+  ];
+  it.each(hostRows)("matrix/platform.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {
+    const dir = tempDir();
+    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
+    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    const path = join(dir, "matrix/platform.yaml");
+    const before = readFileSync(path, "utf8");
+    expect(before).toMatch(row);
+    writeFileSync(path, before.replace(row, replacement));
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--root", dir], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`platform.yaml/${where}: ${message}`);
+  });
+
   it.each(condaRows)("matrix/conda-packages.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {
     const dir = tempDir();
     cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });

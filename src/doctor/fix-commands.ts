@@ -65,7 +65,7 @@ export function dockerCommands(family: OsFamily): string[] {
     return [
       "sudo dnf -y install dnf-plugins-core",
       "sudo dnf config-manager --add-repo https://download.docker.com/linux/rhel/docker-ce.repo",
-      "sudo dnf -y install docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin",
+      `sudo dnf -y install ${tool(matrix, "dockerPackages")}`,
       "sudo systemctl enable --now docker",
     ];
   }

@@ -259,9 +259,25 @@ export interface PlatformMatrix {
   asOf: string;
   os: ContainerOs[];
   python: PythonRelease[];
+  /**
+   * pinned facts by name; those the host script's package lists and version checks read are required and typed
+   */
   tools: {
-    [k: string]: PinnedTool;
+    dockerPackages: PackageListTool;
+    dockerConflicts: PackageListTool;
+    dockerConflictsOracleLinux: PackageListTool;
+    containerToolkitPackages: PackageListTool;
+    openKernelModulesSince: DriverBranchTool;
+    openKernelModulesOnlySince: DriverBranchTool;
+    dkmsBuildEnvironmentSince: ReleaseTool;
+    [k: string]: PinnedTool | PackageListTool | DriverBranchTool | ReleaseTool;
   };
+  /**
+   * the Oracle Linux yum repository (ol<major>_<repo>) that carries kernel-uek-devel for each UEK release
+   *
+   * @minItems 1
+   */
+  uekRepositories: [UekRepository, ...UekRepository[]];
 }
 export interface ContainerOs {
   name: string;
@@ -306,8 +322,44 @@ export interface PythonRelease {
   pip?: string;
   source: string;
 }
+/**
+ * a pinned fact whose value is a list of rpm package names, separated by single spaces
+ */
+export interface PackageListTool {
+  value: string;
+  source: string;
+  note?: string;
+}
+/**
+ * a pinned fact whose value is an NVIDIA driver branch (the driver version's first number)
+ */
+export interface DriverBranchTool {
+  value: string;
+  source: string;
+  note?: string;
+}
+/**
+ * a pinned fact whose value is a dotted release number (x.y.z)
+ */
+export interface ReleaseTool {
+  value: string;
+  source: string;
+  note?: string;
+}
 export interface PinnedTool {
   value: string;
+  source: string;
+  note?: string;
+}
+export interface UekRepository {
+  /**
+   * the kernel version of the release: `uname -r` up to the first dash
+   */
+  kernel: string;
+  /**
+   * the repository's name after ol<major>_
+   */
+  repo: string;
   source: string;
   note?: string;
 }

@@ -322,10 +322,45 @@ export function fullyQualified(image: string): string {
   return `docker.io/${image.includes("/") ? "" : "library/"}${image}`;
 }
 
+/** The elements of a bash array, each single-quoted, on lines of at most ARRAY_LINE characters (continuations indented). */
+const ARRAY_LINE = 72;
+function shellArray(words: string[]): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words.map(shellWord)) {
+    if (line && line.length + 1 + word.length > ARRAY_LINE) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join("\n  ");
+}
+
+/** A data row whose value is a space-separated list (package names, machines), as a bash array's elements. */
+const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).split(" "));
+
+/**
+ * The package lists and version limits both host scripts check against (matrix/platform.yaml's
+ * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
+ * toolkit's packages, the driver branches with open and with only open kernel modules, the DKMS
+ * release that reads build_environment, and the Oracle Linux repository of each UEK release.
+ */
+function hostFactValues(m: Matrix) {
+  return {
+    dockerPackagesSh: toolArray(m, "dockerPackages"),
+    dockerConflictsSh: shellArray([...tool(m, "dockerConflicts").split(" "), ...tool(m, "dockerConflictsOracleLinux").split(" ")]),
+    toolkitPackagesSh: toolArray(m, "containerToolkitPackages"),
+    openModulesSinceSh: shellWord(tool(m, "openKernelModulesSince")),
+    openModulesOnlySinceSh: shellWord(tool(m, "openKernelModulesOnlySince")),
+    dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
+    uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord(r.repo)}`).join(" "),
+  };
+}
+
 /** The values only the Podman script reads (matrix/platform.yaml's podman and CDI rows). */
 function podmanValues(m: Matrix) {
   return {
-    podmanPackagesSh: tool(m, "podmanPackages").split(" ").map(shellWord).join(" "),
+    podmanPackagesSh: toolArray(m, "podmanPackages"),
     composePackageSh: shellWord(tool(m, "podmanComposePackage")),
     cdiRefreshSinceSh: shellWord(tool(m, "cdiRefreshSince")),
     selinuxBooleanSh: shellWord(tool(m, "selinuxDeviceBoolean")),
@@ -344,7 +379,7 @@ function hostPlatformValues(res: Resolution, m: Matrix) {
     stackPlatformSh: shellWord(arm64 ? "linux/arm64" : "linux/amd64"),
     stackArchSh: shellWord(arm64 ? "aarch64" : "x86_64"),
     cudaRepoArchSh: shellWord(cudaRepoArch(res, m)),
-    hostArchesSh: tool(m, "hostArchitectures").split(" ").map(shellWord).join(" "),
+    hostArchesSh: toolArray(m, "hostArchitectures"),
     driverPageSizeSh: shellWord(tool(m, "hostPageSize")),
   };
 }
@@ -357,6 +392,7 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     podman,
     ...(podman ? podmanValues(m) : {}),
     ...hostPlatformValues(res, m),
+    ...hostFactValues(m),
     minDriverSh: shellWord(res.minDriver),
     stackSh: shellWord(stackSummary(res)),
     stackCudaSh: shellWord(res.cuda),

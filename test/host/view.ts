@@ -21,6 +21,15 @@ export interface BootstrapView {
   dockerKeyFingerprintSh: string;
   toolkitKeyFingerprintSh: string;
   cudaRepoKeyFingerprintSh: string;
+  /** shell words of the bash arrays of package names */
+  dockerPackagesSh: string;
+  dockerConflictsSh: string;
+  toolkitPackagesSh: string;
+  openModulesSinceSh: string;
+  openModulesOnlySinceSh: string;
+  dkmsBuildEnvironmentSinceSh: string;
+  /** `['<kernel>']='<repo>'` elements of the UEK_REPOS associative array */
+  uekReposSh: string;
   dockerRepoUpstreamSh: string;
   dockerRepoPathSh: string;
   dockerRepoSh: string;
@@ -58,6 +67,13 @@ export const sampleView: BootstrapView = {
   dockerKeyFingerprintSh: "'060A61C51B558A7F742B77AAC52FEB6B621E9F35'",
   toolkitKeyFingerprintSh: "'C95B321B61E88C1809C4F759DDCAE044F796ECB0'",
   cudaRepoKeyFingerprintSh: "'610C7B14E068A878070DA4E99CD0A493D42D0685'",
+  dockerPackagesSh: "'docker-ce' 'docker-ce-cli' 'containerd.io' 'docker-buildx-plugin' 'docker-compose-plugin'",
+  dockerConflictsSh: "'docker' 'docker-client' 'docker-client-latest' 'docker-common' 'docker-latest' 'docker-latest-logrotate' 'docker-logrotate' 'docker-engine' 'podman' 'runc' 'buildah' 'podman-docker'",
+  toolkitPackagesSh: "'nvidia-container-toolkit' 'nvidia-container-toolkit-base' 'libnvidia-container-tools' 'libnvidia-container1'",
+  openModulesSinceSh: "'515'",
+  openModulesOnlySinceSh: "'620'",
+  dkmsBuildEnvironmentSinceSh: "'3.3.0'",
+  uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",
   dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
   dockerRepoSh: "'https://download.docker.com'",

@@ -1,8 +1,6 @@
 readonly LOG_FILE=/var/log/cuda-scaffold-bootstrap.log
 readonly LOCK_FILE=/run/cuda-scaffold-bootstrap.lock
 readonly EXIT_REBOOT=3
-readonly TOOLKIT_PACKAGES=(nvidia-container-toolkit nvidia-container-toolkit-base
-  libnvidia-container-tools libnvidia-container1)
 readonly TOOLKIT_KEY_FILE=/etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-container-toolkit
 readonly CUDA_KEY_FILE=/etc/pki/rpm-gpg/RPM-GPG-KEY-NVIDIA-CUDA
 readonly NOUVEAU_BLACKLIST=/etc/modprobe.d/blacklist-nouveau.conf

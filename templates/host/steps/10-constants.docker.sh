@@ -1,9 +1,4 @@
 readonly STEP_TOTAL=7
-readonly DOCKER_PACKAGES=(docker-ce docker-ce-cli containerd.io docker-buildx-plugin docker-compose-plugin)
-# Docker's list of conflicting packages, plus the rest of Oracle Linux's container-tools stack
-# that depends on runc (buildah, podman-docker).
-readonly DOCKER_CONFLICTS=(docker docker-client docker-client-latest docker-common docker-latest
-  docker-latest-logrotate docker-logrotate docker-engine podman runc buildah podman-docker)
 readonly DAEMON_JSON=/etc/docker/daemon.json
 readonly DOCKER_CERTS_DIR=/etc/docker/certs.d
 # What --registry-mirror serves (check_registry_options).

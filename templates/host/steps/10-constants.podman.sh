@@ -1,6 +1,4 @@
 readonly STEP_TOTAL=8
-# Docker CE's packages: containerd.io replaces the runc that Oracle Linux's Podman needs.
-readonly DOCKER_PACKAGES=(docker-ce docker-ce-cli containerd.io)
 # CDI specifications: the static one this script writes for toolkits without nvidia-cdi-refresh,
 # and the one nvidia-cdi-refresh writes (toolkit >= CDI_REFRESH_SINCE). Podman reads both folders.
 readonly CDI_STATIC_SPEC=/etc/cdi/nvidia.yaml

@@ -5,12 +5,12 @@ choose_driver_stream() {
   if [[ $DRIVER_SOURCE == local ]]; then branch=${LOCAL_DRIVER_VERSION%%.*}; else branch=$DRIVER_BRANCH; fi
   if [[ -n $branch ]]; then
     version_ge "$branch" "${MIN_DRIVER%%.*}" || die "driver branch $branch is older than the stack's floor $MIN_DRIVER"
-    if [[ $MODULE_FLAVOUR == open ]] && ! version_ge "$branch" 515; then
-      die "driver branch $branch has no open kernel modules (they start with R515); use --kernel-modules proprietary or a newer driver"
+    if [[ $MODULE_FLAVOUR == open ]] && ! version_ge "$branch" "$OPEN_MODULES_SINCE"; then
+      die "driver branch $branch has no open kernel modules (they start with R$OPEN_MODULES_SINCE); use --kernel-modules proprietary or a newer driver"
     fi
-    if [[ $MODULE_FLAVOUR == proprietary ]] && version_ge "$branch" 620; then
-      die "driver branch $branch has no proprietary kernel modules (NVIDIA removed them in R620)" \
-        "Use a branch below 620 (for example --driver-branch 580, a long-term branch) for this GPU."
+    if [[ $MODULE_FLAVOUR == proprietary ]] && version_ge "$branch" "$OPEN_MODULES_ONLY_SINCE"; then
+      die "driver branch $branch has no proprietary kernel modules (NVIDIA removed them in R$OPEN_MODULES_ONLY_SINCE)" \
+        "Use a branch below $OPEN_MODULES_ONLY_SINCE (for example --driver-branch 580, a long-term branch) for this GPU."
     fi
   fi
   if [[ $MODULE_FLAVOUR == open ]]; then

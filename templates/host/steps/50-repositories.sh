@@ -3,14 +3,11 @@ enable_repo() {
   if repo_enabled "$1"; then ok "repository $1 is enabled"; else run dnf config-manager --set-enabled "$1"; fi
 }
 
-# The UEK repository that carries kernel-uek-devel for the running UEK release.
+# The UEK repository that carries kernel-uek-devel for the running UEK release (UEK_REPOS is
+# keyed by the kernel version before the first dash of `uname -r`); nothing for an unknown one.
 uek_repo() {
-  case $KREL in
-    5.4.17-*) echo "ol${OL_MAJOR}_UEKR6" ;;
-    5.15.0-*) echo "ol${OL_MAJOR}_UEKR7" ;;
-    6.12.0-*) echo "ol${OL_MAJOR}_UEKR8" ;;
-    *) echo "" ;;
-  esac
+  local release=${KREL%%-*}
+  if [[ -n ${UEK_REPOS[$release]:-} ]]; then echo "ol${OL_MAJOR}_${UEK_REPOS[$release]}"; fi
 }
 
 setup_repositories() {

@@ -1,5 +1,5 @@
 # UEK is built with a newer GCC than the system compiler (a gcc-toolset); DKMS must build the
-# NVIDIA modules with that same compiler (build_environment, DKMS 3.3.0 and later).
+# NVIDIA modules with that same compiler (build_environment, DKMS_BUILD_ENVIRONMENT_SINCE and later).
 configure_uek_compiler() {
   local config=/usr/src/kernels/$KREL/.config cc_text kernel_gcc system_gcc
   if [[ ! -r $config ]]; then
@@ -33,8 +33,8 @@ build_environment=\"/opt/rh/$toolset/enable\""
   fi
   local dkms_version
   dkms_version=$(dkms --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | sed -n 1p || true)
-  if [[ -n $dkms_version ]] && ! version_ge "$dkms_version" 3.3.0; then
-    local problem="dkms $dkms_version ignores build_environment (added in dkms 3.3.0), so it would build the NVIDIA module with GCC ${system_gcc:-?} for a kernel built with GCC $kernel_gcc"
+  if [[ -n $dkms_version ]] && ! version_ge "$dkms_version" "$DKMS_BUILD_ENVIRONMENT_SINCE"; then
+    local problem="dkms $dkms_version ignores build_environment (added in dkms $DKMS_BUILD_ENVIRONMENT_SINCE), so it would build the NVIDIA module with GCC ${system_gcc:-?} for a kernel built with GCC $kernel_gcc"
     if [[ $DRIVER_PLAN == ready ]]; then
       warn "$problem; update dkms (dnf upgrade dkms) before the next kernel update"
     else

@@ -20,7 +20,7 @@ install_container_toolkit() {
     ok "installed: ${TOOLKIT_PACKAGES[*]}"
   elif ((${#newer[@]} > 0)); then
     die "the toolkit packages must share one version (${newer[*]} vs $TOOLKIT_VERSION)" \
-      "Upgrade all four of ${TOOLKIT_PACKAGES[*]} to one version, or regenerate this script with a newer pin."
+      "Upgrade all of ${TOOLKIT_PACKAGES[*]} to one version, or regenerate this script with a newer pin."
   else
     run dnf -y install "${need[@]}"
   fi
