@@ -5,6 +5,7 @@
  */
 export interface CudaMatrix {
   toolkits: CudaToolkit[];
+  minorVersionCompatibility: MinorVersionCompatibility;
   /**
    * cuDNN releases installable from NVIDIA's CUDA package repositories
    */
@@ -57,6 +58,13 @@ export interface CudaRelease {
    */
   driver: string;
   released?: string;
+}
+/**
+ * NVIDIA's minor version compatibility (CUDA 11 on): what lets the dev target's nvcc of a minor's newest patch serve a driver that meets only the minor's first release
+ */
+export interface MinorVersionCompatibility {
+  source: string;
+  note?: string;
 }
 export interface CudnnPackage {
   /**

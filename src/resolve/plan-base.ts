@@ -216,7 +216,7 @@ function nvccFloor(m: Matrix, tk: CudaToolkit, driver: string | null): DriverFlo
   const latestFloor = driverFloor(m, latest) ?? "0";
   const ga = [...tk.releases].sort((a, b) => compare(a.version, b.version))[0];
   if (driver && tk.compatDriver && ga && compare(latestFloor, driver) > 0 && compare(ga.driver, driver) <= 0) {
-    return { driver: ga.driver, why: `nvcc ${tk.version} in the dev target (any ${tk.version} patch: they share the PTX ISA, and minor version compatibility covers the libraries)`, source: "https://docs.nvidia.com/deploy/cuda-compatibility/" };
+    return { driver: ga.driver, why: `nvcc ${tk.version} in the dev target (any ${tk.version} patch: they share the PTX ISA, and minor version compatibility covers the libraries)`, source: m.cuda.minorVersionCompatibility.source };
   }
   return { driver: latestFloor, why: `nvcc ${latest} in the dev target, from NVIDIA's repository`, source: tk.source };
 }
