@@ -146,6 +146,18 @@ describe("the host script's facts (matrix/platform.yaml tools and uekRepositorie
   it("open kernel modules exist before NVIDIA ships only them", () => {
     expect(Number(matrix.platform.tools.openKernelModulesSince.value)).toBeLessThan(Number(matrix.platform.tools.openKernelModulesOnlySince.value));
   });
+
+  it("open kernel modules become the default after they exist and before they are the only ones", () => {
+    const t = matrix.platform.tools;
+    expect(Number(t.openKernelModulesDefaultSince.value)).toBeGreaterThanOrEqual(Number(t.openKernelModulesSince.value));
+    expect(Number(t.openKernelModulesDefaultSince.value)).toBeLessThan(Number(t.openKernelModulesOnlySince.value));
+  });
+
+  it("the long-term branch the script suggests for proprietary modules still has them", () => {
+    const t = matrix.platform.tools;
+    expect(Number(t.longTermDriverBranch.value)).toBeGreaterThanOrEqual(Number(t.openKernelModulesSince.value));
+    expect(Number(t.longTermDriverBranch.value)).toBeLessThan(Number(t.openKernelModulesOnlySince.value));
+  });
 });
 
 describe("broken data fails the build, never a user's run", () => {
@@ -173,6 +185,9 @@ describe("broken data fails the build, never a user's run", () => {
     ["a package list without its source", /^(  dockerConflictsOracleLinux:\n    value: [^\n]*\n)    source: \S+\n/m, "$1", "tools/dockerConflictsOracleLinux", "must have required property 'source'"],
     ["the toolkit's package list left out", /^  containerToolkitPackages:\n(    [^\n]*\n)+/m, "", "tools", "must have required property 'containerToolkitPackages'"],
     ["a driver branch written as R620", /^(  openKernelModulesOnlySince:\n    value: )"620"/m, '$1"R620"', "tools/openKernelModulesOnlySince/value", "must match pattern"],
+    ["the long-term branch written as R580", /^(  longTermDriverBranch:\n    value: )"580"/m, '$1"R580"', "tools/longTermDriverBranch/value", "must match pattern"],
+    ["the last dnf-module-install branch left out", /^  driverModuleInstallThrough:\n(    [^\n]*\n)+/m, "", "tools", "must have required property 'driverModuleInstallThrough'"],
+    ["the open-by-default branch without its source", /^(  openKernelModulesDefaultSince:\n    value: "560"\n)    source: \S+\n/m, "$1", "tools/openKernelModulesDefaultSince", "must have required property 'source'"],
     ["a DKMS release without its patch number", /^(  dkmsBuildEnvironmentSince:\n    value: )3\.3\.0/m, '$1"3.3"', "tools/dkmsBuildEnvironmentSince/value", "must match pattern"],
     ["a UEK row without its source", /^(  - kernel: "5\.4\.17"\n    repo: UEKR6\n)    source: \S+\n/m, "$1", "uekRepositories/0", "must have required property 'source'"],
     ["a UEK row naming the whole repository id", /^(  - kernel: "6\.12\.0"\n    repo: )UEKR8/m, "$1ol9_UEKR8", "uekRepositories/2/repo", "must match pattern"],

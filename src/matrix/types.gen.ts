@@ -278,6 +278,9 @@ export interface PlatformMatrix {
     openKernelModulesSince: DriverBranchTool;
     openKernelModulesOnlySince: DriverBranchTool;
     dkmsBuildEnvironmentSince: ReleaseTool;
+    openKernelModulesDefaultSince: DriverBranchTool;
+    driverModuleInstallThrough: DriverBranchTool;
+    longTermDriverBranch: DriverBranchTool;
     [k: string]: PinnedTool | PackageListTool | DriverBranchTool | ReleaseTool;
   };
   /**

@@ -342,8 +342,10 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
 /**
  * The package lists and version limits both host scripts check against (matrix/platform.yaml's
  * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
- * toolkit's packages, the driver branches with open and with only open kernel modules, the DKMS
- * release that reads build_environment, and the Oracle Linux repository of each UEK release.
+ * toolkit's packages, the driver branches with open, with open by default and with only open
+ * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
+ * script names, the DKMS release that reads build_environment, and the Oracle Linux repository of
+ * each UEK release.
  */
 function hostFactValues(m: Matrix) {
   return {
@@ -352,6 +354,9 @@ function hostFactValues(m: Matrix) {
     toolkitPackagesSh: toolArray(m, "containerToolkitPackages"),
     openModulesSinceSh: shellWord(tool(m, "openKernelModulesSince")),
     openModulesOnlySinceSh: shellWord(tool(m, "openKernelModulesOnlySince")),
+    openModulesDefaultSinceSh: shellWord(tool(m, "openKernelModulesDefaultSince")),
+    driverModuleInstallThroughSh: shellWord(tool(m, "driverModuleInstallThrough")),
+    longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord(r.repo)}`).join(" "),
   };

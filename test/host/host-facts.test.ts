@@ -41,6 +41,7 @@ for name in DOCKER_PACKAGES DOCKER_CONFLICTS TOOLKIT_PACKAGES; do
   if declare -p "$name" >/dev/null 2>&1; then declare -n list=$name; printf '%s=%s\\n' "$name" "\${list[*]}"; unset -n list; fi
 done
 printf 'OPEN_MODULES_SINCE=%s\\nOPEN_MODULES_ONLY_SINCE=%s\\nDKMS_BUILD_ENVIRONMENT_SINCE=%s\\n' "$OPEN_MODULES_SINCE" "$OPEN_MODULES_ONLY_SINCE" "$DKMS_BUILD_ENVIRONMENT_SINCE"
+printf 'OPEN_MODULES_DEFAULT_SINCE=%s\\nDRIVER_MODULE_INSTALL_THROUGH=%s\\nLONG_TERM_BRANCH=%s\\n' "$OPEN_MODULES_DEFAULT_SINCE" "$DRIVER_MODULE_INSTALL_THROUGH" "$LONG_TERM_BRANCH"
 for kernel in "\${!UEK_REPOS[@]}"; do printf 'UEK %s=%s\\n' "$kernel" "\${UEK_REPOS[$kernel]}"; done
 `;
 
@@ -63,6 +64,9 @@ function dataValues(m: Matrix, engine: Engine): Record<string, string> {
     OPEN_MODULES_SINCE: t("openKernelModulesSince"),
     OPEN_MODULES_ONLY_SINCE: t("openKernelModulesOnlySince"),
     DKMS_BUILD_ENVIRONMENT_SINCE: t("dkmsBuildEnvironmentSince"),
+    OPEN_MODULES_DEFAULT_SINCE: t("openKernelModulesDefaultSince"),
+    DRIVER_MODULE_INSTALL_THROUGH: t("driverModuleInstallThrough"),
+    LONG_TERM_BRANCH: t("longTermDriverBranch"),
     ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, r.repo])),
   };
 }
@@ -83,6 +87,9 @@ const CHANGES: [string, Change][] = [
   ["openKernelModulesSince", withTool("openKernelModulesSince", "520")],
   ["openKernelModulesOnlySince", withTool("openKernelModulesOnlySince", "630")],
   ["dkmsBuildEnvironmentSince", withTool("dkmsBuildEnvironmentSince", "3.4.1")],
+  ["openKernelModulesDefaultSince", withTool("openKernelModulesDefaultSince", "555")],
+  ["driverModuleInstallThrough", withTool("driverModuleInstallThrough", "575")],
+  ["longTermDriverBranch", withTool("longTermDriverBranch", "535")],
   ["uekRepositories", withUek((m) => [...m.platform.uekRepositories, { kernel: "6.18.0", repo: "UEKR9", source: "https://docs.oracle.com/en/operating-systems/uek/" }])],
 ];
 
@@ -115,6 +122,9 @@ describe("the host script's package lists and version limits come from matrix/pl
       t("openKernelModulesSince"),
       t("openKernelModulesOnlySince"),
       t("dkmsBuildEnvironmentSince"),
+      t("openKernelModulesDefaultSince"),
+      t("driverModuleInstallThrough"),
+      t("longTermDriverBranch"),
       ...matrix.platform.uekRepositories.flatMap((r) => [r.kernel, r.repo]),
       // Package names with a dash, but not docker-ce and nvidia-container-toolkit, which also name
       // the repositories and key files the steps set up.
@@ -193,6 +203,47 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
       expect(output).toContain("driver branch 580 has no proprietary kernel modules (NVIDIA removed them in R580)");
       expect(output).toContain("Use a branch below 580");
     },
+  ],
+  [
+    "a later first branch with open modules by default",
+    "docker",
+    withTool("openKernelModulesDefaultSince", "555"),
+    { os: "ol9", kernel: OL9_RHCK, gpu: H100 },
+    ["--dry-run", "--driver-source", "network"],
+    (output) => {
+      expect(output).toContain("kernel modules: open (Turing or newer GPUs; open modules are NVIDIA's default since R555)");
+      expect(output).not.toContain("since R560");
+    },
+  ],
+  [
+    "a later last branch installed with dnf module install",
+    "podman",
+    withTool("driverModuleInstallThrough", "580"),
+    { os: "ol9", kernel: OL9_RHCK, gpu: H100 },
+    ["--dry-run", "--driver-source", "network", "--driver-branch", "580"],
+    (output) => {
+      expect(output).toContain("dnf -y module install nvidia-driver:580-open");
+      expect(output).not.toContain("dnf -y install nvidia-open");
+    },
+  ],
+  [
+    "another long-term branch to suggest",
+    "docker",
+    withTool("longTermDriverBranch", "535"),
+    { os: "ol9", kernel: OL9_RHCK, gpu: H100 },
+    ["--driver-source", "network", "--driver-branch", "620", "--kernel-modules", "proprietary"],
+    (output) => {
+      expect(output).toContain("(for example --driver-branch 535, a long-term branch)");
+      expect(output).not.toContain("--driver-branch 580");
+    },
+  ],
+  [
+    "another long-term branch in the help",
+    "podman",
+    withTool("longTermDriverBranch", "535"),
+    {},
+    ["--help"],
+    (output) => expect(output).toMatch(/--driver-branch N +with --driver-source network: pin this driver branch \(e\.g\. 535\)/),
   ],
   [
     "another Oracle Linux package that conflicts with Docker CE",

@@ -27,6 +27,9 @@ export interface BootstrapView {
   toolkitPackagesSh: string;
   openModulesSinceSh: string;
   openModulesOnlySinceSh: string;
+  openModulesDefaultSinceSh: string;
+  driverModuleInstallThroughSh: string;
+  longTermBranchSh: string;
   dkmsBuildEnvironmentSinceSh: string;
   /** `['<kernel>']='<repo>'` elements of the UEK_REPOS associative array */
   uekReposSh: string;
@@ -72,6 +75,9 @@ export const sampleView: BootstrapView = {
   toolkitPackagesSh: "'nvidia-container-toolkit' 'nvidia-container-toolkit-base' 'libnvidia-container-tools' 'libnvidia-container1'",
   openModulesSinceSh: "'515'",
   openModulesOnlySinceSh: "'620'",
+  openModulesDefaultSinceSh: "'560'",
+  driverModuleInstallThroughSh: "'570'",
+  longTermBranchSh: "'580'",
   dkmsBuildEnvironmentSinceSh: "'3.3.0'",
   uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",

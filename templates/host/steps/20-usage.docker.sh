@@ -16,7 +16,7 @@ Options:
                              NVIDIA's CUDA repository key, pinned by fingerprint)
   --driver-source local|network
                              local (default): the rpm above; network: NVIDIA's CUDA repository
-  --driver-branch N          with --driver-source network: pin this driver branch (e.g. 580);
+  --driver-branch N          with --driver-source network: pin this driver branch (e.g. ${LONG_TERM_BRANCH});
                              default: the newest branch
   --kernel-modules open|proprietary
                              override the kernel module flavour chosen from the GPUs found

@@ -13,7 +13,7 @@ Options:
                              anything is installed (the rpm's signature by NVIDIA's CUDA key is always checked)
   --driver-source local|network
                              local (default): the rpm above; network: NVIDIA's CUDA repository
-  --driver-branch N          with --driver-source network: pin this driver branch (e.g. 580)
+  --driver-branch N          with --driver-source network: pin this driver branch (e.g. ${LONG_TERM_BRANCH})
   --kernel-modules open|proprietary
                              override the kernel module flavour chosen from the GPUs found
   --skip-driver              leave the driver alone (a suitable one is already installed)

@@ -20,9 +20,9 @@ choose_kernel_modules() {
   elif ((blackwell > 0)); then
     auto=open reason="Blackwell GPU found; it needs the open modules"
   elif ((newer > 0 && unknown == 0)); then
-    auto=open reason="Turing or newer GPUs; open modules are NVIDIA's default since R560"
+    auto=open reason="Turing or newer GPUs; open modules are NVIDIA's default since R$OPEN_MODULES_DEFAULT_SINCE"
   else
-    auto=open reason="GPU generation not recognised from lspci; open modules are NVIDIA's default since R560"
+    auto=open reason="GPU generation not recognised from lspci; open modules are NVIDIA's default since R$OPEN_MODULES_DEFAULT_SINCE"
   fi
   if [[ -z $KERNEL_MODULES ]]; then
     MODULE_FLAVOUR=$auto

@@ -10,7 +10,7 @@ choose_driver_stream() {
     fi
     if [[ $MODULE_FLAVOUR == proprietary ]] && version_ge "$branch" "$OPEN_MODULES_ONLY_SINCE"; then
       die "driver branch $branch has no proprietary kernel modules (NVIDIA removed them in R$OPEN_MODULES_ONLY_SINCE)" \
-        "Use a branch below $OPEN_MODULES_ONLY_SINCE (for example --driver-branch 580, a long-term branch) for this GPU."
+        "Use a branch below $OPEN_MODULES_ONLY_SINCE (for example --driver-branch $LONG_TERM_BRANCH, a long-term branch) for this GPU."
     fi
   fi
   if [[ $MODULE_FLAVOUR == open ]]; then
@@ -22,9 +22,9 @@ choose_driver_stream() {
     DRIVER_STREAM=${DRIVER_STREAM:-latest-dkms}
     DRIVER_META="cuda-drivers"
   fi
-  # Releases after R570 are installed as "enable the stream, install the meta package";
-  # older branches with "dnf module install" of the stream's default profile.
-  if [[ -n $branch ]] && ! version_ge "$branch" 571; then DRIVER_META=""; fi
+  # Branches after DRIVER_MODULE_INSTALL_THROUGH are installed as "enable the stream, install the
+  # meta package"; it and older ones with "dnf module install" of the stream's default profile.
+  if [[ -n $branch ]] && version_ge "$DRIVER_MODULE_INSTALL_THROUGH" "$branch"; then DRIVER_META=""; fi
   ok "driver stream: nvidia-driver:$DRIVER_STREAM"
 }
 
