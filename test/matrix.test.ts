@@ -131,6 +131,7 @@ describe("the host script's facts (matrix/platform.yaml tools and uekRepositorie
   const rows = [
     ...Object.entries(matrix.platform.tools).map(([name, row]) => [`tools.${name}`, row] as const),
     ...matrix.platform.uekRepositories.map((row) => [`uekRepositories ${row.kernel}`, row] as const),
+    ...matrix.platform.gpuChipFamilies.map((row) => [`gpuChipFamilies ${row.prefix}`, row] as const),
   ];
   it.each(rows)("%s names its source", (_name, row) => {
     expect(row.source).toMatch(/^https:\/\/\S+$/);
@@ -151,6 +152,12 @@ describe("the host script's facts (matrix/platform.yaml tools and uekRepositorie
     const t = matrix.platform.tools;
     expect(Number(t.openKernelModulesDefaultSince.value)).toBeGreaterThanOrEqual(Number(t.openKernelModulesSince.value));
     expect(Number(t.openKernelModulesDefaultSince.value)).toBeLessThan(Number(t.openKernelModulesOnlySince.value));
+  });
+
+  it("each GPU chip family appears once, and each flavour of kernel modules drives one of them", () => {
+    const prefixes = matrix.platform.gpuChipFamilies.map((r) => r.prefix);
+    expect(new Set(prefixes).size).toBe(prefixes.length);
+    expect(new Set(matrix.platform.gpuChipFamilies.map((r) => r.kernelModules))).toEqual(new Set(["proprietary", "either", "open"]));
   });
 
   it("the long-term branch the script suggests for proprietary modules still has them", () => {
@@ -191,6 +198,9 @@ describe("broken data fails the build, never a user's run", () => {
     ["a DKMS release without its patch number", /^(  dkmsBuildEnvironmentSince:\n    value: )3\.3\.0/m, '$1"3.3"', "tools/dkmsBuildEnvironmentSince/value", "must match pattern"],
     ["a UEK row without its source", /^(  - kernel: "5\.4\.17"\n    repo: UEKR6\n)    source: \S+\n/m, "$1", "uekRepositories/0", "must have required property 'source'"],
     ["a UEK row naming the whole repository id", /^(  - kernel: "6\.12\.0"\n    repo: )UEKR8/m, "$1ol9_UEKR8", "uekRepositories/2/repo", "must match pattern"],
+    ["a chip family written in lower case", /^(  - \{ prefix: )GH,/m, "$1gh,", "gpuChipFamilies/7/prefix", "must match pattern"],
+    ["a chip family with a flavour that does not exist", /^(  - \{ prefix: GB, architecture: Blackwell, kernelModules: )open,/m, "$1open-only,", "gpuChipFamilies/8/kernelModules", "must be equal to one of the allowed values"],
+    ["a chip family without its source", /^(  - \{ prefix: TU, architecture: Turing, kernelModules: either), source: \S+,/m, "$1,", "gpuChipFamilies/4", "must have required property 'source'"],
     ["no UEK rows at all", /^uekRepositories:\n[\s\S]*$/m, "uekRepositories: []\n", "uekRepositories", "must NOT have fewer than 1 items"],
   ];
   it.each(hostRows)("matrix/platform.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {

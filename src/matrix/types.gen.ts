@@ -289,6 +289,12 @@ export interface PlatformMatrix {
    * @minItems 1
    */
   uekRepositories: [UekRepository, ...UekRepository[]];
+  /**
+   * the GPU generations the host script tells apart by the letters of the chip code lspci prints, and the kernel modules that drive each
+   *
+   * @minItems 1
+   */
+  gpuChipFamilies: [GpuChipFamily, ...GpuChipFamily[]];
 }
 export interface ContainerOs {
   name: string;
@@ -371,6 +377,19 @@ export interface UekRepository {
    * the repository's name after ol<major>_
    */
   repo: string;
+  source: string;
+  note?: string;
+}
+export interface GpuChipFamily {
+  /**
+   * the chip code's letters (GH in GH100)
+   */
+  prefix: string;
+  architecture: string;
+  /**
+   * the NVIDIA kernel module flavours that drive this generation
+   */
+  kernelModules: "proprietary" | "open" | "either";
   source: string;
   note?: string;
 }

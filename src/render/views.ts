@@ -325,9 +325,14 @@ export function fullyQualified(image: string): string {
 /** The elements of a bash array, each single-quoted, on lines of at most ARRAY_LINE characters (continuations indented). */
 const ARRAY_LINE = 72;
 function shellArray(words: string[]): string {
+  return arrayLines(words.map(shellWord));
+}
+
+/** Bash array elements written already (quoted words, `[key]=value` pairs), wrapped as shellArray does. */
+function arrayLines(elements: string[]): string {
   const lines: string[] = [];
   let line = "";
-  for (const word of words.map(shellWord)) {
+  for (const word of elements) {
     if (line && line.length + 1 + word.length > ARRAY_LINE) {
       lines.push(line);
       line = word;
@@ -344,8 +349,8 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
  * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
  * toolkit's packages, the driver branches with open, with open by default and with only open
  * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
- * script names, the DKMS release that reads build_environment, and the Oracle Linux repository of
- * each UEK release.
+ * script names, the DKMS release that reads build_environment, the Oracle Linux repository of
+ * each UEK release, and the kernel modules each GPU chip family needs.
  */
 function hostFactValues(m: Matrix) {
   return {
@@ -359,6 +364,7 @@ function hostFactValues(m: Matrix) {
     longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord(r.repo)}`).join(" "),
+    chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
   };
 }
 

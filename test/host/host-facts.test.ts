@@ -12,7 +12,7 @@ import { stepsDir } from "./view.js";
 import { file, request, TEST_VERSION } from "../support/render.js";
 import { matrix, type Matrix } from "../../src/matrix/data.js";
 import { tool } from "../../src/matrix/lookup.js";
-import type { UekRepository } from "../../src/matrix/types.gen.js";
+import type { GpuChipFamily, UekRepository } from "../../src/matrix/types.gen.js";
 import { resolveStack } from "../../src/resolve/resolve-stack.js";
 import { renderFiles } from "../../src/render/render-files.js";
 
@@ -30,6 +30,11 @@ const withTool = (key: string, value: string): Change => (m) => ({
   ...m,
   platform: { ...m.platform, tools: { ...m.platform.tools, [key]: { ...m.platform.tools[key]!, value } } },
 });
+/** A copy of the data with other GPU chip families. */
+const withChips = (rows: (m: Matrix) => GpuChipFamily[]): Change => (m) => ({
+  ...m,
+  platform: { ...m.platform, gpuChipFamilies: rows(m) as [GpuChipFamily, ...GpuChipFamily[]] },
+});
 /** A copy of the data with other UEK rows. */
 const withUek = (rows: (m: Matrix) => UekRepository[]): Change => (m) => ({
   ...m,
@@ -43,6 +48,7 @@ done
 printf 'OPEN_MODULES_SINCE=%s\\nOPEN_MODULES_ONLY_SINCE=%s\\nDKMS_BUILD_ENVIRONMENT_SINCE=%s\\n' "$OPEN_MODULES_SINCE" "$OPEN_MODULES_ONLY_SINCE" "$DKMS_BUILD_ENVIRONMENT_SINCE"
 printf 'OPEN_MODULES_DEFAULT_SINCE=%s\\nDRIVER_MODULE_INSTALL_THROUGH=%s\\nLONG_TERM_BRANCH=%s\\n' "$OPEN_MODULES_DEFAULT_SINCE" "$DRIVER_MODULE_INSTALL_THROUGH" "$LONG_TERM_BRANCH"
 for kernel in "\${!UEK_REPOS[@]}"; do printf 'UEK %s=%s\\n' "$kernel" "\${UEK_REPOS[$kernel]}"; done
+for chip in "\${!CHIP_MODULES[@]}"; do printf 'CHIP %s=%s\\n' "$chip" "\${CHIP_MODULES[$chip]}"; done
 `;
 
 /** What bash holds after the script's header (everything up to its REGISTRY_MIRRORS line), one name=value per line. */
@@ -68,6 +74,7 @@ function dataValues(m: Matrix, engine: Engine): Record<string, string> {
     DRIVER_MODULE_INSTALL_THROUGH: t("driverModuleInstallThrough"),
     LONG_TERM_BRANCH: t("longTermDriverBranch"),
     ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, r.repo])),
+    ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`CHIP ${r.prefix}`, r.kernelModules])),
   };
 }
 
@@ -90,6 +97,7 @@ const CHANGES: [string, Change][] = [
   ["openKernelModulesDefaultSince", withTool("openKernelModulesDefaultSince", "555")],
   ["driverModuleInstallThrough", withTool("driverModuleInstallThrough", "575")],
   ["longTermDriverBranch", withTool("longTermDriverBranch", "535")],
+  ["gpuChipFamilies", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GH" ? { ...r, kernelModules: "open" as const } : r)))],
   ["uekRepositories", withUek((m) => [...m.platform.uekRepositories, { kernel: "6.18.0", repo: "UEKR9", source: "https://docs.oracle.com/en/operating-systems/uek/" }])],
 ];
 
@@ -126,6 +134,7 @@ describe("the host script's package lists and version limits come from matrix/pl
       t("driverModuleInstallThrough"),
       t("longTermDriverBranch"),
       ...matrix.platform.uekRepositories.flatMap((r) => [r.kernel, r.repo]),
+      ...matrix.platform.gpuChipFamilies.map((r) => r.prefix),
       // Package names with a dash, but not docker-ce and nvidia-container-toolkit, which also name
       // the repositories and key files the steps set up.
       ...["dockerPackages", "dockerConflicts", "containerToolkitPackages"]
@@ -244,6 +253,28 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
     {},
     ["--help"],
     (output) => expect(output).toMatch(/--driver-branch N +with --driver-source network: pin this driver branch \(e\.g\. 535\)/),
+  ],
+  [
+    "a chip family the data adds",
+    "docker",
+    withChips((m) => [...m.platform.gpuChipFamilies, { prefix: "GR", architecture: "Rubin", kernelModules: "open", source: "https://docs.nvidia.com/datacenter/tesla/" }]),
+    { os: "ol9", kernel: OL9_RHCK, gpu: "18:00.0 3D controller [0302]: NVIDIA Corporation GR100 [10de:3300] (rev a1)" },
+    ["--dry-run", "--driver-source", "network"],
+    (output) => {
+      expect(output).toContain("kernel modules: open (Blackwell GPU found; it needs the open modules)");
+      expect(output).not.toContain("GPU generation not recognised");
+    },
+  ],
+  [
+    "a chip family that moves to either flavour",
+    "podman",
+    withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GV" ? { ...r, kernelModules: "either" as const } : r))),
+    { os: "ol9", kernel: OL9_RHCK, gpu: "00:1e.0 3D controller [0302]: NVIDIA Corporation GV100GL [Tesla V100 SXM2 32GB] [10de:1db5] (rev a1)" },
+    ["--dry-run", "--driver-source", "network"],
+    (output) => {
+      expect(output).toContain("kernel modules: open (Turing or newer GPUs;");
+      expect(output).not.toContain("pre-Turing");
+    },
   ],
   [
     "another Oracle Linux package that conflicts with Docker CE",

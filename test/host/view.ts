@@ -33,6 +33,8 @@ export interface BootstrapView {
   dkmsBuildEnvironmentSinceSh: string;
   /** `['<kernel>']='<repo>'` elements of the UEK_REPOS associative array */
   uekReposSh: string;
+  /** `['<chip letters>']='<proprietary|open|either>'` elements of the CHIP_MODULES associative array */
+  chipModulesSh: string;
   dockerRepoUpstreamSh: string;
   dockerRepoPathSh: string;
   dockerRepoSh: string;
@@ -80,6 +82,7 @@ export const sampleView: BootstrapView = {
   longTermBranchSh: "'580'",
   dkmsBuildEnvironmentSinceSh: "'3.3.0'",
   uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
+  chipModulesSh: "['GK']='proprietary' ['GM']='proprietary' ['GP']='proprietary' ['GV']='proprietary'\n  ['TU']='either' ['GA']='either' ['AD']='either' ['GH']='either' ['GB']='open'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",
   dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
   dockerRepoSh: "'https://download.docker.com'",

@@ -1,13 +1,17 @@
 # Open modules need Turing or newer and are required from Blackwell on; Maxwell, Pascal and
-# Volta need the proprietary ones, and so does a host that mixes those with newer GPUs.
+# Volta need the proprietary ones, and so does a host that mixes those with newer GPUs. Each GPU's
+# chip family (CHIP_MODULES, by the letters of its chip code) says which modules drive it.
 choose_kernel_modules() {
-  local line chip old=0 newer=0 blackwell=0 unknown=0
+  local line chip modules prefixes old=0 newer=0 blackwell=0 unknown=0
+  prefixes=$(IFS='|' && echo "${!CHIP_MODULES[*]}")
   while IFS= read -r line; do
-    chip=$(grep -oE '\b(GK|GM|GP|GV|TU|GA|AD|GH|GB)[0-9]{2,3}' <<<"$line" | sed -n 1p || true)
-    case $chip in
-      GK* | GM* | GP* | GV*) old=$((old + 1)) ;;
-      GB*) blackwell=$((blackwell + 1)) ;;
-      TU* | GA* | AD* | GH*) newer=$((newer + 1)) ;;
+    chip=$(grep -oE "\\b($prefixes)[0-9]{2,3}" <<<"$line" | sed -n 1p || true)
+    modules=""
+    if [[ -n $chip ]]; then modules=${CHIP_MODULES[${chip%%[0-9]*}]}; fi
+    case $modules in
+      proprietary) old=$((old + 1)) ;;
+      open) blackwell=$((blackwell + 1)) ;;
+      either) newer=$((newer + 1)) ;;
       *) unknown=$((unknown + 1)) ;;
     esac
   done <<<"$GPU_LINES"
