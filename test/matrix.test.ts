@@ -203,31 +203,18 @@ describe("broken data fails the build, never a user's run", () => {
     ["a chip family without its source", /^(  - \{ prefix: TU, architecture: Turing, kernelModules: either), source: \S+,/m, "$1,", "gpuChipFamilies/4", "must have required property 'source'"],
     ["no UEK rows at all", /^uekRepositories:\n[\s\S]*$/m, "uekRepositories: []\n", "uekRepositories", "must NOT have fewer than 1 items"],
   ];
-  it.each(hostRows)("matrix/platform.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {
+  // Only the broken file is checked (--only): its row, through the same schema as in a build.
+  const brokenRows = [...hostRows.map((r) => ["platform.yaml", ...r] as const), ...condaRows.map((r) => ["conda-packages.yaml", ...r] as const)];
+  it.each(brokenRows)("matrix/%s: %s is refused by the data compiler", (file, _name, row, replacement, where, message) => {
     const dir = tempDir();
     cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
     cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
-    const path = join(dir, "matrix/platform.yaml");
+    const path = join(dir, "matrix", file);
     const before = readFileSync(path, "utf8");
     expect(before).toMatch(row);
     writeFileSync(path, before.replace(row, replacement));
-    // Only this file is checked (--only): the row above, through the same schema as in a build.
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--only", "platform.yaml", "--root", dir], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--only", file, "--root", dir], { encoding: "utf8" });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`platform.yaml/${where}: ${message}`);
-  });
-
-  it.each(condaRows)("matrix/conda-packages.yaml: %s is refused by the data compiler", (_name, row, replacement, where, message) => {
-    const dir = tempDir();
-    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
-    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
-    const path = join(dir, "matrix/conda-packages.yaml");
-    const before = readFileSync(path, "utf8");
-    expect(before).toMatch(row);
-    writeFileSync(path, before.replace(row, replacement));
-    // Only this file is checked (--only): the row above, through the same schema as in a build.
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--only", "conda-packages.yaml", "--root", dir], { encoding: "utf8" });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`conda-packages.yaml/${where}: ${message}`);
+    expect(r.stderr).toContain(`${file}/${where}: ${message}`);
   });
 });
