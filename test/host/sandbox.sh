@@ -177,7 +177,7 @@ cmd_inside() {
   mount --bind "$dir/fs/usr-src" /usr/src
   mount --bind "$dir/fs/opt" /opt
   mount --bind "$dir/fs/run" /run
-  export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C
+  export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C STAND_INS_DIR=$HERE/stand-ins.d
   # The user who ran the script with sudo: the scenario's, never the test runner's own.
   unset SUDO_USER
   local user

@@ -1,0 +1,275 @@
+# shellcheck shell=bash
+# Stand-ins for dnf: installs, removals, module streams, repositories, and what installing a kernel, a toolset or the driver leaves behind.
+# Sourced by test/host/stand-ins.sh for these commands only, after its shared helpers.
+# shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
+
+# Split a kernel release (5.15.0-300.1.el9uek.x86_64) into "version release arch".
+split_kernel() { sed -E 's/^([^-]+)-(.+)\.([a-z0-9_]+)$/\1 \2 \3/' <<<"$1"; }
+
+# --- Repositories: the .repo files in the sandbox's /etc/yum.repos.d ---------------------------
+repo_enabled() {
+  local files=(/etc/yum.repos.d/*.repo)
+  ((${#files[@]})) || return 1
+  [[ "$(awk -v id="$1" '/^\[/ { sec = substr($0, 2, length($0) - 2) } sec == id && /^enabled=/ { v = substr($0, 9) } END { print v }' "${files[@]}")" == 1 ]]
+}
+repo_file_of() {
+  local f
+  for f in /etc/yum.repos.d/*.repo; do
+    if grep -qx "\[$1\]" "$f"; then printf '%s\n' "$f"; return 0; fi
+  done
+  return 1
+}
+repo_set_enabled() {
+  local f
+  f=$(repo_file_of "$1") || fail "Error: No matching repo to modify: $1."
+  awk -v id="$1" '/^\[/ { sec = substr($0, 2, length($0) - 2) } sec == id && /^enabled=/ { $0 = "enabled=1" } { print }' "$f" >"$f.new"
+  mv "$f.new" "$f"
+}
+enabled_repo_ids() {
+  local files=(/etc/yum.repos.d/*.repo)
+  ((${#files[@]})) || return 0
+  awk '/^\[/ { sec = substr($0, 2, length($0) - 2) } /^enabled=1/ { print sec }' "${files[@]}"
+}
+# The driver version offered by the enabled NVIDIA repositories (a "# driver=" line in their file).
+repo_driver_version() {
+  local id f best=""
+  for id in $(enabled_repo_ids); do
+    [[ $id == cuda-* ]] || continue
+    f=$(repo_file_of "$id") || continue
+    best=$(sed -n 's/^# driver=//p' "$f")
+  done
+  printf '%s\n' "$best"
+}
+need_repo() {
+  repo_enabled "$1" || fail "Error: Unable to find a match: $2 (repository $1 is not enabled)"
+  local f host
+  f=$(repo_file_of "$1") || return 0
+  for host in $(sed -n 's|^baseurl=[a-z]*://\([^/]*\).*|\1|p' "$f"); do
+    if blocked "$host"; then fail "Error: Failed to download metadata for repo '$1': Curl error (28): Timeout was reached for https://$host/ [Connection timed out after 30000 milliseconds]"; fi
+  done
+}
+
+# --- dnf --------------------------------------------------------------------------------------
+uek_repo_for() {
+  case $1 in
+    5.4.17-*) echo "ol$(os_major)_UEKR6" ;;
+    5.15.0-*) echo "ol$(os_major)_UEKR7" ;;
+    6.12.0-*) echo "ol$(os_major)_UEKR8" ;;
+  esac
+}
+
+install_kernel_devel() { # install_kernel_devel NAME KREL
+  local name=$1 krel=$2 v r a
+  read -r v r a <<<"$(split_kernel "$krel")"
+  db_add "$name" "$v" "$r" "$a"
+  mkdir -p "/usr/src/kernels/$krel"
+  printf 'CONFIG_CC_VERSION_TEXT="%s"\n' "$(setting kernel_cc)" >"/usr/src/kernels/$krel/.config"
+  local cc_major
+  cc_major=$(sed -n 's/^gcc (GCC) \([0-9]*\)\..*/\1/p' <<<"$(setting kernel_cc)")
+  if [[ $name == kernel-uek-devel && $(setting toolset_pulled) == 1 && $cc_major != "$(setting system_gcc)" ]]; then
+    install_toolset "gcc-toolset-$cc_major-gcc"
+  fi
+}
+
+install_toolset() {
+  local n=${1#gcc-toolset-}
+  n=${n%-gcc}
+  db_add "$1" "$n.2.1" "7.el$(os_major)"
+  mkdir -p "/opt/rh/gcc-toolset-$n"
+  printf 'export PATH=/opt/rh/gcc-toolset-%s/root/usr/bin:$PATH\n' "$n" >"/opt/rh/gcc-toolset-$n/enable"
+}
+
+# DKMS builds the module at install time; it succeeds when it uses the kernel's compiler.
+dkms_build() {
+  local krel cc_major sys conf env_file
+  krel=$(running_kernel)
+  cc_major=$(sed -n 's/^gcc (GCC) \([0-9]*\)\..*/\1/p' /usr/src/kernels/"$krel"/.config 2>/dev/null || true)
+  [[ -d /usr/src/kernels/$krel ]] || { echo "Error! Kernel headers for $krel cannot be found." >&2; return 0; }
+  sys=$(setting system_gcc)
+  if [[ -z $cc_major || $cc_major == "$sys" ]]; then echo "$krel" >"$STATE/dkms_built"; return 0; fi
+  for conf in /etc/dkms/framework.conf.d/*.conf; do
+    env_file=$(sed -n 's/^build_environment="\(.*\)"$/\1/p' "$conf")
+    if [[ $env_file == "/opt/rh/gcc-toolset-$cc_major/enable" && -f $env_file ]] && version_ge "$(setting dkms_version)" 3.3.0; then
+      echo "$krel" >"$STATE/dkms_built"
+      return 0
+    fi
+  done
+  echo "warning: the compiler differs from the one used to build the kernel; Error! Bad return status for module build" >&2
+}
+
+install_driver() { # install_driver open|proprietary [META]
+  local flavour=$1 meta=${2:-} version
+  version=$(repo_driver_version)
+  [[ -n $version ]] || fail "Error: Unable to find a match: ${meta:-nvidia-driver} (no NVIDIA repository enabled)"
+  db_has dkms || fail "Error: Problem: package kmod-nvidia-$flavour-dkms requires dkms, but none of the providers can be installed"
+  # dnf -y would import the key named by the repository on first use; here it must be imported already.
+  db_has "gpg-pubkey-$(cuda_key_id)" || fail "Error: GPG check FAILED (NVIDIA's CUDA key $(cuda_key_id) is not imported; the stand-in never imports keys on first use)"
+  db_add nvidia-driver "$version" "1.el$(os_major)"
+  if [[ $flavour == open ]]; then
+    db_del kmod-nvidia-latest-dkms
+    db_add kmod-nvidia-open-dkms "$version" "1.el$(os_major)"
+  else
+    db_del kmod-nvidia-open-dkms
+    db_add kmod-nvidia-latest-dkms "$version" "1.el$(os_major)"
+  fi
+  if [[ -n $meta ]]; then db_add "$meta" "$version" "1.el$(os_major)"; fi
+  dkms_build
+}
+
+cuda_key_id() { local fpr; fpr=$(setting cuda_key_fpr); fpr=${fpr: -8}; echo "${fpr,,}"; }
+
+stream_flavour() { if [[ $1 == *open* ]]; then echo open; else echo proprietary; fi; }
+
+dnf_module() {
+  local action=$1 spec=$2 stream current
+  [[ $spec == nvidia-driver:* ]] || unsupported module "$@"
+  stream=${spec#nvidia-driver:}
+  [[ -n "$(repo_driver_version)" ]] || fail "Error: Problems in request: missing groups or modules: $spec"
+  current=$(cat "$STATE/module_stream" 2>/dev/null || true)
+  if [[ $stream =~ ^([0-9]+)- && ${BASH_REMATCH[1]} != "$(repo_driver_version | cut -d. -f1)" ]]; then
+    fail "Error: Problems in request: missing groups or modules: $spec"
+  fi
+  case $action in
+    enable | install)
+      if [[ -n $current && $current != "$stream" ]]; then
+        fail "The operation would result in switching of module 'nvidia-driver' stream '$current' to stream '$stream'" \
+          "Error: It is not possible to switch enabled streams of a module unless explicitly enabled via configuration option module_stream_switch."
+      fi
+      echo "$stream" >"$STATE/module_stream"
+      if [[ $action == install ]]; then install_driver "$(stream_flavour "$stream")"; fi
+      ;;
+    switch-to)
+      echo "$stream" >"$STATE/module_stream"
+      install_driver "$(stream_flavour "$stream")"
+      ;;
+    *) unsupported module "$@" ;;
+  esac
+}
+
+dnf_install() {
+  local spec name v r m fail_pkg
+  m=$(os_major)
+  fail_pkg=$(setting fail_install)
+  for spec; do
+    if [[ -n $fail_pkg && $spec == "$fail_pkg" ]]; then fail "Error: Transaction test error: $spec (simulated failure)"; fi
+  done
+  for spec; do
+    case $spec in
+      dnf-plugins-core) db_add "$spec" 4.3.0 "21.0.1.el$m" noarch ;;
+      oracle-epel-release-el*)
+        [[ $spec == "oracle-epel-release-el$m" ]] || fail "Error: Unable to find a match: $spec"
+        db_add "$spec" 1.0 "5.el$m"
+        printf '[ol%s_developer_EPEL]\nname=EPEL for Oracle Linux %s\nbaseurl=https://yum.oracle.com/repo/OracleLinux/OL%s/developer/EPEL/$basearch/\ngpgcheck=1\nenabled=%s\n' \
+          "$m" "$m" "$m" "$(setting epel_enabled_by_release)" >"/etc/yum.repos.d/oracle-epel-ol$m.repo"
+        ;;
+      kernel-uek-devel-*)
+        local krel=${spec#kernel-uek-devel-}
+        need_repo "$(uek_repo_for "$krel")" "$spec"
+        install_kernel_devel kernel-uek-devel "$krel"
+        ;;
+      kernel-devel-matched)
+        [[ $m == 9 ]] || fail "Error: Unable to find a match: kernel-devel-matched"
+        need_repo "ol${m}_appstream" "$spec"
+        db_add kernel-devel-matched "$(split_kernel "$(running_kernel)" | awk '{ print $1 }')" 1
+        install_kernel_devel kernel-devel "$(running_kernel)"
+        ;;
+      kernel-devel-*) need_repo "ol${m}_baseos_latest" "$spec"; install_kernel_devel kernel-devel "${spec#kernel-devel-}" ;;
+      kernel-headers) db_add kernel-headers 1 1 ;;
+      dkms) need_repo "ol${m}_developer_EPEL" dkms; db_add dkms "$(setting dkms_version)" "1.el$m" noarch ;;
+      gcc-toolset-*-gcc) need_repo "ol${m}_appstream" "$spec"; install_toolset "$spec" ;;
+      nvidia-open | cuda-drivers)
+        local stream
+        stream=$(cat "$STATE/module_stream" 2>/dev/null || true)
+        [[ -n $stream ]] || fail "Error: Unable to find a match: $spec (module nvidia-driver is not enabled)"
+        if [[ $spec == nvidia-open && $(stream_flavour "$stream") != open ]]; then fail "Error: nvidia-open is filtered out by modular filtering (stream $stream)"; fi
+        if [[ $spec == cuda-drivers && $(stream_flavour "$stream") != proprietary ]]; then fail "Error: cuda-drivers conflicts with the $stream stream"; fi
+        install_driver "$(stream_flavour "$stream")" "$spec"
+        ;;
+      docker-ce | docker-ce-cli | containerd.io | docker-buildx-plugin | docker-compose-plugin)
+        need_repo docker-ce-stable "$spec"
+        db_has gpg-pubkey-621e9f35 || fail "Error: GPG check FAILED (Docker's key is not imported)"
+        if db_has runc || db_has podman; then
+          fail "Error:" " Problem: problem with installed package podman-4.9.4-1.0.1.module+el$m" \
+            "  - package podman requires runc >= 1.0.0-57, but none of the providers can be installed" \
+            "  - package containerd.io-1.7.27-3.1.el$m obsoletes runc provided by runc-1.1.12-1.0.1.el$m"
+        fi
+        db_add "$spec" 28.3.3 "1.el$m"
+        ;;
+      podman)
+        need_repo "ol${m}_appstream" podman
+        if db_has containerd.io; then
+          fail "Error:" " Problem: package podman-4.9.4-1.0.1.el$m requires runc >= 1.0.0-57, but none of the providers can be installed" \
+            "  - package containerd.io-1.7.27-3.1.el$m obsoletes runc provided by runc-1.1.12-1.0.1.el$m"
+        fi
+        db_add podman 4.9.4 "1.0.1.el$m"
+        db_add runc 1.1.12 "1.0.1.el$m"
+        ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose 1.0.6 "6.el$m" noarch ;;
+      nvidia-container-toolkit-* | libnvidia-container-tools-* | libnvidia-container1-*)
+        need_repo nvidia-container-toolkit "$spec"
+        local key
+        key=$(sed -n 's|^gpgkey=file://||p' /etc/yum.repos.d/nvidia-container-toolkit.repo | sed -n 1p)
+        [[ -n $key && -f $key ]] || fail "Error: Failed to download metadata for repo 'nvidia-container-toolkit': repomd.xml GPG signature verification error: Bad GPG signature"
+        [[ $spec =~ ^(.+)-([0-9][0-9.]*)-([0-9]+)$ ]] || fail "Error: Unable to find a match: $spec"
+        name=${BASH_REMATCH[1]} v=${BASH_REMATCH[2]} r=${BASH_REMATCH[3]}
+        [[ $v == 1.17.8 || $v == 1.18.0 ]] || fail "Error: Unable to find a match: $spec"
+        db_add "$name" "$v" "$r"
+        ;;
+      *) fail "Error: Unable to find a match: $spec" ;;
+    esac
+  done
+  echo "Complete!"
+}
+
+dnf_remove() {
+  local spec
+  for spec; do db_del "$spec"; done
+  echo "Complete!"
+}
+
+# Only Docker's repository is added this way; NVIDIA's CUDA repository is fetched with curl and checked.
+# A mirror's copy of docker-ce.repo names download.docker.com, as Docker's own does.
+dnf_add_repo() {
+  local url=$1 file=${1##*/} id
+  db_has dnf-plugins-core || fail "No such command: config-manager."
+  if blocked "$(url_host "$url")"; then fail "Curl error (28): Timeout was reached for $url [Connection timed out after 30000 milliseconds]"; fi
+  case $url in
+    https://*/linux/rhel/docker-ce.repo | http://*/linux/rhel/docker-ce.repo) id=docker-ce-stable ;;
+    *) fail "Curl error (22): HTTP response code said error for $url [The requested URL returned error: 404]" ;;
+  esac
+  mkdir -p /etc/yum.repos.d
+  printf '[%s]\nname=%s\nbaseurl=%s\ngpgcheck=1\nenabled=1\ngpgkey=%s\n' "$id" "$id" \
+    'https://download.docker.com/linux/rhel/$releasever/$basearch/stable' https://download.docker.com/linux/rhel/gpg >"/etc/yum.repos.d/$file"
+  echo "Adding repo from: $url"
+}
+
+stand_in_dnf() {
+  local args=() a
+  for a; do
+    case $a in -y | -q | --quiet | --assumeyes) ;; *) args+=("$a") ;; esac
+  done
+  set -- "${args[@]}"
+  case ${1:-} in
+    repolist)
+      echo "repo id                         repo name"
+      enabled_repo_ids | sed 's/$/                   (name)/'
+      ;;
+    config-manager)
+      db_has dnf-plugins-core || fail "No such command: config-manager. Please use /usr/bin/dnf --help"
+      case ${2:-} in
+        --set-enabled) shift 2; for a; do repo_set_enabled "$a"; done ;;
+        --add-repo) dnf_add_repo "$3" ;;
+        *) unsupported "$@" ;;
+      esac
+      ;;
+    install) shift; dnf_install "$@" ;;
+    remove) shift; dnf_remove "$@" ;;
+    module) shift; dnf_module "$@" ;;
+    clean) echo "files removed" ;;
+    makecache)
+      [[ ${2:-} == --repo ]] && { repo_enabled "$3" || fail "Error: Unknown repo: '$3'"; }
+      echo "Metadata cache created."
+      ;;
+    *) unsupported "$@" ;;
+  esac
+}
