@@ -56,9 +56,16 @@ os_major() { setting os_major; }
 running_kernel() { setting kernel; }
 
 # --- Fake rpm database: "name version release arch" per line ----------------------------------
-db_find() { # db_find QUERY -> the matching line
-  awk -v q="$1" '{ nvr = $1 "-" $2 "-" $3 }
-    q == $1 || q == nvr || q == nvr "." $4 || q == $1 "-" $2 { print; exit }' "$STATE/rpmdb"
+db_find() { # db_find QUERY -> the first matching line (in bash: an rpm -q forked awk for it before)
+  local name version release arch
+  while read -r name version release arch; do
+    case $1 in
+      "$name" | "$name-$version" | "$name-$version-$release" | "$name-$version-$release.$arch")
+        printf '%s %s %s %s\n' "$name" "$version" "$release" "$arch"
+        return 0
+        ;;
+    esac
+  done <"$STATE/rpmdb"
 }
 db_has() { [[ -n "$(db_find "$1")" ]]; }
 db_add() { db_del "$1"; printf '%s %s %s %s\n' "$1" "$2" "$3" "${4:-$(setting arch)}" >>"$STATE/rpmdb"; }
