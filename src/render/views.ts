@@ -365,6 +365,8 @@ function hostFactValues(m: Matrix) {
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord(r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
+    chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),
+    proprietaryOnlyArchitecturesSh: shellWord([...new Set(m.platform.gpuChipFamilies.filter((r) => r.kernelModules === "proprietary").map((r) => r.architecture))].join(", ")),
   };
 }
 

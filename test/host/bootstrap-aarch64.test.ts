@@ -81,7 +81,7 @@ describe.skipIf(noSandbox !== null)("host bootstrap on aarch64, in a sandbox", (
     ).toBeNull();
     expect(first.calls.filter((c) => c.includes("/x86_64/"))).toEqual([]);
     expect(first.output).toContain("ok: Oracle Linux 9.6 on aarch64");
-    expect(first.output).toContain("ok: kernel modules: open (Turing or newer GPUs; open modules are NVIDIA's default since R560)");
+    expect(first.output).toContain("ok: kernel modules: open (Hopper GPUs, which either flavour drives; open modules are NVIDIA's default since R560)");
     expect(first.output).toContain("ok: driver source: cuda-repo-rhel9-13-0-local-13.0.2_580.95.05-1.aarch64.rpm (driver 580.95.05, RHEL 9, aarch64)");
 
     const before = sb.snapshot();

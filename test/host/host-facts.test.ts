@@ -49,6 +49,8 @@ printf 'OPEN_MODULES_SINCE=%s\\nOPEN_MODULES_ONLY_SINCE=%s\\nDKMS_BUILD_ENVIRONM
 printf 'OPEN_MODULES_DEFAULT_SINCE=%s\\nDRIVER_MODULE_INSTALL_THROUGH=%s\\nLONG_TERM_BRANCH=%s\\n' "$OPEN_MODULES_DEFAULT_SINCE" "$DRIVER_MODULE_INSTALL_THROUGH" "$LONG_TERM_BRANCH"
 for kernel in "\${!UEK_REPOS[@]}"; do printf 'UEK %s=%s\\n' "$kernel" "\${UEK_REPOS[$kernel]}"; done
 for chip in "\${!CHIP_MODULES[@]}"; do printf 'CHIP %s=%s\\n' "$chip" "\${CHIP_MODULES[$chip]}"; done
+for chip in "\${!CHIP_ARCHITECTURES[@]}"; do printf 'ARCHITECTURE %s=%s\\n' "$chip" "\${CHIP_ARCHITECTURES[$chip]}"; done
+printf 'PROPRIETARY_ONLY_ARCHITECTURES=%s\\n' "$PROPRIETARY_ONLY_ARCHITECTURES"
 `;
 
 /** What bash holds after the script's header (everything up to its REGISTRY_MIRRORS line), one name=value per line. */
@@ -75,6 +77,8 @@ function dataValues(m: Matrix, engine: Engine): Record<string, string> {
     LONG_TERM_BRANCH: t("longTermDriverBranch"),
     ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, r.repo])),
     ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`CHIP ${r.prefix}`, r.kernelModules])),
+    ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`ARCHITECTURE ${r.prefix}`, r.architecture])),
+    PROPRIETARY_ONLY_ARCHITECTURES: [...new Set(m.platform.gpuChipFamilies.filter((r) => r.kernelModules === "proprietary").map((r) => r.architecture))].join(", "),
   };
 }
 
@@ -98,6 +102,7 @@ const CHANGES: [string, Change][] = [
   ["driverModuleInstallThrough", withTool("driverModuleInstallThrough", "575")],
   ["longTermDriverBranch", withTool("longTermDriverBranch", "535")],
   ["gpuChipFamilies", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GH" ? { ...r, kernelModules: "open" as const } : r)))],
+  ["gpuChipFamilies (an architecture's name)", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GP" ? { ...r, architecture: "Pascal (data)" } : r)))],
   ["uekRepositories", withUek((m) => [...m.platform.uekRepositories, { kernel: "6.18.0", repo: "UEKR9", source: "https://docs.oracle.com/en/operating-systems/uek/" }])],
 ];
 
@@ -220,7 +225,7 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
     { os: "ol9", kernel: OL9_RHCK, gpu: H100 },
     ["--dry-run", "--driver-source", "network"],
     (output) => {
-      expect(output).toContain("kernel modules: open (Turing or newer GPUs; open modules are NVIDIA's default since R555)");
+      expect(output).toContain("kernel modules: open (Hopper GPUs, which either flavour drives; open modules are NVIDIA's default since R555)");
       expect(output).not.toContain("since R560");
     },
   ],
@@ -261,7 +266,8 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
     { os: "ol9", kernel: OL9_RHCK, gpu: "18:00.0 3D controller [0302]: NVIDIA Corporation GR100 [10de:3300] (rev a1)" },
     ["--dry-run", "--driver-source", "network"],
     (output) => {
-      expect(output).toContain("kernel modules: open (Blackwell GPU found; it needs the open modules)");
+      expect(output).toContain("kernel modules: open (Rubin GPU found; only the open modules drive it)");
+      expect(output).not.toContain("Blackwell");
       expect(output).not.toContain("GPU generation not recognised");
     },
   ],
@@ -272,8 +278,27 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
     { os: "ol9", kernel: OL9_RHCK, gpu: "00:1e.0 3D controller [0302]: NVIDIA Corporation GV100GL [Tesla V100 SXM2 32GB] [10de:1db5] (rev a1)" },
     ["--dry-run", "--driver-source", "network"],
     (output) => {
-      expect(output).toContain("kernel modules: open (Turing or newer GPUs;");
-      expect(output).not.toContain("pre-Turing");
+      expect(output).toContain("kernel modules: open (Volta GPUs, which either flavour drives;");
+      expect(output).not.toContain("proprietary modules drive");
+    },
+  ],
+  [
+    "one-flavour families on one host, named from the data",
+    "docker",
+    withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GV" ? { ...r, architecture: "Volta (data)" } : r.prefix === "GB" ? { ...r, architecture: "Blackwell (data)" } : r))),
+    { os: "ol9", kernel: OL9_RHCK, gpu: ["00:1e.0 3D controller [0302]: NVIDIA Corporation GV100GL [Tesla V100 SXM2 32GB] [10de:1db5] (rev a1)", "1b:00.0 3D controller [0302]: NVIDIA Corporation GB100 [B200] [10de:2901] (rev a1)"] },
+    ["--dry-run", "--driver-source", "network"],
+    (output) => expect(output).toContain("this host mixes GPUs only the proprietary modules drive (Volta (data)) with GPUs only the open modules drive (Blackwell (data)); no single driver flavour drives both"),
+  ],
+  [
+    "a GPU no family matches: the note lists the data's proprietary-only architectures",
+    "podman",
+    withChips((m) => [...m.platform.gpuChipFamilies, { prefix: "GF", architecture: "Fermi", kernelModules: "proprietary", source: "https://docs.nvidia.com/datacenter/tesla/" }]),
+    { os: "ol9", kernel: OL9_RHCK, gpu: "18:00.0 3D controller [0302]: NVIDIA Corporation Device [10de:9999] (rev a1)" },
+    ["--dry-run", "--driver-source", "network"],
+    (output) => {
+      expect(output).toContain("kernel modules: open (GPU generation not recognised from lspci;");
+      expect(output).toContain("for a GPU only the proprietary modules drive (Kepler, Maxwell, Pascal, Volta, Fermi), run again with --kernel-modules proprietary");
     },
   ],
   [

@@ -35,6 +35,10 @@ export interface BootstrapView {
   uekReposSh: string;
   /** `['<chip letters>']='<proprietary|open|either>'` elements of the CHIP_MODULES associative array */
   chipModulesSh: string;
+  /** `['<chip letters>']='<architecture>'` elements of the CHIP_ARCHITECTURES associative array */
+  chipArchitecturesSh: string;
+  /** the architectures only the proprietary modules drive, as one shell word */
+  proprietaryOnlyArchitecturesSh: string;
   dockerRepoUpstreamSh: string;
   dockerRepoPathSh: string;
   dockerRepoSh: string;
@@ -83,6 +87,8 @@ export const sampleView: BootstrapView = {
   dkmsBuildEnvironmentSinceSh: "'3.3.0'",
   uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
   chipModulesSh: "['GK']='proprietary' ['GM']='proprietary' ['GP']='proprietary' ['GV']='proprietary'\n  ['TU']='either' ['GA']='either' ['AD']='either' ['GH']='either' ['GB']='open'",
+  chipArchitecturesSh: "['GK']='Kepler' ['GM']='Maxwell' ['GP']='Pascal' ['GV']='Volta' ['TU']='Turing' ['GA']='Ampere'\n  ['AD']='Ada Lovelace' ['GH']='Hopper' ['GB']='Blackwell'",
+  proprietaryOnlyArchitecturesSh: "'Kepler, Maxwell, Pascal, Volta'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",
   dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
   dockerRepoSh: "'https://download.docker.com'",

@@ -1,45 +1,47 @@
 # Open modules need Turing or newer and are required from Blackwell on; Maxwell, Pascal and
 # Volta need the proprietary ones, and so does a host that mixes those with newer GPUs. Each GPU's
-# chip family (CHIP_MODULES, by the letters of its chip code) says which modules drive it.
+# chip family (CHIP_MODULES and CHIP_ARCHITECTURES, by the letters of its chip code) says which
+# modules drive it, and the messages name its architecture.
 choose_kernel_modules() {
-  local line chip modules prefixes old=0 newer=0 blackwell=0 unknown=0
+  local line chip family arch modules prefixes unknown=0 proprietary_only="" open_only="" either=""
   prefixes=$(IFS='|' && echo "${!CHIP_MODULES[*]}")
   while IFS= read -r line; do
     chip=$(grep -oE "\\b($prefixes)[0-9]{2,3}" <<<"$line" | sed -n 1p || true)
-    modules=""
-    if [[ -n $chip ]]; then modules=${CHIP_MODULES[${chip%%[0-9]*}]}; fi
+    family=${chip%%[0-9]*} modules="" arch=""
+    if [[ -n $family ]]; then modules=${CHIP_MODULES[$family]} arch=${CHIP_ARCHITECTURES[$family]}; fi
+    # Each architecture once, in the order the GPUs are listed.
     case $modules in
-      proprietary) old=$((old + 1)) ;;
-      open) blackwell=$((blackwell + 1)) ;;
-      either) newer=$((newer + 1)) ;;
+      proprietary) [[ ", $proprietary_only, " == *", $arch, "* ]] || proprietary_only+=${proprietary_only:+, }$arch ;;
+      open) [[ ", $open_only, " == *", $arch, "* ]] || open_only+=${open_only:+, }$arch ;;
+      either) [[ ", $either, " == *", $arch, "* ]] || either+=${either:+, }$arch ;;
       *) unknown=$((unknown + 1)) ;;
     esac
   done <<<"$GPU_LINES"
-  if ((old > 0 && blackwell > 0)); then
-    die "this host mixes pre-Turing GPUs (proprietary modules only) with Blackwell GPUs (open modules only); no single driver flavour drives both"
+  if [[ -n $proprietary_only && -n $open_only ]]; then
+    die "this host mixes GPUs only the proprietary modules drive ($proprietary_only) with GPUs only the open modules drive ($open_only); no single driver flavour drives both"
   fi
   local auto reason
-  if ((old > 0)); then
-    auto=proprietary reason="pre-Turing GPU (Maxwell, Pascal or Volta) found"
-  elif ((blackwell > 0)); then
-    auto=open reason="Blackwell GPU found; it needs the open modules"
-  elif ((newer > 0 && unknown == 0)); then
-    auto=open reason="Turing or newer GPUs; open modules are NVIDIA's default since R$OPEN_MODULES_DEFAULT_SINCE"
+  if [[ -n $proprietary_only ]]; then
+    auto=proprietary reason="$proprietary_only GPU found; only the proprietary modules drive it"
+  elif [[ -n $open_only ]]; then
+    auto=open reason="$open_only GPU found; only the open modules drive it"
+  elif [[ -n $either ]] && ((unknown == 0)); then
+    auto=open reason="$either GPUs, which either flavour drives; open modules are NVIDIA's default since R$OPEN_MODULES_DEFAULT_SINCE"
   else
     auto=open reason="GPU generation not recognised from lspci; open modules are NVIDIA's default since R$OPEN_MODULES_DEFAULT_SINCE"
   fi
   if [[ -z $KERNEL_MODULES ]]; then
     MODULE_FLAVOUR=$auto
     ok "kernel modules: $MODULE_FLAVOUR ($reason)"
-    if ((unknown > 0)); then note "for a Maxwell, Pascal or Volta GPU, run again with --kernel-modules proprietary"; fi
+    if ((unknown > 0)); then note "for a GPU only the proprietary modules drive ($PROPRIETARY_ONLY_ARCHITECTURES), run again with --kernel-modules proprietary"; fi
     return 0
   fi
   MODULE_FLAVOUR=$KERNEL_MODULES
-  if [[ $MODULE_FLAVOUR == proprietary ]] && ((blackwell > 0)); then
-    die "--kernel-modules proprietary cannot drive the Blackwell GPU found; Blackwell needs the open modules"
+  if [[ $MODULE_FLAVOUR == proprietary && -n $open_only ]]; then
+    die "--kernel-modules proprietary cannot drive the $open_only GPU found; only the open modules drive it"
   fi
-  if [[ $MODULE_FLAVOUR == open ]] && ((old > 0)); then
-    die "--kernel-modules open cannot drive the pre-Turing GPU found; it needs the proprietary modules"
+  if [[ $MODULE_FLAVOUR == open && -n $proprietary_only ]]; then
+    die "--kernel-modules open cannot drive the $proprietary_only GPU found; only the proprietary modules drive it"
   fi
   ok "kernel modules: $MODULE_FLAVOUR (--kernel-modules; detection suggested $auto: $reason)"
 }
