@@ -3,8 +3,8 @@
 // (matrix/platform.yaml hostPageSize says why) but usable with --skip-driver; a machine other than
 // x86_64 or aarch64 refused; a stack generated for the other platform refused with the fix. Stand-in
 // `uname -m` answers the scenario's arch, `getconf PAGESIZE` its page_size.
-import { afterAll, describe, expect, it } from "vitest";
-import { inOrder, mutating, Sandbox, sandboxUnavailable, type Settings } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { inOrder, mutating, sandboxMaker, sandboxUnavailable, type Settings } from "./sandbox.js";
 import { arm64View, podmanView, renderBootstrapForTest, sampleView } from "./view.js";
 import { file, renderFor } from "../support/render.js";
 import { matrix } from "../../src/matrix/data.js";
@@ -51,13 +51,7 @@ describe("host bootstrap on aarch64: the script", () => {
 
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("host bootstrap on aarch64, in a sandbox", () => {
-  const sandboxes: Sandbox[] = [];
-  const host = (settings: Settings, text = script) => {
-    const sandbox = new Sandbox(text, settings);
-    sandboxes.push(sandbox);
-    return sandbox;
-  };
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker(script);
 
   it("OL9 aarch64, GH200: the driver from the aarch64 local rpm with NVIDIA's sbsa key, open modules, Docker, the toolkit; a second run installs nothing", () => {
     const sb = host(OL9);

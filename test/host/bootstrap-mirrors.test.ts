@@ -5,8 +5,8 @@
 // `blocked=` hosts time out, as the public hosts do from mainland China.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { inOrder, mutating, Sandbox, sandboxUnavailable, type Settings } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { inOrder, mutating, Sandbox, sandboxMaker, sandboxUnavailable } from "./sandbox.js";
 import { renderBootstrapForTest, sampleView } from "./view.js";
 import { renderFor, file } from "../support/render.js";
 import { matrix } from "../../src/matrix/data.js";
@@ -16,7 +16,6 @@ const OL9_UEK8 = "6.12.0-100.28.2.2.el9uek.x86_64";
 const OL9_RHCK = "5.14.0-570.12.1.0.1.el9_6.x86_64";
 const H100 = "18:00.0 3D controller [0302]: NVIDIA Corporation GH100 [H100 SXM5 80GB] [10de:2330] (rev a1)";
 const L40S = "ca:00.0 3D controller [0302]: NVIDIA Corporation AD102GL [L40S] [10de:26b9] (rev a1)";
-const RPM_OL9 = "cuda-repo-rhel9-13-0-local-13.0.2_580.95.05-1.x86_64.rpm";
 /** What is unreachable from mainland China, per ../shared/research/artifact-review-2026-12.md §3 (slow ones blocked here too). */
 const BLOCKED = ["download.docker.com", "nvidia.github.io", "developer.download.nvidia.com", "registry-1.docker.io"];
 const MIRRORS = {
@@ -30,13 +29,7 @@ const noSandbox = sandboxUnavailable();
 if (noSandbox) console.warn(`[test/host] mirror runs skipped: ${noSandbox}`);
 
 describe.skipIf(noSandbox !== null)("host bootstrap on a restricted network", () => {
-  const sandboxes: Sandbox[] = [];
-  const host = (settings: Settings, text = script) => {
-    const sandbox = new Sandbox(text, settings);
-    sandboxes.push(sandbox);
-    return sandbox;
-  };
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker(script);
   const daemonJson = (sb: Sandbox, content: string) => writeFileSync(join(sb.dir, "fs/etc-d/docker/daemon.json"), content);
 
   it("without mirrors, the blocked hosts stop it at the first download", () => {

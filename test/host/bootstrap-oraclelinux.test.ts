@@ -3,17 +3,16 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   inOrder,
   mutating,
   RPM_BAD_SIGNATURE,
   RPM_SIGNED_BY_DOCKER,
   RPM_UNSIGNED,
-  Sandbox,
+  sandboxMaker,
   sandboxUnavailable,
   shellcheckUnavailable,
-  type Settings,
 } from "./sandbox.js";
 import { renderBootstrapForTest, sampleView } from "./view.js";
 import { renderFor } from "../support/render.js";
@@ -112,13 +111,7 @@ const noSandbox = sandboxUnavailable();
 if (noSandbox) console.warn(`[test/host] sandboxed runs skipped: ${noSandbox}`);
 
 describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
-  const sandboxes: Sandbox[] = [];
-  const host = (settings: Settings) => {
-    const sandbox = new Sandbox(script, settings);
-    sandboxes.push(sandbox);
-    return sandbox;
-  };
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker(script);
 
   it("OL8 UEK R7, A100: reboots for nouveau, then completes; a third run installs nothing", () => {
     const sb = host({
@@ -456,12 +449,11 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
   it("the script the product writes for torch@2.5.1 sets up an OL9 UEK host end to end", () => {
     const { files } = renderFor(["torch@2.5.1"]);
     const product = files.find((f) => f.path === "host/bootstrap-oraclelinux.sh")!.content;
-    const sb = new Sandbox(product, { os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" });
-    sandboxes.push(sb);
+    const sb = host({ os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" }, product);
     const rpm = sb.driverRpm(RPM_OL9_130);
     const first = sb.run("--driver-rpm", rpm.path);
     expect(first.code, first.output).toBe(0);
-    expect(first.calls).toContain(`dnf -y install ${["nvidia-container-toolkit", "nvidia-container-toolkit-base", "libnvidia-container-tools", "libnvidia-container1"].map((p) => `${p}-${tool(matrix, "containerToolkitVersion")}`).join(" ")}`);
+    expect(first.calls).toContain(`dnf -y install ${tool(matrix, "containerToolkitPackages").split(" ").map((p) => `${p}-${tool(matrix, "containerToolkitVersion")}`).join(" ")}`);
     expect(first.calls).toContain("docker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi");
     expect(first.output).toMatch(/NVIDIA driver\s+580\.95\.05\s+>= 550\.54\.15/);
     const second = sb.run("--driver-rpm", rpm.path);

@@ -6,8 +6,8 @@
 // unless a docker.io mirror is configured, as from mainland China.
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { mutating, Sandbox, sandboxUnavailable, type Settings } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { mutating, sandboxMaker, sandboxUnavailable, type Settings } from "./sandbox.js";
 import { podmanView, renderBootstrapForTest } from "./view.js";
 import { file, renderFor } from "../support/render.js";
 import { matrix } from "../../src/matrix/data.js";
@@ -34,13 +34,7 @@ describe("host bootstrap, --engine podman: registries in the script", () => {
 
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, on a restricted network", () => {
-  const sandboxes: Sandbox[] = [];
-  const host = (settings: Settings, text = script) => {
-    const sandbox = new Sandbox(text, settings);
-    sandboxes.push(sandbox);
-    return sandbox;
-  };
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker(script);
 
   it("Docker Hub blocked: the check fails without a mirror; --registry-mirror, --insecure-registry and --registry-ca make it pass; a second run changes nothing", () => {
     const sb = host({ ...OL9, ...READY_DRIVER, blocked: "registry-1.docker.io" });

@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { inOrder, mutating, Sandbox, sandboxUnavailable, shellcheckUnavailable, type Settings } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { inOrder, mutating, sandboxMaker, sandboxUnavailable, shellcheckUnavailable, type Settings } from "./sandbox.js";
 import { podmanView, renderBootstrapForTest, sampleView, stepsDir } from "./view.js";
 import { file, renderFor } from "../support/render.js";
 import { hostSteps } from "../../src/render/host-script.js";
@@ -94,13 +94,7 @@ describe("host bootstrap, --engine podman: the script", () => {
 
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandbox", () => {
-  const sandboxes: Sandbox[] = [];
-  const host = (settings: Settings) => {
-    const sandbox = new Sandbox(script, settings);
-    sandboxes.push(sandbox);
-    return sandbox;
-  };
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker(script);
 
   it.each(["ol8", "ol9"] as const)("%s, fresh, SELinux enforcing: driver, Podman, CDI, booleans, rootless ids; a second run installs nothing", (os) => {
     const o = OS[os];

@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { Sandbox, sandboxUnavailable, type Settings } from "./sandbox.js";
+import { describe, expect, it } from "vitest";
+import { sandboxMaker, sandboxUnavailable, type Settings } from "./sandbox.js";
 import { stepsDir } from "./view.js";
 import { file, request, TEST_VERSION } from "../support/render.js";
 import { matrix, type Matrix } from "../../src/matrix/data.js";
@@ -329,13 +329,10 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
 
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("the steps act on the data's values, in a sandbox", () => {
-  const sandboxes: Sandbox[] = [];
-  afterAll(() => sandboxes.forEach((sandbox) => sandbox.remove()));
+  const host = sandboxMaker();
 
   it.each(RUNS)("%s (%s script)", (_name, engine, change, settings, args, check) => {
-    const sandbox = new Sandbox(render(change(matrix), engine, "linux/amd64", "torch@2.5.1"), settings);
-    sandboxes.push(sandbox);
-    const result = sandbox.run(...args);
+    const result = host(settings, render(change(matrix), engine, "linux/amd64", "torch@2.5.1")).run(...args);
     check(result.output, result.calls);
   });
 });

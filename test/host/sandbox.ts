@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { repoRoot } from "./view.js";
 
 const harness = join(repoRoot, "test/host/sandbox.sh");
@@ -187,4 +188,19 @@ export function inOrder(calls: string[], expected: (string | RegExp)[]): string 
     at = found + 1;
   }
   return null;
+}
+
+/**
+ * Makes sandboxes for one describe block, `script` unless another text is given, and removes all
+ * of them after the block.
+ */
+export function sandboxMaker(script?: string): (settings: Settings, text?: string) => Sandbox {
+  const made: Sandbox[] = [];
+  afterAll(() => made.forEach((sandbox) => sandbox.remove()));
+  return (settings, text = script) => {
+    if (text === undefined) throw new Error("sandboxMaker: no script to run");
+    const sandbox = new Sandbox(text, settings);
+    made.push(sandbox);
+    return sandbox;
+  };
 }
