@@ -39,11 +39,13 @@ function crc32Function() {
   return (data) => f(data, 0) >>> 0;
 }
 
+// The CLI's subcommands (src/commands/subcommands.ts; test/code-cache.test.ts keeps them equal).
 const KINDS = ["resolve", "list", "explain", "check", "doctor"];
 /**
  * The kind of this run, as a bit: --version and help; each subcommand; the default command (a
  * render), with --with (cluster files) and with --project (a project's files) kinds of their own.
  */
+exports.kindOf = kindOf;
 function kindOf(args) {
   const first = args.find((a) => !a.startsWith("-"));
   if (first === undefined || args.some((a) => a === "-V" || a === "--version" || a === "-h" || a === "--help" || a === "help")) return 1;

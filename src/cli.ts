@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from "commander";
 import { UserError, type Problem } from "./errors.js";
 import { TOOL_VERSION } from "./version.js";
 import { terminalSafe } from "./terminal-text.js";
+import { SUBCOMMANDS } from "./commands/subcommands.js";
 
 // Output goes to the file descriptors with writeSync. process.stdout and process.stderr would load
 // Node's streams, about a tenth of a start, to do the same: Node writes to files, pipes and
@@ -121,8 +122,6 @@ async function hostValues<T extends { gpu?: string; driver?: string; hostFrom?: 
   return (await import("./commands/chunk-render.js")).resolveAuto(typed, opts.hostFrom);
 }
 
-const SUBCOMMANDS = ["resolve", "explain", "list", "check", "doctor"];
-
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   const run = (fn: () => number | Promise<number>) => async () => {
@@ -142,8 +141,8 @@ async function main(argv: string[]): Promise<number> {
   // --version none; anything else gets every command.
   const only =
     argv.length === 1 && (argv[0] === "-V" || argv[0] === "--version") ? "-V"
-    : argv[0] !== undefined && SUBCOMMANDS.includes(argv[0]) ? argv[0]
-    : argv.some((a) => SUBCOMMANDS.includes(a) || a === "help" || a === "-h" || a === "--help") ? null
+    : argv[0] !== undefined && (SUBCOMMANDS as readonly string[]).includes(argv[0]) ? argv[0]
+    : argv.some((a) => (SUBCOMMANDS as readonly string[]).includes(a) || a === "help" || a === "-h" || a === "--help") ? null
     : "";
   const want = (name: string) => only === null || only === name;
 

@@ -4,8 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { BIN, tempDir } from "./support/cli.js";
+import { SUBCOMMANDS } from "../src/commands/subcommands.js";
 
 const usesCodeCache = typeof (await import("node:zlib")).crc32 === "function";
 
@@ -91,4 +93,14 @@ describe("the code cache", () => {
     const check = [run(["check", "--out", outs[0]!], { XDG_CACHE_HOME: cache }), run(["check", "--out", outs[0]!], { NODE_DISABLE_COMPILE_CACHE: "1" })];
     expect(check[0]).toEqual(check[1]);
   }, 60_000);
+});
+
+describe("the kinds of run the cache tells apart", () => {
+  const { kindOf } = createRequire(import.meta.url)(join(dirname(BIN), "code-cache.cjs")) as { kindOf: (args: string[]) => number };
+  it("gives every subcommand of the CLI its own kind, apart from help and from a render", () => {
+    const kinds = SUBCOMMANDS.map((c) => kindOf([c, "--json"]));
+    expect(new Set(kinds).size).toBe(SUBCOMMANDS.length);
+    for (const other of [kindOf(["--version"]), kindOf(["--help"]), kindOf(["torch@1.9.0"]), kindOf(["torch@1.9.0", "--with", "k8s"]), kindOf(["--project", "."])]) expect(kinds).not.toContain(other);
+    expect(new Set([kindOf(["torch@1.9.0"]), kindOf(["torch@1.9.0", "--with", "k8s"]), kindOf(["--project", "."]), kindOf(["-V"])]).size).toBe(4);
+  });
 });
