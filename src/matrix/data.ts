@@ -1,8 +1,9 @@
 // The matrix: YAML in matrix/ is validated and precompiled at build time (scripts/compile-data.mjs),
 // so nothing parses YAML at run time. generated/matrix.js holds the small parts (versions,
-// framework names and aliases); each larger part (cuda, images, gpus, …, a framework's releases)
-// is a JSON file in data/ beside it, read and parsed the first time it is used. `resolve torch@…`
-// so never parses jax's releases, and `--version` parses nothing.
+// framework names and aliases); each larger part (cuda, images, gpus, …, a framework's index of
+// releases, each release's builds) is a JSON file in data/ beside it, read and parsed the first
+// time it is used (scripts/data-parts.mjs lays them out). `resolve torch@1.9.0` so parses torch's
+// index and the builds of 1.9.0 alone, never jax's, and `--version` parses nothing.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import raw, { dataDir } from "../../generated/matrix.js";
