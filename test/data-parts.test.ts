@@ -4,21 +4,11 @@ import { describe, expect, it } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./support/shared.js";
-import { matrix } from "../src/matrix/data.js";
+import { matrix, restoreColumns as restore } from "../src/matrix/data.js";
 // @ts-expect-error: a build script without type declarations
 import { internColumns, INTERNED } from "../scripts/data-parts.mjs";
 
 const withoutNotes = (v: unknown) => JSON.parse(JSON.stringify(v, (key, value) => (key === "note" || key === "notes" ? undefined : value)));
-
-/** What the reader does with one stored part (the same steps as src/matrix/data.ts, on a value). */
-function restore(part: any): unknown {
-  if (!part || !Array.isArray(part[INTERNED])) return part;
-  for (const { at, key, values } of part[INTERNED]) {
-    const rows = at.reduce((node: any, k: string | number) => node[k], part.$value);
-    for (const row of rows) if (typeof row[key] === "number") row[key] = values[row[key]];
-  }
-  return part.$value;
-}
 
 describe("the CLI's copy of the matrix", () => {
   it("reads back as the compiled matrix, every part and every release's builds", () => {

@@ -51,8 +51,9 @@ interface InternedPart {
 const isPartRef = (v: unknown): v is PartRef => typeof v === "object" && v !== null && typeof (v as PartRef).$file === "string";
 const isInterned = (v: unknown): v is InternedPart => typeof v === "object" && v !== null && Array.isArray((v as InternedPart).$interned);
 
-/** Puts each stored-once column's strings back into its rows. */
-function restoreColumns(part: InternedPart): unknown {
+/** A part as stored, with each stored-once column's strings put back into its rows. */
+export function restoreColumns(part: unknown): unknown {
+  if (!isInterned(part)) return part;
   for (const { at, key, values } of part.$interned) {
     const rows = at.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)[k], part.$value) as Record<string, unknown>[];
     for (const row of rows) if (typeof row[key] === "number") row[key] = values[row[key] as number];
@@ -69,7 +70,7 @@ function readPart(file: string): unknown {
     throw new Error(`cuda-scaffold's data file ${file} could not be read (${(err as NodeJS.ErrnoException).code ?? err}) at ${path}: the installation is incomplete.`);
   }
   const parsed: unknown = JSON.parse(text);
-  const value = isInterned(parsed) ? restoreColumns(parsed) : parsed;
+  const value = restoreColumns(parsed);
   // A part can hold references of its own (a framework's releases, each release's builds).
   return text.includes('"$file"') && typeof value === "object" && value !== null ? hydrate(value) : value;
 }
