@@ -40,12 +40,22 @@ async function freePort(): Promise<number> {
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "PREEMPTED"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Whether a process still runs. The daemons fork away from us, so a stopped one stays a zombie
+ * until the machine's init reaps it (here about 2 s later); a zombie has stopped.
+ */
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 
@@ -129,6 +139,8 @@ export async function startSlurm(gpus = 4): Promise<SlurmCluster> {
         "ReturnToService=2",
         "MinJobAge=600",
         "MailProg=/bin/true",
+        // A batch job is scheduled at once, not up to 3 s later (slurm.conf(5): batch_sched_delay, default 3).
+        "SchedulerParameters=batch_sched_delay=0",
         `NodeName=${node} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=100 Gres=gpu:${gpus} State=UNKNOWN`,
         "PartitionName=test Nodes=ALL Default=YES MaxTime=5 State=UP",
         "",
