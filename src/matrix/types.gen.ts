@@ -377,6 +377,11 @@ export interface UekRepository {
    * the repository's name after ol<major>_
    */
   repo: string;
+  /**
+   * where aarch64 differs: the repository's name after ol<major>_ there
+   */
+  aarch64Repo?: string;
+  aarch64Source?: string;
   source: string;
   note?: string;
 }

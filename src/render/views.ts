@@ -350,9 +350,10 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
  * toolkit's packages, the driver branches with open, with open by default and with only open
  * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
  * script names, the DKMS release that reads build_environment, the Oracle Linux repository of
- * each UEK release, and the kernel modules each GPU chip family needs.
+ * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
+ * the kernel modules each GPU chip family needs.
  */
-function hostFactValues(m: Matrix) {
+function hostFactValues(m: Matrix, arm64: boolean) {
   return {
     dockerPackagesSh: toolArray(m, "dockerPackages"),
     dockerConflictsSh: shellArray([...tool(m, "dockerConflicts").split(" "), ...tool(m, "dockerConflictsOracleLinux").split(" ")]),
@@ -363,7 +364,7 @@ function hostFactValues(m: Matrix) {
     driverModuleInstallThroughSh: shellWord(tool(m, "driverModuleInstallThrough")),
     longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
-    uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord(r.repo)}`).join(" "),
+    uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord((arm64 && r.aarch64Repo) || r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
     chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),
     proprietaryOnlyArchitecturesSh: shellWord([...new Set(m.platform.gpuChipFamilies.filter((r) => r.kernelModules === "proprietary").map((r) => r.architecture))].join(", ")),
@@ -405,7 +406,7 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     podman,
     ...(podman ? podmanValues(m) : {}),
     ...hostPlatformValues(res, m),
-    ...hostFactValues(m),
+    ...hostFactValues(m, res.request.platform === "linux/arm64"),
     minDriverSh: shellWord(res.minDriver),
     stackSh: shellWord(stackSummary(res)),
     stackCudaSh: shellWord(res.cuda),

@@ -33,6 +33,12 @@ describe("host bootstrap on aarch64: the script", () => {
     expect(repos.arm64).toContain("/sbsa/");
     const amd = file(renderFor(["torch@2.9.0"]).files, "host/bootstrap-oraclelinux.sh");
     expect(amd).toContain("readonly STACK_PLATFORM='linux/amd64'\nreadonly STACK_ARCH='x86_64'\nreadonly CUDA_REPO_ARCH='x86_64'\n");
+    // The UEK repositories of the stack's machine: aarch64 has none of its own for UEK R6.
+    const uek = (rows: [string, string][]) => `declare -rA UEK_REPOS=(${rows.map(([k, r]) => `['${k}']='${r}'`).join(" ")})\n`;
+    expect(arm).toContain(uek(matrix.platform.uekRepositories.map((r) => [r.kernel, r.aarch64Repo ?? r.repo])));
+    expect(amd).toContain(uek(matrix.platform.uekRepositories.map((r) => [r.kernel, r.repo])));
+    expect(matrix.platform.uekRepositories.find((r) => r.kernel === "5.4.17")?.aarch64Repo).toBe("baseos_latest");
+    expect(arm64View.uekReposSh).toBe(uek(matrix.platform.uekRepositories.map((r) => [r.kernel, r.aarch64Repo ?? r.repo])).slice("declare -rA UEK_REPOS=(".length, -2));
   });
 
   it("checks the GPU with an image that has an arm64 variant", () => {
@@ -107,6 +113,20 @@ describe.skipIf(noSandbox !== null)("host bootstrap on aarch64, in a sandbox", (
     const again = sb.run("--driver-source", "network");
     expect(again.code, again.output).toBe(0);
     expect(mutating(again.calls)).toEqual([]);
+  });
+
+  it("OL8 aarch64 on UEK R6: kernel-uek-devel comes from ol8_baseos_latest, since R6 has no repository of its own there", () => {
+    const sb = host({ ...OL8, kernel: "5.4.17-2136.339.5.el8uek.aarch64" });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("ok: repository ol8_baseos_latest is enabled");
+    expect(result.calls.filter((c) => c.includes("UEKR"))).toEqual([]);
+    expect(result.calls).toContain("dnf -y install kernel-uek-devel-5.4.17-2136.339.5.el8uek.aarch64 kernel-headers dkms");
+    // On x86_64 the same release has its own repository, which the script enables.
+    const x86 = host({ os: "ol8", kernel: "5.4.17-2136.339.5.el8uek.x86_64", gpu: GH200 }, renderBootstrapForTest(sampleView));
+    const onX86 = x86.run("--driver-source", "network");
+    expect(onX86.code, onX86.output).toBe(0);
+    expect(onX86.calls).toContain("dnf config-manager --set-enabled ol8_UEKR6");
   });
 
   it("the 64k-page UEK: the driver is refused before anything changes; with --skip-driver the rest is set up", () => {

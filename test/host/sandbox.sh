@@ -103,7 +103,10 @@ cmd_init() {
   m=$(get os_major)
   printf '[ol%s_baseos_latest]\nenabled=1\n\n[ol%s_appstream]\nenabled=1\n\n[ol%s_codeready_builder]\nenabled=0\n' "$m" "$m" "$m" \
     >"$dir/fs/etc-d/yum.repos.d/oracle-linux-ol$m.repo"
-  if [[ $m == 8 ]]; then
+  # UEK R6 has no repository of its own on aarch64 (matrix/platform.yaml uekRepositories).
+  if [[ $m == 8 && $(get arch) == aarch64 ]]; then
+    printf '[ol8_UEKR7]\nenabled=%s\n' "$(get uek_repo_enabled)"
+  elif [[ $m == 8 ]]; then
     printf '[ol8_UEKR6]\nenabled=0\n\n[ol8_UEKR7]\nenabled=%s\n' "$(get uek_repo_enabled)"
   else
     printf '[ol9_UEKR7]\nenabled=0\n\n[ol9_UEKR8]\nenabled=%s\n' "$(get uek_repo_enabled)"

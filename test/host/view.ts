@@ -119,6 +119,7 @@ export const arm64View: BootstrapView = {
   stackPlatformSh: "'linux/arm64'",
   stackArchSh: "'aarch64'",
   cudaRepoArchSh: "'sbsa'",
+  uekReposSh: "['5.4.17']='baseos_latest' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
 };
 
 /** Renders the script with the product's own (precompiled, noEscape, strict) renderer and step files. */

@@ -50,8 +50,9 @@ need_repo() {
 }
 
 # --- dnf --------------------------------------------------------------------------------------
-uek_repo_for() {
+uek_repo_for() { # Oracle's layout: UEK R6 has no repository of its own on aarch64 (its base repository has it)
   case $1 in
+    5.4.17-*.aarch64) echo "ol$(os_major)_baseos_latest" ;;
     5.4.17-*) echo "ol$(os_major)_UEKR6" ;;
     5.15.0-*) echo "ol$(os_major)_UEKR7" ;;
     6.12.0-*) echo "ol$(os_major)_UEKR8" ;;
