@@ -278,6 +278,7 @@ export interface PlatformMatrix {
     openKernelModulesSince: DriverBranchTool;
     openKernelModulesOnlySince: DriverBranchTool;
     dkmsBuildEnvironmentSince: ReleaseTool;
+    dnfModuleSwitchToSince: ReleaseTool;
     openKernelModulesDefaultSince: DriverBranchTool;
     driverModuleInstallThrough: DriverBranchTool;
     longTermDriverBranch: DriverBranchTool;

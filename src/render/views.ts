@@ -349,7 +349,8 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
  * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
  * toolkit's packages, the driver branches with open, with open by default and with only open
  * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
- * script names, the DKMS release that reads build_environment, the Oracle Linux repository of
+ * script names, the DKMS release that reads build_environment, the dnf release that added
+ * `dnf module switch-to`, the Oracle Linux repository of
  * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
  * the kernel modules each GPU chip family needs.
  */
@@ -364,6 +365,7 @@ function hostFactValues(m: Matrix, arm64: boolean) {
     driverModuleInstallThroughSh: shellWord(tool(m, "driverModuleInstallThrough")),
     longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
+    dnfModuleSwitchToSinceSh: shellWord(tool(m, "dnfModuleSwitchToSince")),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord((arm64 && r.aarch64Repo) || r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
     chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),

@@ -320,6 +320,29 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(mutating(second.calls).filter((call) => /nvidia-driver|cuda-repo/.test(call))).toEqual([]);
   });
 
+  it("a driver below the floor on a dnf without `dnf module switch-to` stops before anything changes, naming the dnf update", () => {
+    const old = "418.226.00";
+    const sb = host({
+      os: "ol8",
+      os_version: "8.3",
+      kernel: OL8_RHCK,
+      gpu: GPU.a100,
+      preinstalled: `nvidia-driver:${old},kmod-nvidia-latest-dkms:${old},dkms:3.3.0,dnf:4.2.23`,
+      module_stream: "418-dkms",
+      dkms_built: "1",
+      loaded_driver: old,
+      dnf_switch_to: "0",
+    });
+    const rpm = sb.driverRpm(RPM_OL8_124);
+    const result = sb.run("--driver-rpm", rpm.path);
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain(
+      `ERROR in step "Pre-flight checks": this dnf (4.2.23) has no \`dnf module switch-to\` (dnf ${tool(matrix, "dnfModuleSwitchToSince")} added it), which moves the installed driver ${old} to nvidia-driver:550-open`,
+    );
+    expect(result.output).toContain("Update dnf first (dnf -y update dnf), then run this script again.");
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
   it("an installed driver that is not loaded yet is loaded without reinstalling it", () => {
     const sb = host({
       os: "ol9",

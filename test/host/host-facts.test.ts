@@ -47,6 +47,7 @@ for name in DOCKER_PACKAGES DOCKER_CONFLICTS TOOLKIT_PACKAGES; do
 done
 printf 'OPEN_MODULES_SINCE=%s\\nOPEN_MODULES_ONLY_SINCE=%s\\nDKMS_BUILD_ENVIRONMENT_SINCE=%s\\n' "$OPEN_MODULES_SINCE" "$OPEN_MODULES_ONLY_SINCE" "$DKMS_BUILD_ENVIRONMENT_SINCE"
 printf 'OPEN_MODULES_DEFAULT_SINCE=%s\\nDRIVER_MODULE_INSTALL_THROUGH=%s\\nLONG_TERM_BRANCH=%s\\n' "$OPEN_MODULES_DEFAULT_SINCE" "$DRIVER_MODULE_INSTALL_THROUGH" "$LONG_TERM_BRANCH"
+printf 'DNF_MODULE_SWITCH_TO_SINCE=%s\\n' "$DNF_MODULE_SWITCH_TO_SINCE"
 for kernel in "\${!UEK_REPOS[@]}"; do printf 'UEK %s=%s\\n' "$kernel" "\${UEK_REPOS[$kernel]}"; done
 for chip in "\${!CHIP_MODULES[@]}"; do printf 'CHIP %s=%s\\n' "$chip" "\${CHIP_MODULES[$chip]}"; done
 for chip in "\${!CHIP_ARCHITECTURES[@]}"; do printf 'ARCHITECTURE %s=%s\\n' "$chip" "\${CHIP_ARCHITECTURES[$chip]}"; done
@@ -63,7 +64,7 @@ function shellValues(script: string): Record<string, string> {
 }
 
 /** The same, straight from the data. */
-function dataValues(m: Matrix, engine: Engine): Record<string, string> {
+function dataValues(m: Matrix, engine: Engine, platform: Platform): Record<string, string> {
   const t = (key: string) => tool(m, key);
   return {
     DOCKER_PACKAGES: t("dockerPackages"),
@@ -75,7 +76,9 @@ function dataValues(m: Matrix, engine: Engine): Record<string, string> {
     OPEN_MODULES_DEFAULT_SINCE: t("openKernelModulesDefaultSince"),
     DRIVER_MODULE_INSTALL_THROUGH: t("driverModuleInstallThrough"),
     LONG_TERM_BRANCH: t("longTermDriverBranch"),
-    ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, r.repo])),
+    DNF_MODULE_SWITCH_TO_SINCE: t("dnfModuleSwitchToSince"),
+    // On aarch64 a UEK release's own repository where it has one there (aarch64Repo where it differs).
+    ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, (platform === "linux/arm64" && r.aarch64Repo) || r.repo])),
     ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`CHIP ${r.prefix}`, r.kernelModules])),
     ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`ARCHITECTURE ${r.prefix}`, r.architecture])),
     PROPRIETARY_ONLY_ARCHITECTURES: [...new Set(m.platform.gpuChipFamilies.filter((r) => r.kernelModules === "proprietary").map((r) => r.architecture))].join(", "),
@@ -101,14 +104,16 @@ const CHANGES: [string, Change][] = [
   ["openKernelModulesDefaultSince", withTool("openKernelModulesDefaultSince", "555")],
   ["driverModuleInstallThrough", withTool("driverModuleInstallThrough", "575")],
   ["longTermDriverBranch", withTool("longTermDriverBranch", "535")],
+  ["dnfModuleSwitchToSince", withTool("dnfModuleSwitchToSince", "4.4.2")],
   ["gpuChipFamilies", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GH" ? { ...r, kernelModules: "open" as const } : r)))],
   ["gpuChipFamilies (an architecture's name)", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GP" ? { ...r, architecture: "Pascal (data)" } : r)))],
   ["uekRepositories", withUek((m) => [...m.platform.uekRepositories, { kernel: "6.18.0", repo: "UEKR9", source: "https://docs.oracle.com/en/operating-systems/uek/" }])],
+  ["uekRepositories (a release's own repository on aarch64)", withUek((m) => m.platform.uekRepositories.map((r) => (r.kernel === "5.4.17" ? { kernel: r.kernel, repo: r.repo, source: r.source } : r)))],
 ];
 
 describe("the host script's package lists and version limits come from matrix/platform.yaml", () => {
   it.each(SCRIPTS)("the %s script for %s holds exactly the data's values", (engine, platform) => {
-    expect(shellValues(render(matrix, engine, platform))).toEqual(dataValues(matrix, engine));
+    expect(shellValues(render(matrix, engine, platform))).toEqual(dataValues(matrix, engine, platform));
   });
 
   const cases = CHANGES.flatMap(([key, change]) => SCRIPTS.map(([engine, platform]) => [key, engine, platform, change] as const));
@@ -116,9 +121,11 @@ describe("the host script's package lists and version limits come from matrix/pl
     const changed = change(matrix);
     const before = shellValues(render(matrix, engine, platform));
     const after = shellValues(render(changed, engine, platform));
-    expect(after).toEqual(dataValues(changed, engine));
+    expect(after).toEqual(dataValues(changed, engine, platform));
     // The Podman script removes no conflicting packages (it refuses a host with Docker CE instead).
     if (engine === "podman" && key.startsWith("dockerConflicts")) expect(after).toEqual(before);
+    // An x86_64 script holds no aarch64 repository.
+    else if (key.includes("on aarch64") && platform === "linux/amd64") expect(after).toEqual(before);
     else expect(after).not.toEqual(before);
   });
 
@@ -138,7 +145,8 @@ describe("the host script's package lists and version limits come from matrix/pl
       t("openKernelModulesDefaultSince"),
       t("driverModuleInstallThrough"),
       t("longTermDriverBranch"),
-      ...matrix.platform.uekRepositories.flatMap((r) => [r.kernel, r.repo]),
+      t("dnfModuleSwitchToSince"),
+      ...matrix.platform.uekRepositories.flatMap((r) => [r.kernel, r.repo, ...(r.aarch64Repo ? [r.aarch64Repo] : [])]),
       ...matrix.platform.gpuChipFamilies.map((r) => r.prefix),
       // Package names with a dash, but not docker-ce and nvidia-container-toolkit, which also name
       // the repositories and key files the steps set up.

@@ -16,6 +16,7 @@
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
 # docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
+# dnf_switch_to=0 (a dnf without `dnf module switch-to`)
 # (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
 # pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
 # rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT).

@@ -29,9 +29,9 @@ export interface RunResult {
   calls: string[];
 }
 
-/** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig only reads). */
+/** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig and dnf module --help only read). */
 export const MUTATING =
-  /^(dnf (-[yq] )*(install|remove|module|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
+  /^(dnf (-[yq] )*(install|remove|module(?! --help$)|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
 
 export type Settings = Record<string, string | string[]>;
 

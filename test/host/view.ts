@@ -31,6 +31,7 @@ export interface BootstrapView {
   driverModuleInstallThroughSh: string;
   longTermBranchSh: string;
   dkmsBuildEnvironmentSinceSh: string;
+  dnfModuleSwitchToSinceSh: string;
   /** `['<kernel>']='<repo>'` elements of the UEK_REPOS associative array */
   uekReposSh: string;
   /** `['<chip letters>']='<proprietary|open|either>'` elements of the CHIP_MODULES associative array */
@@ -85,6 +86,7 @@ export const sampleView: BootstrapView = {
   driverModuleInstallThroughSh: "'570'",
   longTermBranchSh: "'580'",
   dkmsBuildEnvironmentSinceSh: "'3.3.0'",
+  dnfModuleSwitchToSinceSh: "'4.5.1'",
   uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
   chipModulesSh: "['GK']='proprietary' ['GM']='proprietary' ['GP']='proprietary' ['GV']='proprietary'\n  ['TU']='either' ['GA']='either' ['AD']='either' ['GH']='either' ['GB']='open'",
   chipArchitecturesSh: "['GK']='Kepler' ['GM']='Maxwell' ['GP']='Pascal' ['GV']='Volta' ['TU']='Turing' ['GA']='Ampere'\n  ['AD']='Ada Lovelace' ['GH']='Hopper' ['GB']='Blackwell'",

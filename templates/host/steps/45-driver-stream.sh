@@ -26,6 +26,18 @@ choose_driver_stream() {
   # meta package"; it and older ones with "dnf module install" of the stream's default profile.
   if [[ -n $branch ]] && version_ge "$DRIVER_MODULE_INSTALL_THROUGH" "$branch"; then DRIVER_META=""; fi
   ok "driver stream: nvidia-driver:$DRIVER_STREAM"
+  if [[ $DRIVER_PLAN == upgrade ]]; then check_module_switch; fi
+}
+
+# An installed driver moves to the new stream with `dnf module switch-to`. Whether this dnf has it
+# is asked of dnf itself (its module help lists its subcommands): RHEL 8.4 backported it to 4.4.2.
+check_module_switch() {
+  local help version
+  help=$(dnf module --help 2>/dev/null || true)
+  [[ $help == *switch-to* ]] && return 0
+  version=$(rpm -q --qf '%{VERSION}' dnf 2>/dev/null) || version="version unknown"
+  die "this dnf ($version) has no \`dnf module switch-to\` (dnf $DNF_MODULE_SWITCH_TO_SINCE added it), which moves the installed driver $INSTALLED_DRIVER to nvidia-driver:$DRIVER_STREAM" \
+    "Update dnf first (dnf -y update dnf), then run this script again."
 }
 
 preflight() {

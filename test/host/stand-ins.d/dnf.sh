@@ -121,7 +121,16 @@ cuda_key_id() { local fpr; fpr=$(setting cuda_key_fpr); fpr=${fpr: -8}; echo "${
 
 stream_flavour() { if [[ $1 == *open* ]]; then echo open; else echo proprietary; fi; }
 
+# dnf's module help lists its subcommands; dnf_switch_to=0: a dnf from before `switch-to` (dnf 4.5.1).
+dnf_module_help() {
+  local commands="disable, enable, info, install, list, provides, remove, repoquery, reset, update"
+  [[ $(setting dnf_switch_to) == 0 ]] || commands+=", switch-to"
+  printf 'usage: dnf module [-c [config file]] [-q] [-v] [--version] <modular command> [module-spec ...]\n\n'
+  printf 'Module command-specific options:\n  <modular command>  %s\n' "$commands"
+}
+
 dnf_module() {
+  if [[ ${1:-} == --help ]]; then dnf_module_help; return 0; fi
   local action=$1 spec=$2 stream current
   [[ $spec == nvidia-driver:* ]] || unsupported module "$@"
   stream=${spec#nvidia-driver:}
