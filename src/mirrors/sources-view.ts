@@ -139,8 +139,9 @@ function sourcesWhy(ms: MirrorSet): string[] {
  * has no value (null), which every Compose client reads as "from the environment or .env when set
  * there": `${NAME:-}` itself is passed through unexpanded by podman-compose before 1.0.6 (Debian 12
  * ships 1.0.3), and the build would take the literal text for a mirror
- * (https://github.com/containers/podman-compose/commit/0bd493f, "Allow empty default/error value in substitution");
- * Compose resolves an argument without a value from its environment (https://github.com/docker/compose-cli/pull/1679).
+ * (https://github.com/containers/podman-compose/commit/0bd493f, "Allow empty default/error value in substitution").
+ * How each client resolves an argument without a value is matrix/platform.yaml composeValuelessBuildArg:
+ * docker-compose 1.x passes an unset one as empty, so only an argument whose default is empty may have none.
  */
 export function composeBuildArgs(res: Resolution, m: Matrix): { name: string; value: string | null }[] {
   const src = dockerfileSources(res, m);
