@@ -4,6 +4,7 @@
 // /etc/containers/certs.d, from --registry-mirror / --insecure-registry / --registry-ca or from the
 // defaults --mirror cn bakes in. The sandbox's blocked registry-1.docker.io makes Podman's pull fail
 // unless a docker.io mirror is configured, as from mainland China.
+import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,6 +32,21 @@ describe("host bootstrap, --engine podman: registries in the script", () => {
     await expect(content).toMatchFileSnapshot("../../fixtures/golden-podman/torch-2.5.1-cn/host/bootstrap-oraclelinux.sh");
   });
 });
+
+/**
+ * The registries real Podman reads with `text` as its only registries.conf.d drop-in: `podman info`
+ * in a private mount namespace with a scratch folder over /etc/containers/registries.conf.d. Null
+ * where Podman or the namespace cannot be had.
+ */
+function podmanRegistries(dir: string, text: string): Record<string, { Location: string; Insecure: boolean; Mirrors: { Location: string; Insecure: boolean }[] | null }> | null {
+  if (spawnSync("podman", ["--version"]).status !== 0) return null;
+  const folder = join(dir, "podman-registries.conf.d");
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "50-cuda-scaffold.conf"), text);
+  const r = spawnSync("unshare", ["-m", "--propagation", "private", "--", "sh", "-c", 'mount --bind "$1" /etc/containers/registries.conf.d && exec podman info --format "{{json .Registries}}"', "sh", folder], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`podman info failed with the drop-in: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, on a restricted network", () => {
@@ -68,6 +84,12 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, on a restr
       "insecure = true",
       "",
     ].join("\n"));
+    // Real Podman reads the drop-in as meant: Docker Hub's mirrors in order, the http one insecure, and the registry without TLS.
+    const registries = podmanRegistries(sb.dir, sb.file(DROP_IN)!);
+    if (registries) {
+      expect(registries["docker.io"]).toMatchObject({ Location: "docker.io", Insecure: false, Mirrors: [{ Location: "hub.mirror.test", Insecure: false }, { Location: "nexus.corp.test:8082", Insecure: true }] });
+      expect(registries["10.0.0.5:5000"]).toMatchObject({ Location: "10.0.0.5:5000", Insecure: true });
+    } else console.warn("notice: podman is not installed; the drop-in was not read by real Podman.");
     expect(sb.file("/etc/containers/certs.d/harbor.example.com:8443/ca.crt")).toContain("fake");
     expect(first.calls).toContain(CHECK);
     // Podman reads the drop-in at every command: nothing to restart, and /etc/containers/registries.conf is untouched.

@@ -4,7 +4,7 @@
 // current (the toolkit's nvidia-cdi-refresh from 1.18.0, a unit of ours before), SELinux's
 // container_use_devices where it enforces, rootless ids for the sudo user, and a podman run check.
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inOrder, mutating, sandboxMaker, sandboxUnavailable, shellcheckUnavailable, type Settings } from "./sandbox.js";
@@ -92,6 +92,26 @@ describe("host bootstrap, --engine podman: the script", () => {
   });
 });
 
+/**
+ * systemd's own check of a unit file the script wrote (`systemd-analyze verify`): the commands it
+ * names exist as stand-ins in a private mount namespace (an overlay on /usr/bin), so what is left
+ * is systemd's reading of the file. Null where systemd-analyze cannot be had.
+ */
+function systemdVerify(dir: string, name: string, text: string): { code: number | null; stderr: string } | null {
+  if (spawnSync("systemd-analyze", ["--version"]).status !== 0) return null;
+  const folder = join(dir, "systemd-verify");
+  for (const sub of ["units", "upper", "work"]) mkdirSync(join(folder, sub), { recursive: true });
+  writeFileSync(join(folder, "units", name), text);
+  const commands = [...text.matchAll(/^Exec\w+=[-@:+!]*(\/\S+)/gm)].map((m) => m[1]!);
+  const script = [
+    'mount -t overlay overlay -o "lowerdir=/usr/bin,upperdir=$1/upper,workdir=$1/work" /usr/bin',
+    'shift; for c; do printf "#!/bin/sh\\n" >"$c"; chmod 755 "$c"; done',
+    'exec systemd-analyze verify --man=no "$UNIT"',
+  ].join("\n");
+  const r = spawnSync("unshare", ["-m", "--propagation", "private", "--", "sh", "-c", script, "sh", folder, ...commands], { encoding: "utf8", env: { ...process.env, UNIT: join(folder, "units", name), SYSTEMD_LOG_LEVEL: "notice" } });
+  return { code: r.status, stderr: r.stderr };
+}
+
 const noSandbox = sandboxUnavailable();
 describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandbox", () => {
   const host = sandboxMaker(script);
@@ -124,7 +144,12 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandb
     ).toBeNull();
     expect(first.calls.filter((call) => /^docker|runtime configure|label=disable/.test(call))).toEqual([]);
     expect(sb.file("/etc/cdi/nvidia.yaml")).toContain(`libcuda.so.${o.driver}`);
-    expect(sb.file("/etc/systemd/system/cuda-scaffold-cdi-refresh.service")).toContain("ExecStart=/usr/bin/nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
+    const unit = sb.file("/etc/systemd/system/cuda-scaffold-cdi-refresh.service")!;
+    expect(unit).toContain("ExecStart=/usr/bin/nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml");
+    // systemd itself reads the unit without a complaint.
+    const verified = systemdVerify(sb.dir, "cuda-scaffold-cdi-refresh.service", unit);
+    if (verified) expect(verified, verified.stderr).toEqual({ code: 0, stderr: "" });
+    else console.warn("notice: systemd-analyze is not installed; the unit was not read by systemd.");
     expect(sb.file("/etc/subuid")).toBe("other:100000:65536\ndev:165536:65536\n");
     expect(sb.file("/etc/subgid")).toBe("dev:165536:65536\n");
     expect(first.output).toContain("==> [8/8] Verification");
