@@ -302,7 +302,13 @@ export function verifyImage(res: Resolution, m: Matrix): string {
   const arm64 = res.request.platform === "linux/arm64";
   // On linux/arm64 only tags with an arm64 variant (matrix/arm64.yaml images); the plain Ubuntu images are multi-arch.
   const rows = m.images.images.filter((i) => i.status === "supported" && i.flavors.includes("base") && i.os.startsWith("ubuntu") && (!arm64 || imageHasArm64(m, i.cuda, i.os)));
-  const fits = (i: CudaImage) => compare(driverFloor(m, i.cuda) ?? "999", res.minDriver) <= 0;
+  // Each CUDA release's driver floor is looked up once (the rows repeat a release once per OS).
+  const floors = new Map<string, boolean>();
+  const fits = (i: CudaImage) => {
+    let fit = floors.get(i.cuda);
+    if (fit === undefined) floors.set(i.cuda, (fit = compare(driverFloor(m, i.cuda) ?? "999", res.minDriver) <= 0));
+    return fit;
+  };
   const best = (list: CudaImage[]) => [...list].sort((a, b) => compare(b.cuda, a.cuda) || b.os.localeCompare(a.os))[0];
   const row = best(rows.filter((i) => majorMinor(i.cuda) === res.cuda && fits(i))) ?? best(rows.filter(fits));
   if (row) return `nvidia/cuda:${imageTag(row, "base")}`;
