@@ -279,6 +279,12 @@ export interface PlatformMatrix {
     openKernelModulesOnlySince: DriverBranchTool;
     dkmsBuildEnvironmentSince: ReleaseTool;
     dnfModuleSwitchToSince: ReleaseTool;
+    wslDriverSince: DriverBranchTool;
+    wslSystemdSince: ReleaseTool;
+    wslKernelMarker: PinnedTool;
+    wsl1KernelSuffix: PinnedTool;
+    wslLibDir: PinnedTool;
+    wslDockerDesktopPlatform: PinnedTool;
     openKernelModulesDefaultSince: DriverBranchTool;
     driverModuleInstallThrough: DriverBranchTool;
     longTermDriverBranch: DriverBranchTool;
@@ -364,6 +370,9 @@ export interface ReleaseTool {
   source: string;
   note?: string;
 }
+/**
+ * a pinned fact: its value, the public page that states it, and a note
+ */
 export interface PinnedTool {
   value: string;
   source: string;

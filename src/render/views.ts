@@ -356,7 +356,7 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
  * toolkit's packages, the driver branches with open, with open by default and with only open
  * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
  * script names, the DKMS release that reads build_environment, the dnf release that added
- * `dnf module switch-to`, the Oracle Linux repository of
+ * `dnf module switch-to`, the facts that mark and serve WSL 2, the Oracle Linux repository of
  * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
  * the kernel modules each GPU chip family needs.
  */
@@ -372,6 +372,12 @@ function hostFactValues(m: Matrix, arm64: boolean) {
     longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
     dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
     dnfModuleSwitchToSinceSh: shellWord(tool(m, "dnfModuleSwitchToSince")),
+    wslKernelMarkerSh: shellWord(tool(m, "wslKernelMarker")),
+    wsl1KernelSuffixSh: shellWord(tool(m, "wsl1KernelSuffix")),
+    wslLibDirSh: shellWord(tool(m, "wslLibDir")),
+    wslDriverSinceSh: shellWord(tool(m, "wslDriverSince")),
+    wslSystemdSinceSh: shellWord(tool(m, "wslSystemdSince")),
+    wslDockerDesktopSh: shellWord(tool(m, "wslDockerDesktopPlatform")),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord((arm64 && r.aarch64Repo) || r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
     chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),

@@ -48,6 +48,7 @@ done
 printf 'OPEN_MODULES_SINCE=%s\\nOPEN_MODULES_ONLY_SINCE=%s\\nDKMS_BUILD_ENVIRONMENT_SINCE=%s\\n' "$OPEN_MODULES_SINCE" "$OPEN_MODULES_ONLY_SINCE" "$DKMS_BUILD_ENVIRONMENT_SINCE"
 printf 'OPEN_MODULES_DEFAULT_SINCE=%s\\nDRIVER_MODULE_INSTALL_THROUGH=%s\\nLONG_TERM_BRANCH=%s\\n' "$OPEN_MODULES_DEFAULT_SINCE" "$DRIVER_MODULE_INSTALL_THROUGH" "$LONG_TERM_BRANCH"
 printf 'DNF_MODULE_SWITCH_TO_SINCE=%s\\n' "$DNF_MODULE_SWITCH_TO_SINCE"
+printf 'WSL_KERNEL_MARKER=%s\\nWSL1_KERNEL_SUFFIX=%s\\nWSL_LIB_DIR=%s\\nWSL_DRIVER_SINCE=%s\\nWSL_SYSTEMD_SINCE=%s\\n' "$WSL_KERNEL_MARKER" "$WSL1_KERNEL_SUFFIX" "$WSL_LIB_DIR" "$WSL_DRIVER_SINCE" "$WSL_SYSTEMD_SINCE"
 for kernel in "\${!UEK_REPOS[@]}"; do printf 'UEK %s=%s\\n' "$kernel" "\${UEK_REPOS[$kernel]}"; done
 for chip in "\${!CHIP_MODULES[@]}"; do printf 'CHIP %s=%s\\n' "$chip" "\${CHIP_MODULES[$chip]}"; done
 for chip in "\${!CHIP_ARCHITECTURES[@]}"; do printf 'ARCHITECTURE %s=%s\\n' "$chip" "\${CHIP_ARCHITECTURES[$chip]}"; done
@@ -77,6 +78,11 @@ function dataValues(m: Matrix, engine: Engine, platform: Platform): Record<strin
     DRIVER_MODULE_INSTALL_THROUGH: t("driverModuleInstallThrough"),
     LONG_TERM_BRANCH: t("longTermDriverBranch"),
     DNF_MODULE_SWITCH_TO_SINCE: t("dnfModuleSwitchToSince"),
+    WSL_KERNEL_MARKER: t("wslKernelMarker"),
+    WSL1_KERNEL_SUFFIX: t("wsl1KernelSuffix"),
+    WSL_LIB_DIR: t("wslLibDir"),
+    WSL_DRIVER_SINCE: t("wslDriverSince"),
+    WSL_SYSTEMD_SINCE: t("wslSystemdSince"),
     // On aarch64 a UEK release's own repository where it has one there (aarch64Repo where it differs).
     ...Object.fromEntries(m.platform.uekRepositories.map((r) => [`UEK ${r.kernel}`, (platform === "linux/arm64" && r.aarch64Repo) || r.repo])),
     ...Object.fromEntries(m.platform.gpuChipFamilies.map((r) => [`CHIP ${r.prefix}`, r.kernelModules])),
@@ -105,6 +111,8 @@ const CHANGES: [string, Change][] = [
   ["driverModuleInstallThrough", withTool("driverModuleInstallThrough", "575")],
   ["longTermDriverBranch", withTool("longTermDriverBranch", "535")],
   ["dnfModuleSwitchToSince", withTool("dnfModuleSwitchToSince", "4.4.2")],
+  ["wslLibDir", withTool("wslLibDir", "/usr/lib/wsl/lib64")],
+  ["wslDriverSince", withTool("wslDriverSince", "510")],
   ["gpuChipFamilies", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GH" ? { ...r, kernelModules: "open" as const } : r)))],
   ["gpuChipFamilies (an architecture's name)", withChips((m) => m.platform.gpuChipFamilies.map((r) => (r.prefix === "GP" ? { ...r, architecture: "Pascal (data)" } : r)))],
   ["uekRepositories", withUek((m) => [...m.platform.uekRepositories, { kernel: "6.18.0", repo: "UEKR9", source: "https://docs.oracle.com/en/operating-systems/uek/" }])],
@@ -146,6 +154,8 @@ describe("the host script's package lists and version limits come from matrix/pl
       t("driverModuleInstallThrough"),
       t("longTermDriverBranch"),
       t("dnfModuleSwitchToSince"),
+      t("wslLibDir"),
+      t("wsl1KernelSuffix"),
       ...matrix.platform.uekRepositories.flatMap((r) => [r.kernel, r.repo, ...(r.aarch64Repo ? [r.aarch64Repo] : [])]),
       ...matrix.platform.gpuChipFamilies.map((r) => r.prefix),
       // Package names with a dash, but not docker-ce and nvidia-container-toolkit, which also name

@@ -16,7 +16,9 @@
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
 # docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
-# dnf_switch_to=0 (a dnf without `dnf module switch-to`)
+# dnf_switch_to=0 (a dnf without `dnf module switch-to`) systemd=0 (not PID 1)
+# wsl=1 (WSL 2: lspci lists no NVIDIA device; nvidia-smi is the Windows driver's, loaded_driver its version)
+# docker_desktop=1 (docker answers from Docker Desktop's engine)
 # (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
 # pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
 # rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT).
@@ -89,6 +91,8 @@ cmd_init() {
     printf '%s\n' "$@"
   } >"$dir/state/settings"
   get() { sed -n "s/^$1=//p" "$dir/state/settings" | sed -n '$p'; }
+  # systemd runs as PID 1 (sd_booted: /run/systemd/system exists) unless systemd=0 (a WSL distribution without it).
+  if [[ $(get systemd) != 0 ]]; then mkdir -p "$dir/fs/run/systemd/system"; fi
 
   # The fake /etc/os-release, in the overlay's upper layer.
   case $(get os) in

@@ -88,7 +88,7 @@ cuda_for_driver() {
 }
 
 stand_in_nvidia_smi() {
-  if ! db_has nvidia-driver; then echo "bash: nvidia-smi: command not found" >&2; exit 127; fi
+  if [[ $(setting wsl) != 1 ]] && ! db_has nvidia-driver; then echo "bash: nvidia-smi: command not found" >&2; exit 127; fi
   if [[ ! -s $STATE/loaded_driver ]]; then
     echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."
     exit 9

@@ -32,6 +32,12 @@ export interface BootstrapView {
   longTermBranchSh: string;
   dkmsBuildEnvironmentSinceSh: string;
   dnfModuleSwitchToSinceSh: string;
+  wslKernelMarkerSh: string;
+  wsl1KernelSuffixSh: string;
+  wslLibDirSh: string;
+  wslDriverSinceSh: string;
+  wslSystemdSinceSh: string;
+  wslDockerDesktopSh: string;
   /** `['<kernel>']='<repo>'` elements of the UEK_REPOS associative array */
   uekReposSh: string;
   /** `['<chip letters>']='<proprietary|open|either>'` elements of the CHIP_MODULES associative array */
@@ -87,6 +93,12 @@ export const sampleView: BootstrapView = {
   longTermBranchSh: "'580'",
   dkmsBuildEnvironmentSinceSh: "'3.3.0'",
   dnfModuleSwitchToSinceSh: "'4.5.1'",
+  wslKernelMarkerSh: "'microsoft'",
+  wsl1KernelSuffixSh: "'-Microsoft'",
+  wslLibDirSh: "'/usr/lib/wsl/lib'",
+  wslDriverSinceSh: "'495'",
+  wslSystemdSinceSh: "'0.67.6'",
+  wslDockerDesktopSh: "'Docker Desktop'",
   uekReposSh: "['5.4.17']='UEKR6' ['5.15.0']='UEKR7' ['6.12.0']='UEKR8'",
   chipModulesSh: "['GK']='proprietary' ['GM']='proprietary' ['GP']='proprietary' ['GV']='proprietary'\n  ['TU']='either' ['GA']='either' ['AD']='either' ['GH']='either' ['GB']='open'",
   chipArchitecturesSh: "['GK']='Kepler' ['GM']='Maxwell' ['GP']='Pascal' ['GV']='Volta' ['TU']='Turing' ['GA']='Ampere'\n  ['AD']='Ada Lovelace' ['GH']='Hopper' ['GB']='Blackwell'",

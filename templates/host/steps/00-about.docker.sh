@@ -2,7 +2,8 @@
 # Turns an Oracle Linux 8 or 9 host (x86_64, or aarch64 for a linux/arm64 stack; UEK or RHCK
 # kernel) into a GPU container host for the stack above: kernel headers for the running kernel,
 # the NVIDIA driver (DKMS), Docker CE and the NVIDIA Container Toolkit, then a container that must
-# see the GPU.
+# see the GPU. In an Oracle Linux WSL 2 distribution the driver is the Windows one: the script sets
+# up Docker CE and the toolkit only, and never a Linux driver (NVIDIA's CUDA on WSL guide forbids it).
 #
 # Every step checks what is already there before it changes anything, so the script can be run
 # again at any time; a second run on a ready host changes nothing.

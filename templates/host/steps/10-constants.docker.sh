@@ -1,4 +1,6 @@
 readonly STEP_TOTAL=7
+# In WSL 2 the Docker script sets up the engine and the toolkit and leaves the driver to Windows.
+readonly ENGINE_IN_WSL=true
 readonly DAEMON_JSON=/etc/docker/daemon.json
 readonly DOCKER_CERTS_DIR=/etc/docker/certs.d
 # What --registry-mirror serves (check_registry_options).

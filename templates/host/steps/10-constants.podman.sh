@@ -1,4 +1,6 @@
 readonly STEP_TOTAL=8
+# The Podman script is not written for WSL 2 (detect_wsl says why).
+readonly ENGINE_IN_WSL=false
 # CDI specifications: the static one this script writes for toolkits without nvidia-cdi-refresh,
 # and the one nvidia-cdi-refresh writes (toolkit >= CDI_REFRESH_SINCE). Podman reads both folders.
 readonly CDI_STATIC_SPEC=/etc/cdi/nvidia.yaml

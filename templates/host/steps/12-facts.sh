@@ -3,6 +3,7 @@ OL_MAJOR=""
 ARCH=""
 KREL=""
 KFLAVOUR=""
+WSL=false
 PAGE_SIZE=""
 GPU_LINES=""
 SECURE_BOOT=unknown

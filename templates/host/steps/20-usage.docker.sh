@@ -5,6 +5,7 @@ Usage: sudo bash ${0##*/} [options]
 Prepares this Oracle Linux 8/9 host to run the generated GPU stack:
   ${STACK}
   image ${STACK_IMAGE}; needs NVIDIA driver >= ${MIN_DRIVER}
+In WSL 2 the driver is the Windows one (update it there); the driver options are not used.
 
 Options:
   --driver-rpm PATH          NVIDIA's local repository rpm (cuda-repo-rhel<8|9>-<X-Y>-local-<ver>_<driver>-1.<arch>.rpm

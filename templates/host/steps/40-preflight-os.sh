@@ -19,8 +19,9 @@ detect_os() {
 
 detect_kernel() {
   KREL=$(uname -r)
-  if [[ $KREL == *uek* ]]; then KFLAVOUR=UEK; else KFLAVOUR=RHCK; fi
+  if $WSL; then KFLAVOUR="WSL 2"; elif [[ $KREL == *uek* ]]; then KFLAVOUR=UEK; else KFLAVOUR=RHCK; fi
   ok "running kernel $KREL ($KFLAVOUR)"
+  if $WSL; then return 0; fi
   check_kernel_supported || return 0
   local packages newest
   if [[ $KFLAVOUR == UEK ]]; then packages=(kernel-uek-core kernel-uek); else packages=(kernel-core); fi

@@ -1,4 +1,5 @@
 detect_gpus() {
+  if $WSL; then detect_wsl_gpus; return 0; fi
   command -v lspci >/dev/null 2>&1 || die "lspci is not installed; install it with: dnf -y install pciutils"
   GPU_LINES=$(lspci -nn -d 10de: 2>/dev/null | grep -E '\[030[02]\]' || true)
   [[ -n $GPU_LINES ]] || die "no NVIDIA GPU found (lspci -nn -d 10de: lists no display or 3D controller)"
@@ -7,6 +8,7 @@ detect_gpus() {
 }
 
 detect_secure_boot() {
+  if $WSL; then return 0; fi
   local state
   state=$(mokutil --sb-state 2>/dev/null || true)
   case $state in

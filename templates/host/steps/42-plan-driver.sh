@@ -1,5 +1,6 @@
 # Decide what the driver step has to do: skip, nothing, activate, install or upgrade.
 plan_driver() {
+  if $WSL; then plan_wsl_driver; return 0; fi
   if $SKIP_DRIVER; then
     DRIVER_PLAN=skip
     if [[ -z $RUNNING_DRIVER ]]; then

@@ -43,6 +43,7 @@ check_module_switch() {
 preflight() {
   step "Pre-flight checks"
   detect_os
+  detect_wsl
   detect_kernel
   detect_gpus
   detect_secure_boot

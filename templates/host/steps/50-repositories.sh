@@ -13,6 +13,7 @@ uek_repo() {
 setup_repositories() {
   step "Repositories"
   if [[ $DRIVER_PLAN == skip ]]; then ok "driver skipped: CodeReady Builder, EPEL and UEK repositories left as they are"; return 0; fi
+  if [[ $DRIVER_PLAN == wsl ]]; then ok "WSL 2: no driver to build, so CodeReady Builder, EPEL and UEK repositories are left as they are"; return 0; fi
   install_missing dnf-plugins-core
   enable_repo "ol${OL_MAJOR}_codeready_builder"
   install_missing "oracle-epel-release-el$OL_MAJOR"

@@ -2,6 +2,7 @@
 install_kernel_headers() {
   step "Kernel headers and toolchain"
   if [[ $DRIVER_PLAN == skip ]]; then ok "driver skipped: no kernel headers needed"; return 0; fi
+  if [[ $DRIVER_PLAN == wsl ]]; then ok "WSL 2: no driver to build, so no kernel headers needed"; return 0; fi
   local wanted=() check=()
   if [[ $KFLAVOUR == UEK ]]; then
     wanted=("kernel-uek-devel-$KREL" kernel-headers)

@@ -3,6 +3,7 @@ install_driver() {
   step "NVIDIA driver"
   case $DRIVER_PLAN in
     skip) ok "--skip-driver: driver left as it is"; return 0 ;;
+    wsl) ok "WSL 2: the Windows driver $RUNNING_DRIVER serves the GPU; no Linux driver is installed in WSL"; return 0 ;;
     ready) ok "driver $RUNNING_DRIVER is loaded and meets the stack's floor $MIN_DRIVER"; blacklist_nouveau; return 0 ;;
     activate) log "driver $INSTALLED_DRIVER is installed but not loaded"; blacklist_nouveau; activate_driver false; return 0 ;;
   esac

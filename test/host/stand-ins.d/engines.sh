@@ -6,6 +6,17 @@
 stand_in_docker() {
   case ${1:-} in
     --version) echo "Docker version 28.3.3, build 980b856"; return 0 ;;
+    version)
+      # docker_desktop=1: the engine of Docker Desktop's WSL integration answers.
+      [[ $# == 1 ]] || unsupported "$@"
+      printf 'Client:\n Version:           28.3.3\n Context:           default\n\n'
+      if [[ $(setting docker_desktop) == 1 ]]; then printf 'Server: Docker Desktop 4.45.0 (203075)\n Engine:\n  Version:          28.3.3\n'; return 0; fi
+      local state
+      read -r _ state <<<"$(service_state docker)"
+      [[ $state == active ]] || fail "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+      printf 'Server: Docker Engine - Community\n Engine:\n  Version:          28.3.3\n'
+      return 0
+      ;;
     run) ;;
     *) unsupported "$@" ;;
   esac
