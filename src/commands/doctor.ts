@@ -64,6 +64,8 @@ export async function doctor(opts: { from?: string; json?: boolean; network?: bo
   // escaped, so a crafted name cannot clear the screen or forge a line of this report.
   const os = printable(facts.os?.prettyName ?? facts.os?.id ?? "unknown OS");
   lines.push(`host     ${os}${facts.kernel ? `, kernel ${printable(facts.kernel)}` : ""}${opts.from ? ` (from ${printable(opts.from)})` : ""}`);
+  if (facts.wsl === 2) lines.push("wsl      WSL 2: the GPU and its driver are the Windows ones; install no Linux NVIDIA driver here");
+  if (facts.wsl === 1) lines.push("wsl      WSL 1: no GPU (only WSL 2 shares the Windows driver's GPU)");
   lines.push(facts.driver ? `driver   ${facts.driver}${facts.kernelModule ? ` (${facts.kernelModule} kernel module)` : ""}, CUDA ${cuda ?? "?"} or older` : "driver   none found (nvidia-smi did not answer)");
   if (gpus.length === 0) lines.push("gpus     none found");
   const groups = new Map<string, { g: (typeof gpus)[number]; n: number }>();

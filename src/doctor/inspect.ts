@@ -5,6 +5,7 @@ import type { RawHost } from "./raw-host.js";
 import { parseRaw, type Parsed } from "./parse-raw.js";
 import { mergeGpus } from "./merge-gpus.js";
 import { parseMachine } from "./parse-uname.js";
+import { wslOf } from "./wsl.js";
 import { probeStatuses } from "./inspect-status.js";
 import { cdiFacts, podmanFacts, selinuxFacts } from "./inspect-podman.js";
 import type { DockerFacts, HostFacts, NvsmiReport, OsFacts, ToolkitFacts } from "./types.js";
@@ -89,6 +90,8 @@ export function inspectHost(raw: RawHost): HostFacts {
   const machine = parseMachine(raw.outputs.uname?.text ?? "").machine ?? machineFromModule(raw);
   if (machine) facts.machine = machine;
   if (isJetson(facts)) facts.jetson = true;
+  const wsl = wslOf(facts.kernel);
+  if (wsl) facts.wsl = wsl;
   if (parsed.nvcc?.version) facts.nvcc = parsed.nvcc.version;
   return facts;
 }

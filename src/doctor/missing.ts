@@ -9,6 +9,7 @@ import type { HostFacts, MissingId, MissingItem } from "./types.js";
 import { isNvidiaKind } from "./parse-cdi-spec.js";
 import { compare } from "../matrix/versions.js";
 import { matrix } from "../matrix/data.js";
+import { wslDriverFix } from "./wsl.js";
 
 const join = (commands: string[]) => commands.join(" && ");
 
@@ -44,6 +45,7 @@ const MESSAGES: Record<MissingId, string> = {
   "selinux-container-use-devices": `SELinux is enforcing and the ${SELINUX_DEVICE_BOOLEAN} boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).`,
   "podman-compose-provider": "`podman compose` runs docker-compose here, which drops the CDI `devices:` entries (nvidia.com/gpu=…) of the generated compose file without a word: its containers start without the GPU (podman#28436).",
   jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
+  wsl1: "This is WSL 1, which gives Linux no GPU: only WSL 2 shares the Windows driver's GPU.",
 };
 
 /** A GPU of the host and the first driver that supports it (matrix/gpus.yaml). */
@@ -63,9 +65,18 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   const add = (id: MissingId, commands: string[], hints: (string | undefined)[] = []) => items.push(item(id, MESSAGES[id], commands, hints));
   // Jetson first: nothing below makes this host run the generated files (matrix/arm64.yaml jetson).
   if (facts.jetson) add("jetson", [`# ${matrix.arm64.jetson.pointer}`], [`See ${matrix.arm64.jetson.source}.`]);
-  if (facts.driver === null) add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
+  // WSL 1 first and alone: nothing else makes it run GPU containers.
+  if (facts.wsl === 1) return [item("wsl1", MESSAGES.wsl1, ["# In Windows (PowerShell or cmd): wsl.exe --set-version <distribution> 2"], ["Then open the distribution again (now WSL 2) and run doctor there."])];
+  // In WSL 2 the driver is the Windows one: no Linux driver commands there.
+  const wsl2 = facts.wsl === 2;
+  if (facts.driver === null) {
+    if (wsl2) items.push({ id: "driver", message: "No NVIDIA driver answers in WSL 2 (nvidia-smi, also in the folder WSL maps the Windows driver into).", ...wslDriverFix() });
+    else add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
+  }
   for (const f of gpuFloors.filter((x) => facts.driver !== null && compare(facts.driver, x.minDriver) < 0)) {
-    items.push({ id: "driver-too-old-for-gpu", message: `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });
+    const message = `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`;
+    if (wsl2) items.push({ id: "driver-too-old-for-gpu", message, ...wslDriverFix(f.minDriver) });
+    else items.push({ id: "driver-too-old-for-gpu", message, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });
   }
   if (dockerWanted && docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
   if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);

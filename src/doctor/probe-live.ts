@@ -5,6 +5,8 @@ import { runTool, type RunToolOptions } from "./run-tool.js";
 import { readRegularFile } from "../read-regular-file.js";
 import { probeCdiLive } from "./probe-cdi.js";
 import { SELINUX_DEVICE_BOOLEAN } from "./fix-commands.js";
+import { WSL_NVIDIA_SMI, wslOf } from "./wsl.js";
+import { existsSync } from "node:fs";
 
 const QUERY_GPU = "--query-gpu=index,name,driver_version,compute_cap,memory.total,pci.bus_id,uuid";
 
@@ -46,17 +48,19 @@ async function readFirst(paths: string[]): Promise<ProbeOutput> {
 }
 
 export async function probeLive(opts: RunToolOptions): Promise<RawHost> {
+  // node:os is loaded here only: the chunk that holds this module serves every rendering command.
+  const { machine, release } = await import("node:os");
+  // In WSL 2, nvidia-smi is the Windows driver's, in a folder that sudo's PATH lacks.
+  const nvidiaSmi = wslOf(release()) === 2 && existsSync(WSL_NVIDIA_SMI) ? WSL_NVIDIA_SMI : "nvidia-smi";
   const jobs: Promise<[ProbeSource, ProbeOutput]>[] = [];
   for (const [source, [cmd, args]] of Object.entries(LIVE_COMMANDS) as [ProbeSource, readonly [string, string[]]][]) {
-    jobs.push(runTool(cmd, args, WITH_STDERR.has(source) ? { ...opts, withStderr: true } : opts).then((out) => [source, out]));
+    jobs.push(runTool(cmd === "nvidia-smi" ? nvidiaSmi : cmd, args, WITH_STDERR.has(source) ? { ...opts, withStderr: true } : opts).then((out) => [source, out]));
   }
   for (const [source, paths] of Object.entries(LIVE_FILES) as [ProbeSource, string[]][]) {
     jobs.push(readFirst(paths).then((out) => [source, out]));
   }
   const outputs: RawHost["outputs"] = Object.fromEntries(await Promise.all(jobs));
   // The shape of a `uname -a` line, so that the machine architecture is read like a capture's.
-  // node:os is loaded here only: the chunk that holds this module serves every rendering command.
-  const { machine, release } = await import("node:os");
   outputs.uname = { ok: true, text: `Linux localhost ${release()} ${machine()}` };
   return { origin: "host", outputs, cdi: probeCdiLive() };
 }

@@ -147,6 +147,8 @@ export interface HostFacts {
   machine?: string;
   /** A Jetson (L4T) board: an L4T kernel (release ending in -tegra) or an nvgpu integrated GPU. */
   jetson?: boolean;
+  /** WSL, from the kernel release (matrix/platform.yaml wslKernelMarker, wsl1KernelSuffix): WSL 2 has the Windows driver's GPU, WSL 1 none. */
+  wsl?: 1 | 2;
   /** The CUDA toolkit release of an nvcc on the host, when there is one (e.g. "13.0.88"). */
   nvcc?: string;
   docker: DockerFacts;
@@ -171,7 +173,8 @@ export type MissingId =
   | "cdi-spec-stale"
   | "selinux-container-use-devices"
   | "podman-compose-provider"
-  | "jetson";
+  | "jetson"
+  | "wsl1";
 
 export interface MissingItem {
   id: MissingId;
