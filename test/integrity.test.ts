@@ -111,6 +111,26 @@ describe("every stack the data can produce", () => {
     expect(matrix.wheelPlatforms.rules.filter((r) => !used.has(r)).map((r) => `${r.framework} ${r.versions}`)).toEqual([]);
   });
 
+  it("sets TORCH_CUDA_ARCH_LIST in the dev stage of every torch stack to capabilities the build was compiled for and its nvcc targets", () => {
+    let torchStacks = 0;
+    for (const r of rendered) {
+      const torch = r.res.builds.find((b) => b.framework === "torch" && b.packages.length > 0);
+      const dev = file(r.files, "Dockerfile").split(/^FROM base AS dev$/m)[1]!.split(/^FROM /m)[0]!;
+      const env = /^ENV TORCH_CUDA_ARCH_LIST="([^"]*)"$/m.exec(dev)?.[1];
+      if (!torch || torch.arch.filter((a) => torch.cudaSm.includes(a)).length === 0) {
+        expect(env, r.label).toBeUndefined();
+        continue;
+      }
+      torchStacks++;
+      expect(env, r.label).toMatch(/^\d+\.\d+(\+PTX)?(;\d+\.\d+(\+PTX)?)*$/);
+      const caps = env!.split(";").map((c) => c.replace(/\+PTX$/, ""));
+      for (const c of caps) expect(torch.arch.includes(c) && torch.cudaSm.includes(c), `${r.label}: ${c}`).toBe(true);
+      expect(env!.endsWith("+PTX"), r.label).toBe(true);
+      expect(dev.indexOf("ENV TORCH_CUDA_ARCH_LIST"), r.label).toBeLessThan(dev.indexOf("USER ${USERNAME}"));
+    }
+    expect(torchStacks).toBeGreaterThan(100);
+  });
+
   it("installs only packages the OS or NVIDIA's recorded repository carries", () => {
     const bad: string[] = [];
     for (const { label, res, files } of rendered) {

@@ -161,6 +161,39 @@ function platformView(res: Resolution): { fromPlatform: string; platformWhy: str
   };
 }
 
+/**
+ * The compute capabilities CUDA extensions built in the dev stage target (matrix/platform.yaml
+ * torchCudaArchList says why): `docker build` sees no GPU, and torch.utils.cpp_extension builds for
+ * the GPUs it sees. Only capabilities the torch build itself was compiled for, and that the stage's
+ * nvcc can target: with --gpu each GPU's own, or the nearest lower one with PTX; without, the
+ * build's whole list with PTX on the newest. Null without a torch build or a known list.
+ */
+export function torchArchList(res: Resolution, m: Matrix): { name: string; value: string; why: string[] } | null {
+  const torch = res.builds.find((b) => b.framework === "torch" && b.packages.length > 0);
+  if (!torch) return null;
+  const buildable = torch.arch.filter((a) => torch.cudaSm.includes(a)).sort(compare);
+  const ptx = new Map<string, boolean>();
+  if (res.targets.length > 0) {
+    for (const t of res.targets) {
+      if (buildable.includes(t.cc)) ptx.set(t.cc, ptx.get(t.cc) ?? false);
+      else {
+        const lower = buildable.filter((a) => compare(a, t.cc) < 0).at(-1);
+        if (lower) ptx.set(lower, true);
+      }
+    }
+  } else {
+    for (const a of buildable) ptx.set(a, a === buildable.at(-1));
+  }
+  if (ptx.size === 0) return null;
+  const value = [...ptx].sort(([a], [b]) => compare(a, b)).map(([a, withPtx]) => (withPtx ? `${a}+PTX` : a)).join(";");
+  const what = res.targets.length > 0 ? `the GPUs of --gpu (${res.targets.map((t) => t.label).join(", ")})` : `every capability ${torch.label} was built for, PTX on the newest for later GPUs`;
+  return {
+    name: tool(m, "torchCudaArchList"),
+    value,
+    why: wrap(`CUDA extensions built here (torch.utils.cpp_extension: pip install of flash-attn, apex, a project's own kernels) target ${what}: \`docker build\` sees no GPU to take them from. Set ${tool(m, "torchCudaArchList")} in the shell that builds to change it.`),
+  };
+}
+
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
@@ -218,6 +251,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     devPackages: plan.devPackages.map(shellQuote),
     devOsPackages: debian ? ["ca-certificates", "build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
     devCudaHome: plan.devPackages.length ? `/usr/local/cuda-${res.cuda}` : "",
+    torchArch: torchArchList(res, m),
   };
 }
 
