@@ -394,24 +394,33 @@ const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).sp
  * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
  * the kernel modules each GPU chip family needs.
  */
+/** Header values that are one tools row each (view key: row), written as a quoted shell word. */
+const TOOL_WORDS = {
+  openModulesSinceSh: "openKernelModulesSince",
+  openModulesOnlySinceSh: "openKernelModulesOnlySince",
+  openModulesDefaultSinceSh: "openKernelModulesDefaultSince",
+  driverModuleInstallThroughSh: "driverModuleInstallThrough",
+  longTermBranchSh: "longTermDriverBranch",
+  dkmsBuildEnvironmentSinceSh: "dkmsBuildEnvironmentSince",
+  dnfModuleSwitchToSinceSh: "dnfModuleSwitchToSince",
+  wslKernelMarkerSh: "wslKernelMarker",
+  wsl1KernelSuffixSh: "wsl1KernelSuffix",
+  wslLibDirSh: "wslLibDir",
+  wslDriverSinceSh: "wslDriverSince",
+  wslSystemdSinceSh: "wslSystemdSince",
+  wslDockerDesktopSh: "wslDockerDesktopPlatform",
+} as const;
+
+function toolWords(m: Matrix): Record<keyof typeof TOOL_WORDS, string> {
+  return Object.fromEntries(Object.entries(TOOL_WORDS).map(([view, row]) => [view, shellWord(tool(m, row))])) as Record<keyof typeof TOOL_WORDS, string>;
+}
+
 function hostFactValues(m: Matrix, arm64: boolean) {
   return {
     dockerPackagesSh: toolArray(m, "dockerPackages"),
     dockerConflictsSh: shellArray([...tool(m, "dockerConflicts").split(" "), ...tool(m, "dockerConflictsOracleLinux").split(" ")]),
     toolkitPackagesSh: toolArray(m, "containerToolkitPackages"),
-    openModulesSinceSh: shellWord(tool(m, "openKernelModulesSince")),
-    openModulesOnlySinceSh: shellWord(tool(m, "openKernelModulesOnlySince")),
-    openModulesDefaultSinceSh: shellWord(tool(m, "openKernelModulesDefaultSince")),
-    driverModuleInstallThroughSh: shellWord(tool(m, "driverModuleInstallThrough")),
-    longTermBranchSh: shellWord(tool(m, "longTermDriverBranch")),
-    dkmsBuildEnvironmentSinceSh: shellWord(tool(m, "dkmsBuildEnvironmentSince")),
-    dnfModuleSwitchToSinceSh: shellWord(tool(m, "dnfModuleSwitchToSince")),
-    wslKernelMarkerSh: shellWord(tool(m, "wslKernelMarker")),
-    wsl1KernelSuffixSh: shellWord(tool(m, "wsl1KernelSuffix")),
-    wslLibDirSh: shellWord(tool(m, "wslLibDir")),
-    wslDriverSinceSh: shellWord(tool(m, "wslDriverSince")),
-    wslSystemdSinceSh: shellWord(tool(m, "wslSystemdSince")),
-    wslDockerDesktopSh: shellWord(tool(m, "wslDockerDesktopPlatform")),
+    ...toolWords(m),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord((arm64 && r.aarch64Repo) || r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
     chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),
