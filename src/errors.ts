@@ -25,6 +25,8 @@ export interface Problem {
   alternatives?: string[];
   /** what to change, e.g. a flag */
   hint?: string;
+  /** unsafe-path: why the path is left alone, without the verb (`check` reads, a render writes) */
+  reason?: string;
 }
 
 export class UserError extends Error {

@@ -1,6 +1,6 @@
 // `cuda-scaffold check`: each drift state, the locked image's lifecycle, and --json.
 import { describe, expect, it } from "vitest";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "./support/cli.js";
 import { HASH_MARK, fileHash, sealContent } from "../src/render/header.js";
@@ -49,6 +49,28 @@ describe("check", () => {
     const dir = generated();
     rmSync(join(dir, "docker-compose.yml"));
     expect(states(dir)["docker-compose.yml"]).toBe("missing");
+  });
+
+  // break-it r2 §15: check (which only reads) stopped at the first link with "Refusing to write …", exit 1.
+  it.each([
+    ["a symbolic link", (dir: string) => symlinkSync("/etc/hostname", join(dir, "docker-compose.yml")), "it is a symbolic link, and the tool never reads or writes through links"],
+    ["a folder", (dir: string) => mkdirSync(join(dir, "docker-compose.yml")), "it exists and is not a regular file"],
+    ["a linked parent folder leading outside", (dir: string) => { rmSync(join(dir, "host"), { recursive: true }); symlinkSync(tempDir(), join(dir, "host")); }, "outside"],
+  ] as const)("reports %s as unsafe, checks the other files, and exits 2", (_, make, reason) => {
+    const dir = generated();
+    const path = join(dir, "docker-compose.yml");
+    rmSync(path);
+    make(dir);
+    const r = cli(["check", "--out", dir, "--json"]);
+    expect(r.code, r.stderr).toBe(2);
+    const files = (JSON.parse(r.stdout) as { files: { path: string; state: string; reason?: string }[] }).files;
+    const unsafe = files.filter((f) => f.state === "unsafe");
+    expect(unsafe.length).toBeGreaterThan(0);
+    expect(unsafe.map((f) => f.reason).join(" ")).toContain(reason);
+    expect(files.filter((f) => f.state === "up to date").length).toBeGreaterThan(0);
+    const text = cli(["check", "--out", dir]);
+    expect(text.stdout).toMatch(/^ {2}unsafe +\S+ \(.*; regenerating refuses it too\)$/m);
+    expect(text.stdout + text.stderr).not.toContain("Refusing to write");
   });
 
   it("reports a file the tool did not write", () => {

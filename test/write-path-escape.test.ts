@@ -2,7 +2,7 @@
 // exist yet under a linked folder. A link that stays inside --out is followed; --out may itself be
 // a link (the folder the user named is the root).
 import { describe, expect, it } from "vitest";
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/cli.js";
 import { FILES, run, tree } from "./support/write-tree.js";
@@ -46,15 +46,19 @@ describe("writes never leave --out", () => {
     expect(tree(parent)).toEqual(before);
   });
 
-  it("refuses in check as well, without reading through the link", () => {
+  it("check reports the file as unsafe without reading through the link (exit 2), and checks the rest", () => {
     const out = tempDir();
     const outside = tempDir();
     expect(run([...ARGS, "--out", out]).code).toBe(0);
+    // The very file check expects, outside: read through the link it would pass as up to date.
+    cpSync(join(out, "host", "bootstrap-oraclelinux.sh"), join(outside, "bootstrap-oraclelinux.sh"));
     rmSync(join(out, "host"), { recursive: true });
     symlinkSync(outside, join(out, "host"));
-    const r = run(["check", "--out", out]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error[unsafe-path]");
+    const r = run(["check", "--out", out, "--json"]);
+    expect(r.code, r.stderr).toBe(2);
+    const files = (JSON.parse(r.stdout) as { files: { path: string; state: string; reason?: string }[] }).files;
+    expect(files.find((f) => f.path === "host/bootstrap-oraclelinux.sh")).toMatchObject({ state: "unsafe", reason: expect.stringContaining("outside") });
+    expect(files.find((f) => f.path === "Dockerfile")?.state).toBe("up to date");
   });
 
   it("follows a folder link that stays inside --out", () => {

@@ -1,7 +1,7 @@
 // Re-resolve from the lock file, re-render, and compare with the disk (SPEC §4 `check`). Reads only,
 // and takes no run lock: it can run on a read-only checkout.
 import { matrix } from "../matrix/data.js";
-import { fail } from "../errors.js";
+import { fail, UserError } from "../errors.js";
 import { parseRequest } from "../request/parse-request.js";
 import { rawFromLock } from "../request/request-options.js";
 import { resolveStack } from "../resolve/resolve-stack.js";
@@ -14,7 +14,7 @@ import { TOOL_VERSION } from "../version.js";
 import { realRoot } from "../write/inside-root.js";
 import { projectDrift } from "../project/from-project.js";
 
-export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours";
+export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours" | "unsafe";
 
 export function check(opts: { out?: string; json?: boolean }, print: (s: string) => void): number {
   const out = opts.out ?? ".";
@@ -25,8 +25,17 @@ export function check(opts: { out?: string; json?: boolean }, print: (s: string)
   const files = renderFiles(res, matrix, TOOL_VERSION);
   const root = realRoot(out);
   const results = files.map((f) => {
-    // With LF line endings: a CRLF checkout (git core.autocrlf) is not a hand edit.
-    const disk = readInside(root, f.path).content;
+    // With LF line endings: a CRLF checkout (git core.autocrlf) is not a hand edit. A path the
+    // tool would never write (a link, a folder, a device, a parent leading outside) is reported as
+    // such, and the other files are still checked.
+    let disk: string | null;
+    try {
+      disk = readInside(root, f.path).content;
+    } catch (err) {
+      const problem = err instanceof UserError ? err.problems.find((p) => p.code === "unsafe-path") : undefined;
+      if (!problem) throw err;
+      return { path: f.path, state: "unsafe" as FileState, reason: problem.reason ?? problem.message, diff: null };
+    }
     let state: FileState;
     if (disk === null) state = "missing";
     else if (disk === f.content) state = "up to date";
@@ -52,7 +61,7 @@ export function check(opts: { out?: string; json?: boolean }, print: (s: string)
   if (opts.json) {
     print(JSON.stringify({ ok, files: results, image: { reference: image, status: row?.status ?? null, lockedStatus, problem: imageProblem, note: imageNote }, ...(req.project.read ? { project: { dir: req.project.read.dir, drift: projectDrifts } } : {}) }, null, 2));
   } else {
-    const lines = results.map((r) => `  ${r.state.padEnd(15)} ${r.path}`);
+    const lines = results.map((r) => `  ${r.state.padEnd(15)} ${r.path}${"reason" in r && r.reason ? ` (${r.reason}; regenerating refuses it too)` : ""}`);
     for (const d of projectDrifts) lines.push(`  ! ${d}`);
     if (imageProblem) lines.push("", `  ! ${imageProblem}: regenerate (cuda-scaffold ${req.specs.map((s) => s.name).join(" ")} …) to move to a live image.`);
     if (imageNote) lines.push("", `  note: ${imageNote}; NVIDIA deletes such tags some months after end of life.`);

@@ -36,7 +36,7 @@ function exists(path: string): boolean {
 }
 
 function refuse(rel: string, why: string, hint: string): never {
-  fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}. Nothing was written.`, hint });
+  fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}. Nothing was written.`, hint, reason: why });
 }
 
 /** The absolute target of `rel` under the real root `root`; refuses any path whose folder leads outside it. */

@@ -36,7 +36,7 @@ export interface OnDisk {
 const MAX_TARGET_BYTES = 16 * 1024 * 1024;
 
 const notOurs = (rel: string, why: string): never =>
-  fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}.`, hint: "Replace it with a regular file, or choose another --out." });
+  fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}.`, hint: "Replace it with a regular file, or choose another --out.", reason: why });
 
 /** The disk content and mode of `rel` inside the real root `root`, refusing anything that leaves it. */
 export function readInside(root: string, rel: string): OnDisk {
@@ -47,7 +47,7 @@ export function readInside(root: string, rel: string): OnDisk {
   const read = readRegularFile(target, { maxBytes: MAX_TARGET_BYTES, followLinks: false });
   if (read.ok) return { target, content: toLf(read.text), mode: read.mode, eol: eolOf(read.text) };
   if (read.kind === "absent") return none;
-  if (read.kind === "link") notOurs(rel, "it is a symbolic link, and the tool never writes through links");
+  if (read.kind === "link") notOurs(rel, "it is a symbolic link, and the tool never reads or writes through links");
   if (read.kind === "folder" || read.kind === "special") notOurs(rel, "it exists and is not a regular file");
   return notOurs(rel, `it ${read.reason}`);
 }
