@@ -52,6 +52,10 @@ describe("names (findings 4 and 5)", () => {
     ["My Project (v2)", "my-project-v2"],
     ["___", "project"],
     ["日本語", "project"],
+    // break-it r2 §15: accented letters became separators (n-c-d-n-c-d).
+    ["Ünïcödé Ünïcödé", "unicode-unicode"],
+    ["Crème brûlée", "creme-brulee"],
+    ["ﬁle", "file"],
   ])("folder %j gets the name %j", (folder, name) => {
     expect(safeName(folder)).toBe(name);
     expect(isValidName(safeName(folder))).toBe(true);

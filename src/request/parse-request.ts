@@ -107,11 +107,16 @@ export function isValidName(name: string): boolean {
   return name.length <= NAME_MAX && NAME_RULE.test(name);
 }
 
-/** The default name, made from the output folder's name so that it passes the same rule as --name. */
+/**
+ * The default name, made from the output folder's name so that it passes the same rule as --name.
+ * Accented Latin letters keep their base letter (Ünïcödé: unicode; compatibility decomposition, then
+ * the combining marks dropped); other scripts have no such letter and fall back to "project".
+ */
 export function safeName(folder: string): string {
   const separators = (run: string) => (/^-+$/.test(run) || run === "_" || run === "__" ? run : "-");
   const trim = (x: string) => x.replace(/^[-_]+|[-_]+$/g, "");
-  const cleaned = trim(trim(folder.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/[-_]+/g, separators)).slice(0, NAME_MAX));
+  const latin = folder.normalize("NFKD").replace(/\p{M}+/gu, "");
+  const cleaned = trim(trim(latin.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/[-_]+/g, separators)).slice(0, NAME_MAX));
   return isValidName(cleaned) ? cleaned : "project";
 }
 
