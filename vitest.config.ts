@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // Kubernetes schemas once per worker instead of once per file saves about a fifth of the suite's
 // time on two cores. A file that mocks a module (vi.mock) needs a module graph of its own, and runs
 // isolated.
-const ISOLATED = ["test/write-read-race.test.ts"];
+const ISOLATED = ["test/write-read-race.test.ts", "test/doctor/probe-live-wsl.test.ts"];
 
 export default defineConfig({
   test: {
