@@ -49,11 +49,26 @@ describe("a full disk", () => {
       expect(run).toContain("error[write-failed]");
       expect(run).toContain("nothing was changed");
       expect(run).toMatch(/ENOSPC|EDQUOT/);
+      expect(run).toMatch(/hint: (The disk is full|Your disk quota is used up): free some space, then run again\./);
       expect(after).toBe(before);
     } else {
       expect(code, run).toBe(0);
       expect(after).not.toMatch(/cuda-scaffold-\d+\.|\.\/\.cuda-scaffold\.lock /);
     }
+  });
+});
+
+// break-it r2 §15: a read-only mount was reported as ENOENT for a folder to make (Node's recursive
+// mkdir says so); the message names the cause, and each cause its own hint.
+describe("a read-only file system", () => {
+  it.each([["an existing folder", "p"], ["a folder still to make", "p/sub"]])("%s: EROFS, with what to do, and nothing written", (_, out) => {
+    const run = inTmpfs(`mkdir "$M/p" && mount -o remount,ro "$M" || exit 99\n$CS torch@1.9.0 --out "$M/${out}" 2>&1; echo "exit $?"; find "$M" | wc -l`, "256k");
+    if (run === null) return notice();
+    expect(run).toContain("error[write-failed]: Could not write ");
+    expect(run).toMatch(/\(EROFS\); nothing was changed\./);
+    expect(run).toContain("hint: The file system is mounted read-only: choose an --out on a writable one.");
+    expect(run).toMatch(/^exit 1$/m);
+    expect(run.trim().split("\n").at(-1)).toBe("2");
   });
 });
 

@@ -5,7 +5,7 @@
 // wholly new, and a lock that is either the old one (the new files are then "stale") or matches
 // every file. If anything fails before the lock is in place, the backups are renamed back and the
 // tree is as it was, with no temp file left. Stale temp files of dead runs are swept first.
-import { closeSync, constants, copyFileSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { UserError } from "../errors.js";
 import { LOCK_FILE } from "../render/render-files.js";
@@ -111,14 +111,42 @@ function rollBack(committed: Staged[], made: Made): boolean {
   return clean;
 }
 
+/** What to do about a write that failed with `code`, by its cause. */
+const CAUSE_HINTS: Record<string, string> = {
+  EROFS: "The file system is mounted read-only: choose an --out on a writable one.",
+  EACCES: "You may not write there: check the folder's owner and permissions (ls -ld), or choose another --out.",
+  EPERM: "You may not write there: check the folder's owner and permissions (ls -ld), or choose another --out.",
+  ENOSPC: "The disk is full: free some space, then run again.",
+  EDQUOT: "Your disk quota is used up: free some space, then run again.",
+};
+
+/**
+ * The cause of a failed write. Node's recursive mkdir reports a read-only file system as ENOENT
+ * (the folder it could not make is missing); then the nearest folder that exists is asked whether
+ * it can be written to, which names the real cause (EROFS, EACCES).
+ */
+function causeOf(e: NodeJS.ErrnoException, where: string | undefined): string {
+  const code = e.code ?? e.message;
+  if (code !== "ENOENT" || !where) return code;
+  let dir = where;
+  while (dirname(dir) !== dir && !existsSync(dir)) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return code;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? code;
+  }
+}
+
 function failure(err: unknown, at: Change | null, clean: boolean): Error {
   if (err instanceof UserError) return err;
   const e = err as NodeJS.ErrnoException;
   const where = e.path ? targetOf(e.path) : at?.target;
+  const cause = causeOf(e, where);
   return new UserError([
     clean
-      ? { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${e.code ?? e.message}); nothing was changed.`, hint: "Check the folder's permissions and free space, then run again." }
-      : { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${e.code ?? e.message}), and could not undo every step.`, hint: "Run `cuda-scaffold check` to see each file's state, then run again once the folder is writable." },
+      ? { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${cause}); nothing was changed.`, hint: CAUSE_HINTS[cause] ?? "Check the folder's permissions and free space, then run again." }
+      : { code: "write-failed", message: `Could not write${where ? ` ${where}` : ""} (${cause}), and could not undo every step.`, hint: `${CAUSE_HINTS[cause] ? `${CAUSE_HINTS[cause]} ` : ""}Run \`cuda-scaffold check\` to see each file's state, then run again once the folder is writable.` },
   ]);
 }
 
