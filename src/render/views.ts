@@ -384,16 +384,6 @@ function arrayLines(elements: string[]): string {
 /** A data row whose value is a space-separated list (package names, machines), as a bash array's elements. */
 const toolArray = (m: Matrix, key: string): string => shellArray(tool(m, key).split(" "));
 
-/**
- * The package lists and version limits both host scripts check against (matrix/platform.yaml's
- * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
- * toolkit's packages, the driver branches with open, with open by default and with only open
- * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
- * script names, the DKMS release that reads build_environment, the dnf release that added
- * `dnf module switch-to`, the facts that mark and serve WSL 2, the Oracle Linux repository of
- * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
- * the kernel modules each GPU chip family needs.
- */
 /** Header values that are one tools row each (view key: row), written as a quoted shell word. */
 const TOOL_WORDS = {
   openModulesSinceSh: "openKernelModulesSince",
@@ -415,6 +405,16 @@ function toolWords(m: Matrix): Record<keyof typeof TOOL_WORDS, string> {
   return Object.fromEntries(Object.entries(TOOL_WORDS).map(([view, row]) => [view, shellWord(tool(m, row))])) as Record<keyof typeof TOOL_WORDS, string>;
 }
 
+/**
+ * The package lists and version limits both host scripts check against (matrix/platform.yaml's
+ * tools rows and uekRepositories): Docker CE's packages and what conflicts with them, the
+ * toolkit's packages, the driver branches with open, with open by default and with only open
+ * kernel modules, the last branch installed with `dnf module install`, the long-term branch the
+ * script names, the DKMS release that reads build_environment, the dnf release that added
+ * `dnf module switch-to`, the facts that mark and serve WSL 2, the Oracle Linux repository of
+ * each UEK release on the stack's machine (`arm64`: aarch64, where UEK R6 has none of its own), and
+ * the kernel modules each GPU chip family needs.
+ */
 function hostFactValues(m: Matrix, arm64: boolean) {
   return {
     dockerPackagesSh: toolArray(m, "dockerPackages"),

@@ -112,10 +112,11 @@ function rollBack(committed: Staged[], made: Made): boolean {
 }
 
 /** What to do about a write that failed with `code`, by its cause. */
+const NOT_ALLOWED = "You may not write there: check the folder's owner and permissions (ls -ld), or choose another --out.";
 const CAUSE_HINTS: Record<string, string> = {
   EROFS: "The file system is mounted read-only: choose an --out on a writable one.",
-  EACCES: "You may not write there: check the folder's owner and permissions (ls -ld), or choose another --out.",
-  EPERM: "You may not write there: check the folder's owner and permissions (ls -ld), or choose another --out.",
+  EACCES: NOT_ALLOWED,
+  EPERM: NOT_ALLOWED,
   ENOSPC: "The disk is full: free some space, then run again.",
   EDQUOT: "Your disk quota is used up: free some space, then run again.",
 };
