@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // One temporary folder per run, removed at its end (CS_KEEP_TEST_TMP=1 keeps it).
+    globalSetup: ["./test/support/global-tmp.ts"],
     maxWorkers: 2,
     reporters: ["default", "./test/support/closing-line-reporter.ts"],
     projects: [
