@@ -6,6 +6,7 @@ import { suggest, type Problem } from "../errors.js";
 import { parseMirrorFile } from "./mirror-file.js";
 import { frontendProblem, mirrorValueProblem, normalizeMirror, urlProblem } from "./mirror-values.js";
 import type { EndpointId, MirrorChoice, RawMirror } from "./types.js";
+import { isSingleLine } from "../render/quote.js";
 
 const PRESET_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
@@ -83,6 +84,11 @@ function fromLock(value: unknown, m: Matrix, problems: Problem[]): MirrorChoice 
   const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   const allowInsecure = v.allowInsecure === true;
   const source = typeof v.source === "string" ? v.source : "";
+  if (!isSingleLine(source)) {
+    // The source is written into comments of the Dockerfile, the compose file and the host script.
+    problems.push({ code: "no-lock", message: "cuda-scaffold.lock.json: request.mirror.source holds a line break or a control character, which cuda-scaffold never writes there.", hint: "Restore the lock from version control, or regenerate it: add --mirror <preset|file> and --force." });
+    return undefined;
+  }
   if (v.kind === "preset") {
     if (m.mirrors.presets[source]) return presetChoice(source, m, allowInsecure);
     problems.push(presetProblem(source, m, "The lock's mirror"));
@@ -114,6 +120,10 @@ export function parseMirror(raw: RawMirror | undefined, allowInsecure: boolean, 
       problems.push({ code: "invalid-value", message: `--mirror ${JSON.stringify(raw.path.slice(0, 80))}: ${raw.reason}.`, alternatives: presetNames(m), hint: `Give a preset (${presetNames(m).join(", ")}) or the path of a mirror file (see the README, "Restricted networks").` });
       return undefined;
     case "file":
+      if (!isSingleLine(raw.path)) {
+        problems.push({ code: "invalid-value", message: `--mirror ${JSON.stringify(raw.path.slice(0, 80))}: the path holds a line break or a control character, and it is written into the files' comments.`, hint: "Rename the mirror file, or copy it to a path of printable characters." });
+        return undefined;
+      }
       return fromFile(raw.path, raw.text, m, allowInsecure, problems);
     case "locked":
       return fromLock(raw.value, m, problems);

@@ -5,7 +5,7 @@
 import type { Matrix } from "../matrix/data.js";
 import { fillTool, tool } from "../matrix/lookup.js";
 import type { Resolution } from "../resolve/types.js";
-import { shellWord } from "../render/quote.js";
+import { commentText, shellWord } from "../render/quote.js";
 import { argRef, endpointOf, mirrorSet, switchable, type MirrorSet } from "./mirror-set.js";
 import type { EndpointId } from "./types.js";
 
@@ -128,7 +128,7 @@ function sourcesWhy(ms: MirrorSet): string[] {
     "line 1 follows BUILDKIT_SYNTAX; without line 1, Docker Engine 25.0+ builds this file with its",
     "built-in frontend. README: \"Restricted networks\".",
   ];
-  if (ms.choice) lines[0] = `Every source the build fetches from is a build argument, defaulting to the mirrors of --mirror ${ms.choice.source}`;
+  if (ms.choice) lines[0] = `Every source the build fetches from is a build argument, defaulting to the mirrors of --mirror ${commentText(ms.choice.source)}`;
   lines[0] += ".";
   return lines;
 }
@@ -180,6 +180,6 @@ export function hostSources(res: Resolution, m: Matrix) {
     cudaRepoUpstreamSh: shellWord(ms.public("cuda-repo")),
     cudaRepoBaseSh: shellWord(ms.value("cuda-repo")),
     registryMirrorsSh: (ms.choice?.registryMirrors ?? []).map(shellWord).join(" "),
-    mirrorNote: ms.choice ? `the mirrors of --mirror ${ms.choice.source}` : "the public hosts",
+    mirrorNote: ms.choice ? `the mirrors of --mirror ${commentText(ms.choice.source)}` : "the public hosts",
   };
 }

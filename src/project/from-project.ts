@@ -14,6 +14,8 @@ import { recordFromLock, type ProjectRecord } from "./record.js";
 import { createHash } from "node:crypto";
 import { readRegularFile } from "../read-regular-file.js";
 import { MAX_FILE_BYTES, MAX_LOCK_BYTES } from "./read-project.js";
+import { fail } from "../errors.js";
+import { isSingleLine } from "../render/quote.js";
 
 export interface ProjectFlags {
   project?: string;
@@ -33,10 +35,15 @@ export function projectSource(specs: string[], opts: ProjectFlags, lock: { reque
 
 /** Reads the project and resolves it; regenerating from a lock, the options typed then are used again. */
 export function resolveFromProject(source: { dir: string; record: ProjectRecord | undefined }, base: RawRequest, opts: ProjectFlags, m: Matrix): { req: Request; res: Resolution } {
+  const recordDir = relativeDir(opts.out ?? ".", source.dir);
+  // The folder is recorded in the lock and named in the files' comments, each a single line.
+  if (!isSingleLine(source.dir) || !isSingleLine(recordDir)) {
+    fail({ code: "invalid-value", message: `--project ${JSON.stringify(source.dir)}: the path from the output folder to the project (${JSON.stringify(recordDir)}) holds a line break or a control character, which the lock and the files' comments cannot hold.`, hint: "Rename the folder (or the output folder) to a name of printable characters." });
+  }
   const reading = readProject(source.dir, m);
   const rec = source.record;
   const raw: RawRequest = rec ? { ...base, specs: rec.typed.specs, cuda: rec.typed.cuda ?? undefined, python: rec.typed.python ?? undefined } : base;
-  return resolveProject(reading, raw, m, { recordDir: relativeDir(opts.out ?? ".", source.dir), allowUpgrade: rec ? rec.allowUpgrade : !!opts.allowUpgrade });
+  return resolveProject(reading, raw, m, { recordDir, allowUpgrade: rec ? rec.allowUpgrade : !!opts.allowUpgrade });
 }
 
 /** resolve and explain: the specs given, else the project (--project, else --out); no lock is consulted. */

@@ -3,6 +3,7 @@
 // and the notes. Read back from a lock, it is checked like any other input: a line that could break
 // out of the Dockerfile's here-document is refused.
 import { fail } from "../errors.js";
+import { isSingleLine } from "../render/quote.js";
 
 export interface ProjectRecord {
   /** the project folder, relative to --out, with forward slashes ("." = the output folder) */
@@ -29,7 +30,7 @@ const MAX_LINE = 4096;
 
 /** A line that may stand in a here-document and a requirements file: one line, printable, not the delimiter. */
 export function safeLine(line: string): boolean {
-  return line.length <= MAX_LINE && !/[\u0000-\u001f\u007f]/.test(line) && line.trim() !== REQUIREMENTS_EOF;
+  return line.length <= MAX_LINE && isSingleLine(line) && line.trim() !== REQUIREMENTS_EOF;
 }
 
 function strings(v: unknown, what: string, check = safeLine): string[] {

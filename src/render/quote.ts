@@ -19,7 +19,20 @@ export function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Characters that end a line for some reader of a generated file, or control a terminal: C0 and
+ * C1 controls (NEL, U+0085, is a line break to YAML 1.1 parsers such as PyYAML, libyaml and
+ * go-yaml, and to Python's str.splitlines, which pip uses on requirements files), DEL, and the
+ * Unicode line and paragraph separators (JavaScript, YAML).
+ */
+const BREAKS_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** A value that stays on its one line wherever it is written. */
+export function isSingleLine(value: string): boolean {
+  return !BREAKS_LINE.test(value);
+}
+
 /** A single comment line's text: no line breaks or control characters can escape the comment. */
 export function commentText(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+  return value.replace(new RegExp(BREAKS_LINE.source, "g"), " ");
 }
