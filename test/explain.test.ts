@@ -8,6 +8,7 @@ const cases: [string, string[]][] = [
   ["torch-1.9.0-driver-440", ["torch@1.9.0", "--driver", "440.33"]],
   ["tensorflow-2.5.0", ["tensorflow@2.5.0"]],
   ["torch-2.1-tensorflow-2.13", ["torch@2.1", "tensorflow@2.13"]],
+  ["tensorflow-2.15.0", ["tensorflow@2.15.0"]],
 ];
 
 describe("explain", () => {
@@ -21,6 +22,16 @@ describe("explain", () => {
     const r = cli(["explain", "torch@1.9.0", "--gpu", "a100"]);
     expect(r.stdout).toMatch(/✘ rejected torch 1\.9\.0\+cu102: no kernels for a100 \(A100, sm_80\)/);
     expect(r.stdout).toMatch(/✔ chosen\s+torch 1\.9\.0\+cu111/);
+  });
+
+  it("an extra the package index cannot install: what is installed instead, what is left out, and the sources", () => {
+    const r = cli(["explain", "tensorflow@2.14.0"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^install:\n  tensorflow\[and-cuda\] 2\.14\.0 cannot be installed from the package index: it also requires tensorrt==8\.5\.3\.1/m);
+    expect(r.stdout).toMatch(/^    installs tensorflow==2\.14\.0 nvidia-cublas-cu11==11\.11\.3\.6 /m);
+    expect(r.stdout).toContain("  https://github.com/tensorflow/tensorflow/issues/61986\n");
+    // On Python 3.10 tensorrt 8.5.3.1 has wheels: the extra installs as documented.
+    expect(cli(["explain", "tensorflow@2.14.0", "--python", "3.10"]).stdout).not.toContain("\ninstall:\n");
   });
 
   it("an unverified release asked for exactly: its reason and sources, and the warning", () => {

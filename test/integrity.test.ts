@@ -210,3 +210,91 @@ describe("every Paddle release × build", () => {
     for (const o of moved) expect("res" in o.outcome && o.outcome.res.warnings.some((w) => w.code === "cuda-minor-newer"), o.label).toBe(true);
   });
 });
+
+/** The requirements of the Dockerfile's framework install command (`uv pip install …` or `pip install …`), unquoted. */
+function installRequirements(dockerfile: string): string[] {
+  const lines = dockerfile.split("\n");
+  const start = lines.findIndex((l) => /^ && (uv )?pip install( |\\|$)/.test(l) && !/--upgrade/.test(l));
+  if (start < 0) return [];
+  const reqs: string[] = [];
+  for (let k = start + 1; k < lines.length; k++) {
+    const word = lines[k]!.trim().replace(/ \\$/, "");
+    reqs.push(word.replace(/^'(.*)'$/, "$1"));
+    if (!lines[k]!.endsWith("\\")) break;
+  }
+  return reqs;
+}
+
+describe("extras the package index cannot install (matrix/frameworks extraUnavailable)", () => {
+  // tensorflow[and-cuda] 2.15.0 requires tensorrt-libs==8.6.1, which only NVIDIA's own index had, and
+  // 2.14's extra requires tensorrt==8.5.3.1, which has no Python 3.11 wheel: `uv pip install` fails
+  // the whole resolution when one requirement has no distribution. Every build that installs an
+  // extra, on every Python it has wheels for (the default Python is only the newest).
+  const rows = FRAMEWORK_NAMES.flatMap((fw) =>
+    (matrix.frameworks[fw]?.releases ?? []).flatMap((r) =>
+      r.builds.filter((b) => b.packages.some((p) => p.extras?.length)).flatMap((b) => (b.python ?? r.python).map((python) => ({ fw, version: r.version, python, build: b }))),
+    ),
+  );
+
+  it("no rendered install names an extra the data marks as not installable on its Python; the extra's nvidia-* wheels are pinned and constrained instead", () => {
+    const bad: string[] = [];
+    let checked = 0;
+    let replaced = 0;
+    for (const { fw, version, python, build } of rows) {
+      const label = `${fw}@${version} --cuda ${build.cuda} --python ${python}`;
+      let out: { res: Resolution; files: GeneratedFile[] };
+      try {
+        out = renderFor([`${fw}@${version}`], { cuda: build.cuda, python });
+      } catch (err) {
+        if (!(err instanceof UserError)) throw new Error(`${label}: ${String(err)}`);
+        continue;
+      }
+      // Another build of the same release and CUDA (a different package) is that build's own row.
+      if (JSON.stringify(out.res.builds[0]!.packages) !== JSON.stringify(build.packages)) continue;
+      checked++;
+      const docker = file(out.files, "Dockerfile");
+      const install = installRequirements(docker);
+      const constraints = /<<"CONSTRAINTS" \/opt\/venv\/constraints.txt\n([\s\S]*?)\nCONSTRAINTS\n/.exec(docker)?.[1]?.split("\n") ?? [];
+      const row = build.extraUnavailable;
+      const blocked = row && (!row.python || row.python.includes(python)) ? row : null;
+      for (const p of build.packages) {
+        for (const extra of p.extras ?? []) {
+          const named = install.some((req) => new RegExp(`^${p.name}\\[[^\\]]*\\b${extra}\\b[^\\]]*\\]==`).test(req));
+          if (blocked?.extra === extra && named) bad.push(`${label}: installs ${p.name}[${extra}], which needs ${blocked.leftOut.join(", ")} (${blocked.source})`);
+          if (!blocked && !named) bad.push(`${label}: ${p.name}[${extra}] is installable but the install leaves the extra out`);
+        }
+      }
+      if (!blocked) continue;
+      replaced++;
+      const lock = JSON.parse(file(out.files, "cuda-scaffold.lock.json")) as { resolution: { frameworks: { extraLeftOut?: { extra: string } }[] } };
+      if (lock.resolution.frameworks[0]!.extraLeftOut?.extra !== blocked.extra) bad.push(`${label}: the lock does not record the extra left out`);
+      if (build.cudaWheels?.length === 0) bad.push(`${label}: no cudaWheels to install instead of ${blocked.extra}`);
+      for (const w of build.cudaWheels ?? []) {
+        if (!install.includes(`${w.name}${w.spec}`)) bad.push(`${label}: the install lacks ${w.name}${w.spec}`);
+        if (!constraints.includes(`${w.name}${w.spec}`)) bad.push(`${label}: the constraints lack ${w.name}${w.spec}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
+    // 2.14.0 and 2.14.1 on Python 3.11, 2.15.0 on 3.9, 3.10 and 3.11.
+    expect(replaced).toBeGreaterThanOrEqual(5);
+  });
+
+  it("every row names an extra its build installs, cudaWheels to install instead, and Pythons the release has", () => {
+    const bad: string[] = [];
+    for (const fw of FRAMEWORK_NAMES) {
+      for (const r of matrix.frameworks[fw]?.releases ?? []) {
+        for (const b of r.builds) {
+          const row = b.extraUnavailable;
+          if (!row) continue;
+          const label = `${fw} ${r.version} cu${b.cuda}`;
+          if (!b.packages.some((p) => p.extras?.includes(row.extra))) bad.push(`${label}: no package installs [${row.extra}]`);
+          if (!b.cudaWheels?.length || !b.cudaWheelsSource) bad.push(`${label}: no cudaWheels (with their source) to install instead`);
+          for (const p of row.python ?? []) if (!(b.python ?? r.python).includes(p)) bad.push(`${label}: Python ${p} is not one the release has`);
+          for (const req of row.leftOut) if (b.cudaWheels?.some((w) => req.startsWith(`${w.name}=`) || req.startsWith(`${w.name}>`) || req.startsWith(`${w.name}<`))) bad.push(`${label}: ${req} is a cudaWheel, not left out`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});

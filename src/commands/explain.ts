@@ -9,6 +9,7 @@ import { stackSummary } from "../render/views.js";
 import { clusterImage } from "../render/render-files.js";
 import { clusterExplainLines } from "../render/cluster/explain-lines.js";
 import { TOOL_VERSION } from "../version.js";
+import { installOf, leftOutText } from "../resolve/install.js";
 
 const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rejected" } as const;
 
@@ -32,6 +33,16 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   lines.push("", `stack: ${stackSummary(res)}`, "", "base image:", `  ${res.plan.base.why}`);
   if (res.plan.devPackages.length) lines.push(`  dev target adds ${res.plan.devPackages.join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
   lines.push(`  Python ${res.plan.python.version}: ${res.plan.python.source === "uv" ? "uv-managed build" : `${res.plan.os.name}'s own python3`}; newest the build supports${req.python ? " matching --python" : ""}`);
+  const leftOut = res.builds.flatMap((b) => {
+    const install = installOf(b, res.plan.python.version);
+    return install.leftOut ? [{ b, install, row: install.leftOut }] : [];
+  });
+  if (leftOut.length) {
+    lines.push("", "install:");
+    for (const { b, install, row } of leftOut) {
+      lines.push(`  ${leftOutText(b, row)}`, `    installs ${[...install.packages.map((p) => `${p.name}==${p.version}`), ...install.wheels].join(" ")}`);
+    }
+  }
   lines.push("", `driver floor: ${res.minDriver}`);
   for (const f of res.driverFloors) lines.push(`  ${f.driver.padEnd(10)} ${f.why}`);
   const compat = toolkit(matrix, res.cuda)?.compatDriver;

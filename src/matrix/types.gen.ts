@@ -191,6 +191,7 @@ export interface FrameworkBuild {
    */
   cudaWheels?: CudaWheel[];
   cudaWheelsSource?: string;
+  extraUnavailable?: ExtraUnavailable;
   /**
    * pip --index-url (replaces PyPI)
    */
@@ -227,6 +228,48 @@ export interface PipPackage {
 export interface CudaWheel {
   name: string;
   spec: string;
+}
+/**
+ * an extra of the build's package that the package index cannot install (for every Python, or for those listed): the Dockerfile then installs the package without it and the build's cudaWheels by name, leaving out the requirements below
+ */
+export interface ExtraUnavailable {
+  /**
+   * one of the extras of the build's packages
+   */
+  extra: string;
+  /**
+   * the extra's requirements other than cudaWheels, as its metadata names them: what the install leaves out
+   *
+   * @minItems 1
+   */
+  leftOut: [string, ...string[]];
+  /**
+   * the Pythons the extra cannot be installed for; absent: every Python
+   *
+   * @minItems 1
+   */
+  python?: [string, ...string[]];
+  /**
+   * which requirement the package index cannot satisfy, and why
+   */
+  why: string;
+  /**
+   * where an install of the extra is seen to fail
+   */
+  source: string;
+  /**
+   * further evidence
+   */
+  sources?: string[];
+  /**
+   * what the framework loses without the left-out requirements
+   */
+  optional: string;
+  /**
+   * where the framework says the left-out requirements are optional
+   */
+  optionalSource: string;
+  note?: string;
 }
 
 export interface GpuMatrix {

@@ -1,18 +1,25 @@
 // The resolution as `resolve --json` prints it and the lock file records it (SPEC §4 contract).
 import { majorMinor } from "../matrix/versions.js";
 import type { Resolution } from "../resolve/types.js";
+import { installOf } from "../resolve/install.js";
 
 export function resolutionJson(res: Resolution) {
   return {
-    frameworks: res.builds.map((b) => ({
-      name: b.framework,
-      version: b.version,
-      cuda: b.cuda,
-      cudnn: b.cudnn,
-      default: b.isDefault,
-      packages: b.packages.map((p) => ({ name: p.name, version: p.version, ...(p.extras ? { extras: p.extras } : {}) })),
-      ...b.pip,
-    })),
+    frameworks: res.builds.map((b) => {
+      // The packages as the Dockerfile installs them: an extra the package index cannot install is
+      // replaced by its nvidia-* wheels, and the lock says which requirements that left out.
+      const install = installOf(b, res.plan.python.version);
+      return {
+        name: b.framework,
+        version: b.version,
+        cuda: b.cuda,
+        cudnn: b.cudnn,
+        default: b.isDefault,
+        packages: install.packages.map((p) => ({ name: p.name, version: p.version, ...(p.extras ? { extras: p.extras } : {}) })),
+        ...(install.leftOut ? { wheels: install.wheels, extraLeftOut: { extra: install.leftOut.extra, leftOut: install.leftOut.leftOut, source: install.leftOut.source } } : {}),
+        ...b.pip,
+      };
+    }),
     cuda: res.cuda,
     cudnn: res.cudnn === null ? null : majorMinor(res.cudnn),
     python: res.plan.python.version,

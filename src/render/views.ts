@@ -10,6 +10,7 @@ import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/recor
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
+import { installOf, leftOutText } from "../resolve/install.js";
 
 export const USER = "dev";
 const SHM_SIZE = "8gb";
@@ -88,7 +89,7 @@ function pipArgs(builds: Build[], uv: boolean, m: Matrix, ms: MirrorSet): string
   return args.length ? ` ${args.join(" ")}` : "";
 }
 
-function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet): string[] {
+function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet, python: string): string[] {
   // The URL the build fetches by default: the public one, or the mirror chosen.
   const effective = (u: string | undefined) => (u === undefined ? undefined : switchable(m, ms, u).effective);
   const index = effective(b.pip.indexUrl ?? b.pip.extraIndexUrl);
@@ -105,6 +106,8 @@ function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet): string[] 
       ? "Its wheels bring the CUDA runtime and cuDNN themselves; the image only needs the host's driver."
       : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}` : ""} from the image, which is why the base carries them.`,
   );
+  const leftOut = installOf(b, python).leftOut;
+  if (leftOut) lines.push(leftOutText(b, leftOut), `(${leftOut.source})`);
   return lines;
 }
 
@@ -207,6 +210,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : []), ...(project.needsGit ? ["git"] : [])];
   const pipSpec = pythonRelease(m, plan.python.version)?.pip;
   const caps = capRequirements(frameworks);
+  const installs = frameworks.map((b) => installOf(b, plan.python.version));
   return {
     ...sources,
     fromPlatform: platform.fromPlatform,
@@ -231,10 +235,11 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
-    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks, m, ms)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
+    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks, m, ms, plan.python.version)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
     pipArgs: pipArgs(frameworks, !system, m, ms),
-    pinLines: continued([...frameworks.flatMap((b) => b.packages.map((p) => shellQuote(pin(p, true)))), ...caps.map((c) => shellQuote(c.requirement))]),
-    constraints: [...frameworks.flatMap((b) => b.packages.map((p) => pin(p, false))), ...caps.map((c) => c.requirement)],
+    // Where an extra cannot be installed, its nvidia-* wheels are pinned by name, and held by the constraints like the framework.
+    pinLines: continued([...installs.flatMap((i) => [...i.packages.map((p) => shellQuote(pin(p, true))), ...i.wheels.map(shellQuote)]), ...caps.map((c) => shellQuote(c.requirement))]),
+    constraints: [...installs.flatMap((i) => [...i.packages.map((p) => pin(p, false)), ...i.wheels]), ...caps.map((c) => c.requirement)],
     requirementsTxt: res.request.project.requirements && !res.request.project.read,
     pyprojectToml: res.request.project.pyproject && !res.request.project.read,
     ...project,

@@ -12,6 +12,7 @@ import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } 
 import { stackWarnings } from "./warnings.js";
 import { forPlatform, isArm64, platformReason } from "./platform.js";
 import { planOnLaterMinor } from "./later-minor.js";
+import { extraLeftOut } from "./install.js";
 
 const MAX_COMBINATIONS = 20000;
 
@@ -284,7 +285,8 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     .flat()
     .filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0)
     .map((b) => noteOf(b, verdicts, chosen.builds.includes(b)));
-  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source, ...chosen.ruleSources].filter((s): s is string => !!s))];
+  const leftOut = chosen.builds.map((b) => extraLeftOut(b, chosen.plan.python.version)).flatMap((r) => (r ? [r.source, ...(r.sources ?? []), r.optionalSource] : []));
+  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...leftOut, ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source, ...chosen.ruleSources].filter((s): s is string => !!s))];
   return {
     request: req,
     builds: chosen.builds,

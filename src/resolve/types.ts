@@ -1,5 +1,5 @@
 import type { FrameworkName } from "../matrix/data.js";
-import type { ContainerOs, CudaImage, PipPackage } from "../matrix/types.gen.js";
+import type { ContainerOs, CudaImage, ExtraUnavailable, PipPackage } from "../matrix/types.gen.js";
 import type { Request } from "../request/types.js";
 
 export type WarningCode =
@@ -33,6 +33,8 @@ export interface Build {
   packages: PipPackage[];
   /** nvidia-* CUDA library wheels the packages require, with their specifiers */
   cudaWheels: { name: string; spec: string }[];
+  /** an extra of the packages the package index cannot install (matrix/frameworks extraUnavailable); src/resolve/install.ts says when it applies */
+  extraUnavailable: ExtraUnavailable | null;
   /** the wheels' platform tag and the glibc it needs (null: no binary wheels, bare CUDA) */
   wheelPlatform: { tag: string; glibc: string; source: string } | null;
   /** bounds we add to the install and the constraints (matrix/companions.yaml) */
