@@ -13,11 +13,13 @@ import { unifiedDiff } from "../write/unified-diff.js";
 import { TOOL_VERSION } from "../version.js";
 import { realRoot } from "../write/inside-root.js";
 import { projectDrift } from "../project/from-project.js";
+import { checkOutFolder } from "../write/out-folder.js";
 
 export type FileState = "up to date" | "edited by hand" | "stale" | "missing" | "not ours" | "unsafe";
 
 export function check(opts: { out?: string; json?: boolean }, print: (s: string) => void): number {
   const out = opts.out ?? ".";
+  checkOutFolder(out);
   const lock = readLock(out);
   if (!lock) fail({ code: "no-lock", message: `No ${LOCK_FILE} in ${out}: nothing to check.`, hint: "Generate the files first, e.g. cuda-scaffold torch@1.9.0." });
   const req = parseRequest(rawFromLock(lock.request, out), matrix);

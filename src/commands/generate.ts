@@ -17,6 +17,7 @@ import { TOOL_VERSION } from "../version.js";
 import { summaryLines } from "./report.js";
 import { requestLine } from "../render/header.js";
 import { projectJson, projectLines, projectSource, resolveFromProject } from "../project/from-project.js";
+import { checkOutFolder } from "../write/out-folder.js";
 
 export interface GenerateOptions extends RequestOptions {
   force?: boolean;
@@ -60,6 +61,7 @@ function moveFolderOffLock(out: string, print: (s: string) => void): void {
 
 export function generate(specs: string[], opts: GenerateOptions, print: (s: string) => void): number {
   // A run that may write holds the output folder's run lock from reading the old lock to the last rename.
+  checkOutFolder(opts.out ?? ".");
   return opts.dryRun ? generateIn(specs, opts, print) : withRunLock(opts.out ?? ".", () => generateIn(specs, opts, print));
 }
 

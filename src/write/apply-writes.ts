@@ -14,6 +14,7 @@ import { makeFoldersInside, targetInside } from "./inside-root.js";
 import { withEol } from "./line-endings.js";
 import type { Change } from "./plan-writes.js";
 import { sweepStale, targetOf, tempName } from "./temp-files.js";
+import { PATH_CAUSES } from "./out-folder.js";
 
 interface Staged {
   change: Change;
@@ -119,6 +120,7 @@ const CAUSE_HINTS: Record<string, string> = {
   EPERM: NOT_ALLOWED,
   ENOSPC: "The disk is full: free some space, then run again.",
   EDQUOT: "Your disk quota is used up: free some space, then run again.",
+  ...Object.fromEntries(Object.entries(PATH_CAUSES).map(([code, c]) => [code, `${c.why[0]!.toUpperCase()}${c.why.slice(1)}: ${c.hint[0]!.toLowerCase()}${c.hint.slice(1)}`])),
 };
 
 /**
