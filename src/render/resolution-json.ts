@@ -12,6 +12,8 @@ export function resolutionJson(res: Resolution) {
       default: b.isDefault,
       packages: b.packages.map((p) => ({ name: p.name, version: p.version, ...(p.extras ? { extras: p.extras } : {}) })),
       ...b.pip,
+      // The bare library names its loader dlopens, which the Dockerfile links (matrix/library-compat.yaml).
+      ...(b.unversionedNames ? { unversionedNames: b.unversionedNames } : {}),
     })),
     cuda: res.cuda,
     cudnn: res.cudnn === null ? null : majorMinor(res.cudnn),
