@@ -32,6 +32,9 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   if (res.targets.length) lines.push("", `GPUs: ${res.targets.map((t) => t.label).join(", ")}`);
   lines.push("", `stack: ${stackSummary(res)}`, "", "base image:", `  ${res.plan.base.why}`);
   if (res.plan.devPackages.length) lines.push(`  dev target adds ${res.plan.devPackages.join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
+  for (const b of res.builds.filter((x) => x.unversionedNames)) {
+    lines.push(`  links ${b.unversionedNames!.names.join(" ")} to the image's versioned libraries: ${b.label} dlopens them by those bare names, which only NVIDIA's -dev packages ship (${b.unversionedNames!.sources[0]})`);
+  }
   lines.push(`  Python ${res.plan.python.version}: ${res.plan.python.source === "uv" ? "uv-managed build" : `${res.plan.os.name}'s own python3`}; newest the build supports${req.python ? " matching --python" : ""}`);
   const leftOut = res.builds.flatMap((b) => {
     const install = installOf(b, res.plan.python.version);

@@ -2,7 +2,7 @@
 // matrix/experimental-python.yaml, matrix/library-compat.yaml):
 // which rows apply to one framework build. Pure functions of (matrix, build).
 import type { FrameworkName, Matrix } from "./data.js";
-import type { CompanionCap, CompanionRequirement, LibraryCompatRule, WheelPlatformRule } from "./types.gen.js";
+import type { CompanionCap, CompanionRequirement, LibraryCompatRule, UnversionedNamesRule, WheelPlatformRule } from "./types.gen.js";
 import { satisfies } from "./versions.js";
 
 interface BuildKey {
@@ -44,4 +44,9 @@ export function experimentalPythons(m: Matrix, b: BuildKey): string[] {
 /** How far the system CUDA/cuDNN of a build may stray from the pair it was built with (matrix/library-compat.yaml). */
 export function libraryCompat(m: Matrix, b: BuildKey): LibraryCompatRule | undefined {
   return m.libraryCompat.rules.find((r) => applies({ ...r, cuda: undefined }, b));
+}
+
+/** The bare library names (libcublas.so) a build's own loader dlopens, which only -dev packages ship (matrix/library-compat.yaml unversionedNames). */
+export function unversionedNames(m: Matrix, b: BuildKey): UnversionedNamesRule | undefined {
+  return m.libraryCompat.unversionedNames.find((r) => applies({ ...r, cuda: undefined }, b));
 }

@@ -616,13 +616,17 @@ export interface ExperimentalPythonRule {
 }
 
 /**
- * Which system CUDA and cuDNN a framework build that loads them from the system runs on, beyond the exact pair it was built with.
+ * Which system CUDA and cuDNN a framework build that loads them from the system runs on, beyond the exact pair it was built with, and the library names its loader asks for.
  */
 export interface LibraryCompatMatrix {
   /**
    * a rule applies to every release of the framework whose version satisfies the node-semver range in versions
    */
   rules: LibraryCompatRule[];
+  /**
+   * library names without a version suffix (libcublas.so) that a framework's own loader passes to dlopen, for builds that load the system CUDA libraries (bundlesCuda false). Only NVIDIA's -dev packages ship these names, so the image links each one to the versioned library it has
+   */
+  unversionedNames: UnversionedNamesRule[];
 }
 export interface LibraryCompatRule {
   framework: "torch" | "tensorflow" | "jax" | "paddle";
@@ -638,6 +642,24 @@ export interface LibraryCompatRule {
    * when nothing carries the build's cuDNN for its own CUDA minor, a later minor of the same CUDA major may serve
    */
   newerCudaMinor: boolean;
+  /**
+   * @minItems 1
+   */
+  sources: [string, ...string[]];
+  note?: string;
+}
+export interface UnversionedNamesRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * node-semver range over release versions as written in matrix/frameworks/*.yaml
+   */
+  versions: string;
+  /**
+   * each name the loader dlopens; the library it stands for is the one whose name is this name, a dot and a version (libcublas.so: libcublas.so.11)
+   *
+   * @minItems 1
+   */
+  names: [string, ...string[]];
   /**
    * @minItems 1
    */

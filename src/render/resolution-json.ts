@@ -18,6 +18,8 @@ export function resolutionJson(res: Resolution) {
         packages: install.packages.map((p) => ({ name: p.name, version: p.version, ...(p.extras ? { extras: p.extras } : {}) })),
         ...(install.leftOut ? { wheels: install.wheels, extraLeftOut: { extra: install.leftOut.extra, leftOut: install.leftOut.leftOut, source: install.leftOut.source } } : {}),
         ...b.pip,
+        // The bare library names its loader dlopens, which the Dockerfile links (matrix/library-compat.yaml).
+        ...(b.unversionedNames ? { unversionedNames: b.unversionedNames } : {}),
       };
     }),
     cuda: res.cuda,

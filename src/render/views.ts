@@ -197,6 +197,28 @@ export function torchArchList(res: Resolution, m: Matrix): { name: string; value
   };
 }
 
+/**
+ * The bare library names (libcublas.so, libcudnn.so) that a framework's own loader dlopens and that
+ * only NVIDIA's -dev packages ship (matrix/library-compat.yaml unversionedNames): the base stage
+ * links each to the versioned library the image has, in its folder, as the -dev package would.
+ * Null when no build of the stack asks for such a name.
+ */
+export function unversionedLinks(res: Resolution): { names: string[]; why: string[] } | null {
+  const builds = res.builds.filter((b) => b.unversionedNames);
+  const names = [...new Set(builds.flatMap((b) => b.unversionedNames!.names))];
+  if (names.length === 0) return null;
+  const source = builds[0]!.unversionedNames!.sources[0];
+  const who = builds.map((b) => b.label).join(" and ");
+  return {
+    names: names.map(shellQuote),
+    why: wrap(
+      `${who} ${builds.length > 1 ? "load" : "loads"} CUDA libraries by their bare names (${names.slice(0, 2).join(", ")}, ...), which only NVIDIA's -dev packages ship; its runtime images and packages carry the versioned names (libcublas.so.N, libcudnn.so.N) alone. ` +
+        "Each name is linked, in its own folder, to the versioned library this image has, as the -dev package would, and ldconfig records the links; " +
+        `a name whose library the image lacks is reported and skipped (matrix/library-compat.yaml unversionedNames${source ? `; ${source}` : ""}).`,
+    ).map(commentText),
+  };
+}
+
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
@@ -224,6 +246,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     basePackages,
     baseNvidiaPackages: plan.base.packages.map(shellQuote),
     baseDownloads: sources.downloads,
+    unversionedLinks: unversionedLinks(res),
     ...keyringView(res, m),
     // The sbsa cuda-keyring package names the sbsa repository, so it is not the file whose SHA-256 the data records.
     ...(platform.fromPlatform ? { keyringSha256: "" } : {}),

@@ -3,7 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { isUnverified, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
-import { capsFor, experimentalPythons, libraryCompat, requiresFor, wheelPlatform } from "../matrix/rules.js";
+import { capsFor, experimentalPythons, libraryCompat, requiresFor, unversionedNames, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -26,6 +26,7 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
   const platform = wheelPlatform(m, key);
   const caps = capsFor(m, key);
   const compat = b.bundlesCuda ? undefined : libraryCompat(m, key);
+  const bare = b.bundlesCuda ? undefined : unversionedNames(m, key);
   const pip: Build["pip"] = {};
   if (b.indexUrl) pip.indexUrl = b.indexUrl;
   if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
@@ -45,13 +46,14 @@ export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkReleas
     python: b.python ?? release.python,
     experimentalPython: experimentalPythons(m, key),
     systemLibs: compat ? { cudnnFloor: compat.cudnnFloor, newerCudaMinor: compat.newerCudaMinor, sources: compat.sources } : null,
+    unversionedNames: bare ? { names: bare.names, sources: bare.sources } : null,
     arch: b.arch,
     ptx: b.ptx,
     cudaSm: toolkit(m, b.cuda)?.sm ?? [],
     wheelPlatform: platform ? { tag: platform.platform, glibc: platform.glibc, source: platform.source } : null,
     caps: caps.map((c) => ({ package: c.package, spec: c.spec, why: c.why, source: c.source })),
     requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
-    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source)].filter((s): s is string => !!s),
+    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source), ...(bare?.sources ?? [])].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
     ...(isUnverified(release) ? { unverified: { reason: unverifiedReason(release), sources: release.unverifiedSources ?? [] } } : {}),
   };
@@ -78,6 +80,7 @@ function bareCuda(m: Matrix, version: string): Build {
     python: [tool(m, "bareCudaPython")],
     experimentalPython: [],
     systemLibs: null,
+    unversionedNames: null,
     arch: tk.sm,
     ptx: [top],
     cudaSm: tk.sm,

@@ -47,6 +47,8 @@ export interface Build {
   experimentalPython: string[];
   /** for builds that load the system CUDA/cuDNN: how far those may stray from the pair built with (matrix/library-compat.yaml) */
   systemLibs: { cudnnFloor: boolean; newerCudaMinor: boolean; sources: string[] } | null;
+  /** for builds that load the system CUDA libraries: the bare names (libcublas.so) their loader dlopens, which the image links to its versioned libraries (matrix/library-compat.yaml unversionedNames) */
+  unversionedNames: { names: string[]; sources: string[] } | null;
   arch: string[];
   ptx: string[];
   /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */

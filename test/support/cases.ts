@@ -27,6 +27,8 @@ export function goldenCases(): Case[] {
     { name: "tensorflow-newest", specs: [`tensorflow@${newest("tensorflow")}`] },
     { name: "jax-newest", specs: [`jax@${newest("jax")}`] },
     { name: "paddle-newest", specs: [`paddle@${newest("paddle")}`] },
+    // Paddle 2.x loads the system CUDA by bare library names, linked in the base stage; 2.4.2 is on the plain OS image with NVIDIA's packages.
+    { name: "paddle-2.4.2", specs: ["paddle@2.4.2"] },
     { name: "cuda-12.4", specs: ["cuda@12.4"] },
     { name: "cuda-12.4-ubi9-devel", specs: ["cuda@12.4"], opts: { os: "ubi9", variant: "devel" } },
   ];
