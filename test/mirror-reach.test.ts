@@ -2,7 +2,7 @@
 // fetches from is either the preset's mirror or, where the preset has none, named in a no-mirror
 // warning (unless the preset says its host answers from the region); no line that runs names a
 // host the preset replaces. The apt step rewrites the image's own Ubuntu archive of its platform
-// (archive.ubuntu.com and security.ubuntu.com on amd64, ports.ubuntu.com on arm64, per
+// (the main archive and its security host on amd64, the ports archive on arm64, per
 // matrix/arm64.yaml), run for real: the rendered step's sed on each Ubuntu release's sources (the
 // one-line sources.list up to 22.04, deb822 ubuntu.sources from 24.04), then apt itself lists the
 // URIs it would fetch.
@@ -137,7 +137,7 @@ describe("--mirror cn on every stack and platform", () => {
 });
 
 describe("jax before the plugin wheels: the find-links page cn cannot replace", () => {
-  it("jax@0.4.13 --mirror cn: storage.googleapis.com, why, and the nearest release that installs from the package index alone", () => {
+  it("jax@0.4.13 --mirror cn: the find-links host, why it may not answer, and the nearest release that installs from the package index alone", () => {
     const res = resolveFor(["jax@0.4.13"], CN);
     const w = res.warnings.find((x) => x.code === "no-mirror")!;
     expect(w.message).toMatch(/^storage\.googleapis\.com \(jax-releases\) has no mirror in --mirror cn, and jax\[cuda12_pip\] 0\.4\.13 \(cu120\) installs from https:\/\/storage\.googleapis\.com\/jax-releases\/jax_cuda_releases\.html\./);

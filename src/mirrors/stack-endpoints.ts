@@ -10,7 +10,7 @@ import type { EndpointId } from "./types.js";
 
 /**
  * The endpoint of the OS packages: for Ubuntu the archive of the request's platform, from
- * matrix/arm64.yaml `repos` ("Ubuntu's own archive": archive.ubuntu.com on amd64, the ports
+ * matrix/arm64.yaml `repos` ("Ubuntu's own archive": the main archive on amd64, the ports
  * archive on arm64); Rocky's or Red Hat's otherwise (their architecture is a folder below the prefix).
  */
 export function osEndpoint(m: Matrix, plan: BasePlan, platform: Request["platform"]): EndpointId {
@@ -45,14 +45,14 @@ export function stackEndpoints(m: Matrix, req: Request, builds: Build[], plan: B
   return m.mirrors.endpoints.map((e) => e.id).filter((id) => ids.has(id));
 }
 
-/** The host an endpoint's public prefix names: storage.googleapis.com, ghcr.io. */
+/** The host an endpoint's public prefix names (the part before the first slash, without the scheme). */
 export function endpointHost(e: Endpoint): string {
   return e.upstream.replace(/^https?:\/\//, "").split("/")[0]!;
 }
 
 /**
  * An extended regular expression (sed -E, `#` as the delimiter) for the endpoint's public prefix in
- * every spelling the data gives it (`upstream` and `also`): https?://(archive|security)\.ubuntu\.com/ubuntu.
+ * every spelling the data gives it (`upstream` and `also`); test/mirror-data.test.ts shows Ubuntu's.
  */
 export function prefixPattern(e: Endpoint): string {
   const spellings = [e.upstream, ...(e.also ?? [])];
@@ -61,7 +61,7 @@ export function prefixPattern(e: Endpoint): string {
   const escape = (s: string) => s.replace(/[.[\]()*+?^$|\\{}]/g, "\\$&");
   const scheme = schemes.length === 2 ? "https?://" : schemes[0] ? `${schemes[0]}://` : "";
   if (rests.length === 1) return `${scheme}${escape(rests[0]!)}`;
-  // archive.ubuntu.com/ubuntu, security.ubuntu.com/ubuntu -> (archive|security)\.ubuntu\.com/ubuntu
+  // Spellings that differ only in their first label (a.example/p, b.example/p) -> (a|b)\.example/p
   const tails = new Set(rests.map((r) => r.slice(r.indexOf("."))));
   if (tails.size === 1 && rests.every((r) => /^[a-z0-9-]+\./.test(r))) return `${scheme}(${rests.map((r) => escape(r.slice(0, r.indexOf(".")))).join("|")})${escape([...tails][0]!)}`;
   return `${scheme}(${rests.map(escape).join("|")})`;

@@ -113,7 +113,7 @@ export function mirrorWarnings(m: Matrix, req: Request, builds: Build[], plan: B
     const value = e.kind === "registry" ? "<host>[/path]" : "https://…";
     const instead = [
       alternative ? `${alternative.says} (${alternative.why})` : "",
-      // uv's image is the one thing the build takes from ghcr.io, and the preset may take uv from the package index instead.
+      // uv's image is the one thing the build takes from the ghcr endpoint, and the preset may take uv from the package index instead.
       e.id === "ghcr" && m.mirrors.presets[extendsName]?.uv === "index" ? `uv: index in the mirror file (uv from the package index, as --mirror ${extendsName} has it)` : "",
       `your own mirror of ${e.upstream}${e.arg && e.kind === "url" ? `, as --build-arg ${e.arg}=https://… (or ${e.arg} in the compose project's .env) or` : ","} in a mirror file (extends: ${extendsName}, endpoints: ${e.id}: ${value})`,
     ].filter(Boolean);
