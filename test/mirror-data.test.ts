@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { matrix } from "../src/matrix/data.js";
 import { tool } from "../src/matrix/lookup.js";
 import { endpointOf } from "../src/mirrors/mirror-set.js";
+import { prefixPattern } from "../src/mirrors/stack-endpoints.js";
 import { mirrorValueProblem, urlProblem } from "../src/mirrors/mirror-values.js";
 import { ROOT } from "./support/shared.js";
 
@@ -58,7 +59,11 @@ describe("presets", () => {
     for (const [id, entry] of Object.entries(preset.mirrors)) {
       const e = endpoints.find((x) => x.id === id)!;
       if ("url" in entry) expect(mirrorValueProblem(e, entry.url, false), `${id}: ${entry.url}`).toBeNull();
-      else expect(entry.none.length, id).toBeGreaterThan(40);
+      else {
+        expect(entry.none.length, id).toBeGreaterThan(40);
+        expect(entry.reachWhy.length, id).toBeGreaterThan(20);
+        for (const s of entry.reachSources) expect(s, id).toMatch(/^https:\/\//);
+      }
       expect(entry.source).toMatch(/^https:\/\//);
     }
     for (const r of preset.registryMirrors ?? []) expect(urlProblem(r.url, false)).toBeNull();
@@ -69,7 +74,20 @@ describe("presets", () => {
     for (const id of ["pypi", "pytorch", "ubuntu", "rocky", "cuda-repo", "docker-ce", "container-toolkit", "docker-hub", "python-builds"]) expect("url" in cn.mirrors[id]!, id).toBe(true);
     // No trustworthy public mirror: said, not guessed.
     for (const id of ["ghcr", "jax-releases", "ubi"]) expect("none" in cn.mirrors[id]!, id).toBe(true);
+    // Ubuntu on arm64 comes from the ports archive, which the amd64 archive's mirror does not carry.
+    expect("url" in cn.mirrors["ubuntu-ports"]!).toBe(true);
     expect(cn.uv).toBe("index");
     expect(cn.registryMirrors?.length).toBeGreaterThan(0);
+  });
+});
+
+describe("the sed pattern of an endpoint's public prefix", () => {
+  it("matches every spelling the data gives it, and is for Ubuntu's archive the one the output has always had", () => {
+    for (const e of endpoints.filter((x) => x.kind === "url")) {
+      const pattern = new RegExp(`^${prefixPattern(e)}$`);
+      for (const spelling of [e.upstream, ...(e.also ?? [])]) expect(pattern.test(spelling), `${e.id}: ${spelling}`).toBe(true);
+    }
+    expect(prefixPattern(endpoints.find((e) => e.id === "ubuntu")!)).toBe("https?://(archive|security)\\.ubuntu\\.com/ubuntu");
+    expect(prefixPattern(endpoints.find((e) => e.id === "ubuntu-ports")!)).toBe("https?://ports\\.ubuntu\\.com/ubuntu-ports");
   });
 });

@@ -3,10 +3,10 @@
 // compose and the Dev Container, so a build argument or a compose .env switches it without editing
 // a generated file. The shell that rewrites the package sources runs here against fake images.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parse as parseJsonc } from "jsonc-parser";
 import { matrix } from "../src/matrix/data.js";
@@ -14,6 +14,7 @@ import { tool } from "../src/matrix/lookup.js";
 import type { RawRequest } from "../src/request/parse-request.js";
 import { file, renderFor } from "./support/render.js";
 import { runSteps } from "./support/dockerfile.js";
+import { runStep } from "./support/run-step.js";
 import { goldenCases, sweepCases } from "./support/cases.js";
 import { hasShared } from "./support/shared.js";
 import { cli, tempDir } from "./support/cli.js";
@@ -188,51 +189,6 @@ describe("the Dockerfile frontend", () => {
     expect(file(renderFor(["torch@2.5.1"], read(own)).files, "Dockerfile").split("\n")[0]).toBe("# syntax=harbor.example.com/dockerhub/docker/dockerfile:1.7");
   });
 });
-
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
-/**
- * Runs one generated RUN step's shell against a fake image: its /etc/apt, /etc/yum.repos.d and CA
- * file in a temp folder (left for the test to read; removed after all). apt-get update records the
- * sources it would read; installing ca-certificates lays down the CA file.
- */
-function runStep(shell: string, files: Record<string, string>, env: Record<string, string>, opts: { ca?: boolean } = {}) {
-  const root = mkdtempSync(join(tmpdir(), "cs-step-"));
-  roots.push(root);
-  const bin = join(root, "bin");
-  mkdirSync(bin);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, ".."), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  if (opts.ca) {
-    mkdirSync(join(root, "etc/ssl/certs"), { recursive: true });
-    writeFileSync(join(root, "etc/ssl/certs/ca-certificates.crt"), "ca");
-  }
-  const stub = (name: string, body: string) => {
-    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(bin, name), 0o755);
-  };
-  stub("apt-get", `case "$1" in update) cat ${root}/etc/apt/sources.list ${root}/etc/apt/sources.list.d/* 2>/dev/null >> ${root}/seen-by-update ;; install) case " $* " in *" ca-certificates "*) mkdir -p ${root}/etc/ssl/certs && echo ca > ${root}/etc/ssl/certs/ca-certificates.crt ;; esac ;; esac\nexit 0`);
-  stub("dnf", "exit 0");
-  stub("dpkg", "exit 1");
-  stub("dpkg-query", "exit 1");
-  const script = shell
-    .replace(/rm -rf \/var\/lib\/apt\/lists\/\*/, "true")
-    .replaceAll("/etc/apt", `${root}/etc/apt`)
-    .replaceAll("/etc/yum.repos.d", `${root}/etc/yum.repos.d`)
-    .replaceAll("/etc/ssl/certs", `${root}/etc/ssl/certs`);
-  const r = spawnSync("sh", ["-c", script], { encoding: "utf8", env: { PATH: `${bin}:/usr/bin:/bin`, ...env } });
-  const read = (path: string) => {
-    try {
-      return readFileSync(join(root, path), "utf8");
-    } catch {
-      return "";
-    }
-  };
-  return { code: r.status, stderr: r.stderr, read, seen: read("seen-by-update") };
-}
 
 const SOURCES = "deb http://archive.ubuntu.com/ubuntu/ jammy main\ndeb http://security.ubuntu.com/ubuntu/ jammy-security main\n";
 const CUDA_LIST = "deb [signed-by=/usr/share/keyrings/cuda-archive-keyring.gpg] https://developer.download.nvidia.com/compute/cuda/repos/ubuntu2204/x86_64/ /\n";

@@ -866,6 +866,22 @@ export type PresetMirror =
        */
       none: string;
       source: string;
+      /**
+       * whether the public host itself answers from the preset's region: reachable (no mirror is needed), unreliable (reports of failures there), unchecked (not known either way). A stack that needs an endpoint other than a reachable one, with no mirror for it, is warned about when the files are made
+       */
+      reach: "reachable" | "unreliable" | "unchecked";
+      /**
+       * the reach in words, for the warning
+       */
+      reachWhy: string;
+      /**
+       * @minItems 1
+       */
+      reachSources: [string, ...string[]];
+      /**
+       * where sources disagree: which was followed and why
+       */
+      note?: string;
     };
 
 /**
@@ -893,6 +909,7 @@ export interface Endpoint {
     | "paddle"
     | "python-builds"
     | "ubuntu"
+    | "ubuntu-ports"
     | "rocky"
     | "ubi"
     | "cuda-repo"

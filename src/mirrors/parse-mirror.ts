@@ -42,7 +42,7 @@ function fromFile(path: string, text: string, m: Matrix, allowInsecure: boolean,
   const bad = (message: string) => found.push(message);
   let choice: MirrorChoice = { kind: "file", source: path, endpoints: {}, uv: "image", registryMirrors: [], allowInsecure };
   if (entries.extends) {
-    if (m.mirrors.presets[entries.extends.name]) choice = { ...presetChoice(entries.extends.name, m, allowInsecure), kind: "file", source: path };
+    if (m.mirrors.presets[entries.extends.name]) choice = { ...presetChoice(entries.extends.name, m, allowInsecure), kind: "file", source: path, extends: entries.extends.name };
     else bad(`${path}:${entries.extends.line}: extends: ${JSON.stringify(entries.extends.name)} is not a preset; the presets are ${presetNames(m).join(", ")}`);
   }
   for (const e of entries.endpoints) {
@@ -102,6 +102,12 @@ function fromLock(value: unknown, m: Matrix, problems: Problem[]): MirrorChoice 
   if (Array.isArray(v.registryMirrors)) lines.push(`registry-mirrors: ${JSON.stringify(v.registryMirrors.map(String))}`);
   if (typeof v.dockerfileFrontend === "string") lines.push(`dockerfile-frontend: ${JSON.stringify(v.dockerfileFrontend)}`);
   const choice = fromFile(`${source || "mirror file"} (as recorded in the lock)`, `${lines.join("\n")}\n`, m, allowInsecure, problems);
+  // The preset the file extended is recorded apart: its endpoints are in `endpoints` already (an
+  // endpoint the file set to public is not), so it is not applied again.
+  if (choice && typeof v.extends === "string") {
+    if (m.mirrors.presets[v.extends]) choice.extends = v.extends;
+    else problems.push(presetProblem(v.extends, m, "The lock's mirror file extends"));
+  }
   return choice && { ...choice, source };
 }
 
@@ -132,7 +138,7 @@ export function parseMirror(raw: RawMirror | undefined, allowInsecure: boolean, 
 
 /** The choice as the lock records it (and the Request carries it). */
 export function lockedMirror(choice: MirrorChoice): MirrorChoice {
-  const ordered: MirrorChoice = { kind: choice.kind, source: choice.source, endpoints: choice.endpoints, uv: choice.uv, registryMirrors: choice.registryMirrors, allowInsecure: choice.allowInsecure };
+  const ordered: MirrorChoice = { kind: choice.kind, source: choice.source, ...(choice.extends !== undefined ? { extends: choice.extends } : {}), endpoints: choice.endpoints, uv: choice.uv, registryMirrors: choice.registryMirrors, allowInsecure: choice.allowInsecure };
   if (choice.dockerfileFrontend !== undefined) ordered.dockerfileFrontend = choice.dockerfileFrontend;
   return ordered;
 }

@@ -7,6 +7,7 @@ import { fillTool, tool } from "../matrix/lookup.js";
 import type { Resolution } from "../resolve/types.js";
 import { commentText, shellWord } from "../render/quote.js";
 import { argRef, endpointOf, mirrorSet, switchable, type MirrorSet } from "./mirror-set.js";
+import { osEndpoint, prefixPattern, stackEndpoints } from "./stack-endpoints.js";
 import type { EndpointId } from "./types.js";
 
 export interface BuildArg {
@@ -41,12 +42,6 @@ function syntax(m: Matrix, ms: MirrorSet): string | null {
   return ms.mirrored("docker-hub") ? `${ms.value("docker-hub")}/${image}` : image;
 }
 
-function osMirrorId(res: Resolution): EndpointId {
-  const { os } = res.plan;
-  if (os.family === "debian") return "ubuntu";
-  return os.name.startsWith("rocky") ? "rocky" : "ubi";
-}
-
 /**
  * The architecture folder of NVIDIA's CUDA repositories for the request's platform: x86_64, or
  * sbsa on linux/arm64 (matrix/arm64.yaml `repos`, from NVIDIA's own Dockerfiles).
@@ -73,22 +68,12 @@ function computeSources(res: Resolution, m: Matrix) {
   const { plan } = res;
   const uv = plan.python.source === "uv";
   const fromIndex = uv && ms.choice?.uv === "index";
-  const frameworkUrls = res.builds.flatMap((b) => [b.pip.indexUrl, b.pip.extraIndexUrl, b.pip.findLinks]).filter((u): u is string => !!u);
-  const ids = new Set<EndpointId>(["docker-hub", "pypi"]);
-  if (uv && !fromIndex) ids.add("ghcr");
-  if (uv) ids.add("python-builds");
-  for (const url of frameworkUrls) {
-    const hit = endpointOf(m, url);
-    if (hit?.endpoint.arg) ids.add(hit.endpoint.id);
-  }
-  ids.add(osMirrorId(res));
-  ids.add("cuda-repo");
-  if (plan.base.downloads.length) ids.add("nvidia-ml-repo");
-  const order = m.mirrors.endpoints.map((e) => e.id).filter((id) => ids.has(id));
+  const order = stackEndpoints(m, res.request, res.builds, plan);
+  const ids = new Set<EndpointId>(order);
   const buildArgs: BuildArg[] = order.map((id) => ({ name: ms.endpoint(id).arg!, value: id === "ghcr" ? uvImage(m, ms) : ms.value(id) }));
   const ref = (id: EndpointId) => argRef(ms.endpoint(id), id === "ghcr" ? uvImage(m, ms) : ms.value(id));
   const stageArgs = (list: EndpointId[]) => list.filter((id) => ids.has(id)).map((id) => ms.endpoint(id).arg!);
-  const osId = osMirrorId(res);
+  const osId = osEndpoint(m, plan, res.request.platform);
   const keyFile = `${tool(m, "cudaRpmKeyFingerprint").slice(-8)}.pub`;
   const arch = cudaRepoArch(res, m);
   const rpmRepo = `${plan.os.nvidiaRepo}/${arch}`;
@@ -106,6 +91,8 @@ function computeSources(res: Resolution, m: Matrix) {
     pythonMirrorEnv: uv ? ref("python-builds") : "",
     /** the OS mirror's value in a RUN line: "${UBUNTU_MIRROR:-<mirror or empty>}" */
     osMirrorShell: `"\${${ms.endpoint(osId).arg}:-${ms.value(osId)}}"`,
+    /** sed -E pattern of the public prefix the OS mirror replaces in the image's apt sources (archive and security, or the ports archive on arm64) */
+    aptArchivePattern: prefixPattern(ms.endpoint(osId)),
     cudaRepoShell: ref("cuda-repo"),
     rocky: osId === "rocky",
     ubi: osId === "ubi",

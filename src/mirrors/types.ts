@@ -8,6 +8,8 @@ export interface MirrorChoice {
   kind: "preset" | "file";
   /** the preset's name, or the mirror file's path as given */
   source: string;
+  /** a mirror file's `extends`: the preset it starts from (whose endpoints without a mirror are warned about, like the preset's own) */
+  extends?: string;
   /** endpoint id -> mirror, for every endpoint the choice moves off its public default */
   endpoints: Partial<Record<EndpointId, string>>;
   /** where uv comes from: its image (ghcr.io or its mirror) or the package index */

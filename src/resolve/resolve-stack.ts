@@ -10,6 +10,7 @@ import { planBase, stackNeeds, floorOf } from "./plan-base.js";
 import { archKnown, archRange, canDrive, driverCannotDrive, ptxTooOld, resolveTargets } from "./targets.js";
 import type { BasePlan, Build, CandidateNote, DriverFloor, Resolution, Target } from "./types.js";
 import { stackWarnings } from "./warnings.js";
+import { mirrorWarnings, unreplacedEndpoints, type Alternative } from "./mirror-warnings.js";
 import { forPlatform, isArm64, platformReason } from "./platform.js";
 import { planOnLaterMinor } from "./later-minor.js";
 import { extraLeftOut } from "./install.js";
@@ -263,7 +264,23 @@ function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matri
   return new UserError([refusal(label, lists[0]!, verdicts, versionRuns(works.map((b) => b.version), everything.map((b) => b.version)))]);
 }
 
-export function resolveStack(req: Request, m: Matrix): Resolution {
+/**
+ * The first alternative request that resolves to a stack whose every endpoint the mirror set
+ * serves (or can reach), or null. Tried in the order given, at most a bounded number.
+ */
+function firstThatWorks(alternatives: Alternative[], m: Matrix): Alternative | null {
+  for (const alt of alternatives.slice(0, 24)) {
+    try {
+      const res = resolveStack(alt.req, m, { mirrorAlternatives: false });
+      if (!unreplacedEndpoints(m, alt.req, res.builds, res.plan).length) return alt;
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+    }
+  }
+  return null;
+}
+
+export function resolveStack(req: Request, m: Matrix, opts: { mirrorAlternatives?: boolean } = {}): Resolution {
   const problems: Problem[] = [];
   const targets = resolveTargets(req.gpu, m, problems);
   const lists = req.specs.map((s) => buildsFor(s, req, m, problems));
@@ -299,7 +316,11 @@ export function resolveStack(req: Request, m: Matrix): Resolution {
     image: chosen.plan.base.from,
     minDriver: chosen.minDriver.driver,
     driverFloors: chosen.floors,
-    warnings: [...chosen.plan.warnings, ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver, chosen.ruleSources.length ? chosen.cuda : null)],
+    warnings: [
+      ...chosen.plan.warnings,
+      ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver, chosen.ruleSources.length ? chosen.cuda : null),
+      ...(opts.mirrorAlternatives === false ? [] : mirrorWarnings(m, req, chosen.builds, chosen.plan, (alts) => firstThatWorks(alts, m))),
+    ],
     explain: { candidates, conflicts, sources },
     // An arm64 resolution also depends on matrix/arm64.yaml, which has its own version.
     matrixVersion: isArm64(req) ? `${m.version}+arm64.${m.arm64Version}` : m.version,

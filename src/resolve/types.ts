@@ -14,7 +14,8 @@ export type WarningCode =
   | "dev-without-nvcc"
   | "cuda-minor-newer"
   | "unverified"
-  | "release-unverified";
+  | "release-unverified"
+  | "no-mirror";
 
 export interface Warning {
   code: WarningCode;

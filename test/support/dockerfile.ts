@@ -10,7 +10,7 @@ export function runSteps(dockerfile: string): RunStep[] {
   const steps: RunStep[] = [];
   let stage = "";
   for (let i = 0; i < lines.length; i++) {
-    const from = /^FROM \S+ AS (\S+)/.exec(lines[i]!);
+    const from = /^FROM (?:--platform=\S+ )?\S+ AS (\S+)/.exec(lines[i]!);
     if (from) stage = from[1]!;
     if (!lines[i]!.startsWith("RUN ")) continue;
     const body: string[] = [];
