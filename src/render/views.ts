@@ -338,7 +338,12 @@ export function devcontainerView(res: Resolution, header: string, m: Matrix) {
       ...base,
       hostGpu: false,
       runArgs: [...cdiDevices(res.request.gpus).flatMap((d) => ["--device", d]), shm],
-      gpuComment: [`The GPUs asked for (${res.request.gpus}) as CDI devices, which Podman reads from /etc/cdi/nvidia.yaml`, "(nvidia-ctk cdi generate); no hostRequirements.gpu, whose --gpus all Podman's CDI path does not use.", "Shared memory sized for data loaders. Point VS Code at Podman with dev.containers.dockerPath: podman."],
+      gpuComment: [
+        `The GPUs asked for (${res.request.gpus}) as CDI devices, which Podman reads from /etc/cdi/nvidia.yaml`,
+        "(nvidia-ctk cdi generate); no hostRequirements.gpu, whose --gpus all Podman's CDI path does not use.",
+        "Shared memory sized for data loaders. Point VS Code at Podman with dev.containers.dockerPath: podman.",
+        ...wrap(`On Podman the CLI itself adds ${tool(m, "devcontainersCliPodmanArgs")}: SELinux separation is off for this container (so the workspace needs no relabel), and dev is you in rootless Podman.`, 100),
+      ],
       postCreateWhy: "Fails the container's creation log loudly when the GPU is not visible.",
     };
   }
