@@ -21,6 +21,8 @@ import { gpuRequests, hasDevcontainerCli, runCalls, runDevcontainer, writeProjec
 import { rawFromLock } from "../src/request/request-options.js";
 import { parseRequest } from "../src/request/parse-request.js";
 import { matrix } from "../src/matrix/data.js";
+import { fillTool, tool } from "../src/matrix/lookup.js";
+import { compare } from "../src/matrix/versions.js";
 
 const SPECS = ["torch@2.5.1"];
 const CASES = [
@@ -34,8 +36,25 @@ afterAll(() => {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 });
 
-type Service = { devices?: string[]; deploy?: unknown; security_opt?: string[] };
+type Service = { devices?: string[]; deploy?: unknown; security_opt?: string[]; volumes?: string[]; userns_mode?: string };
 const services = (text: string) => (parseYaml(text) as { services: Record<string, Service> }).services;
+/**
+ * The podman-compose the userns check runs: CS_PODMAN_COMPOSE names another one (`python3 PATH/podman_compose.py`
+ * of another release), else the installed one. Its version (1.0.3 prints `podman-composer version  1.0.3`),
+ * and --verbose where it has it: from 1.1.0 --dry-run logs the podman commands (INFO:…) only then.
+ */
+const PODMAN_COMPOSE = (process.env.CS_PODMAN_COMPOSE ?? "podman-compose").split(" ");
+const podmanCompose = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>
+  spawnSync(PODMAN_COMPOSE[0]!, [...PODMAN_COMPOSE.slice(1), ...args], { encoding: "utf8", cwd: opts.cwd, env: { ...process.env, ...opts.env } });
+const podmanComposeVersion = /^podman-composer? version:?\s+v?(\d+(?:\.\d+)+)/m.exec(podmanCompose(["version"]).stdout ?? "")?.[1] ?? null;
+const podmanComposeVerbose = /--verbose/.test(podmanCompose(["--help"]).stdout ?? "") ? ["--verbose"] : [];
+
+// SELinux and the user namespace (matrix/platform.yaml podmanBindRelabel, podmanUsernsMode and the
+// version rows): the project folder is relabelled with the shared label, and the host user is the
+// images' user, rootless too. podman-compose passes userns_mode on from 1.0.6, outside a pod.
+const RELABEL = tool(matrix, "podmanBindRelabel");
+const USERNS = (uid: string, gid: string) => fillTool(matrix, "podmanUsernsMode", { UID: uid, GID: gid });
+const PASSES_USERNS = podmanComposeVersion !== null && compare(podmanComposeVersion, tool(matrix, "podmanComposeUsernsModeSince")) >= 0;
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
 const hasPodmanCompose = has("podman-compose", ["version"]);
 const hasDockerCompose1 = /^1\./.test(spawnSync("docker-compose", ["version", "--short"], { encoding: "utf8" }).stdout ?? "");
@@ -54,6 +73,17 @@ describe("--engine", () => {
     const docker = renderFor(SPECS, { engine: "docker" }).files;
     expect(docker).toEqual(plain);
     expect(request(SPECS, { engine: "docker" }).engine).toBeUndefined();
+  });
+
+  // dockerd labels no container unless --selinux-enabled (off by default, and the Docker host script
+  // leaves it off) and maps no user ids unless userns-remap: the Docker file needs neither option.
+  it("docker's compose file has no relabel, no userns_mode and no x-podman", () => {
+    const compose = file(renderFor(SPECS).files, "docker-compose.yml");
+    for (const [name, service] of Object.entries(services(compose))) {
+      expect(service.volumes, name).toContain(".:/workspace");
+      expect(service.userns_mode, name).toBeUndefined();
+    }
+    expect(compose).not.toContain("x-podman");
   });
 
   it("an unknown engine is refused", () => {
@@ -96,6 +126,19 @@ describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
     if (s["dev-cpu"]) expect(s["dev-cpu"].devices).toBeUndefined();
   });
 
+  it("compose: the project folder relabelled (:z) and the host user mapped to the images' user, on every service; no pod", () => {
+    const s = services(compose);
+    expect(Object.keys(s).sort()).toEqual(gpus === "none" ? ["app", "dev"] : ["app", "dev", "dev-cpu"]);
+    for (const [name, service] of Object.entries(s)) {
+      expect(service.volumes, name).toContain(`.:/workspace:${RELABEL}`);
+      expect(service.volumes!.filter((v) => v.startsWith(".:")), name).toHaveLength(1);
+      expect(service.userns_mode, name).toBe(USERNS("${USER_UID:-1000}", "${USER_GID:-1000}"));
+    }
+    expect((parseYaml(compose) as Record<string, unknown>)["x-podman"]).toEqual({ in_pod: false });
+    // The folder is shared by the services: a private label (:Z) would lock out the one already running.
+    expect(RELABEL).toBe("z");
+  });
+
   it.skipIf(!hasShared)("compose validates against the Compose Specification", () => {
     expect(composeProblems(compose)).toEqual([]);
   });
@@ -105,7 +148,9 @@ describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
     expect(json.hostRequirements).toBeUndefined();
     expect(json.runArgs.filter((_, i) => json.runArgs[i - 1] === "--device")).toEqual(devices);
     expect(json.runArgs.some((a) => a.startsWith("--gpus"))).toBe(false);
-    expect(devcontainer).not.toMatch(/label=disable/);
+    // The CLI adds label=disable itself on Podman (matrix/platform.yaml devcontainersCliPodmanArgs, which
+    // the comment names); the file asks for nothing of the kind.
+    expect(devcontainer.replace(/^\s*\/\/.*$/gm, "")).not.toMatch(/label=disable|userns/);
     if (hasShared) expect(devcontainerProblems(devcontainer)).toEqual([]);
   });
 
@@ -124,6 +169,30 @@ describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
     expect(run, dry.stdout).toBeDefined();
     expect([...run!.matchAll(/--device (\S+)/g)].map((m) => m[1])).toEqual(devices);
     expect(run).not.toMatch(/label=disable/);
+  });
+
+  // Podman's troubleshooting item 2: under enforcing SELinux the folder needs :z, and in rootless
+  // Podman the images' user is a subordinate id unless --userns keep-id maps the host user to it.
+  it.skipIf(podmanComposeVersion === null)("podman-compose mounts the project folder with :z, and passes userns_mode on outside a pod (1.0.6 and later)", () => {
+    const dir = projectDir(gpus, "podman");
+    const up = (service: string, env: Record<string, string> = {}) => {
+      const dry = podmanCompose([...podmanComposeVerbose, "-f", join(dir, "docker-compose.yml"), "--dry-run", "up", "-d", service], { cwd: dir, env });
+      expect(dry.status, dry.stderr).toBe(0);
+      const lines = `${dry.stdout}\n${dry.stderr}`.split("\n").map((l) => l.replace(/^INFO:__main__:/, ""));
+      expect(lines.filter((l) => l.startsWith("podman pod create")), `podman-compose ${podmanComposeVersion}`).toEqual([]);
+      const run = lines.find((l) => /^podman (run|create) /.test(l) && l.includes(`_${service}_1`));
+      expect(run, dry.stdout + dry.stderr).toBeDefined();
+      return run!;
+    };
+    for (const service of ["dev", "app"]) {
+      const run = up(service);
+      expect(run.split(" ")).toContain(`${dir}:/workspace:${RELABEL}`);
+      if (PASSES_USERNS) {
+        expect(run).toContain(` --userns ${USERNS("1000", "1000")} `);
+        expect(run).not.toMatch(/--pod[= ]/);
+      } else expect(run, `podman-compose ${podmanComposeVersion} ignores userns_mode (the file's comment names PODMAN_USERNS for it)`).not.toContain("--userns");
+    }
+    if (PASSES_USERNS) expect(up("dev", { USER_UID: "1234", USER_GID: "1234" })).toContain(` --userns ${USERNS("1234", "1234")} `);
   });
 
   // Debian 12's podman-compose 1.0.3 leaves `${X:-}` (an empty default) unexpanded, so a build would

@@ -37,7 +37,8 @@ function podmanLines(facts: HostFacts): string[] {
 function composeLine(facts: HostFacts): string | null {
   const { state, compose } = facts.podman;
   if (state !== "installed") return null;
-  const pc = compose.installed === false ? "podman-compose not installed" : compose.version ? `podman-compose ${printable(compose.version)}` : null;
+  const userns = compose.passesUsernsMode === false ? " (does not run the generated services with their userns_mode)" : "";
+  const pc = compose.installed === false ? "podman-compose not installed" : compose.version ? `podman-compose ${printable(compose.version)}${userns}` : null;
   let runs: string | null = null;
   if (compose.provider) {
     const cdi = compose.honoursCdiDevices === true ? " (keeps CDI devices: entries)" : compose.honoursCdiDevices === false ? " (drops CDI devices: entries)" : "";

@@ -12,6 +12,16 @@ import type { CdiFacts, CdiSpecFacts, PodmanComposeFacts, PodmanFacts, SelinuxFa
 
 /** podman-compose expands `${X:-}` to an empty value from this release on (matrix/platform.yaml podmanComposeEmptyDefaultsSince). */
 export const PODMAN_COMPOSE_EMPTY_DEFAULTS = tool(matrix, "podmanComposeEmptyDefaultsSince");
+/** podman-compose passes userns_mode on from this release (matrix/platform.yaml podmanComposeUsernsModeSince). */
+export const PODMAN_COMPOSE_USERNS_SINCE = tool(matrix, "podmanComposeUsernsModeSince");
+/** The podman-compose releases from the first that makes a pod by default up to the first that reads x-podman in_pod. */
+export const PODMAN_COMPOSE_POD_RELEASES = { from: tool(matrix, "podmanComposePodDefaultSince"), until: tool(matrix, "podmanComposeInPodKeySince") };
+
+/** Whether podman-compose VERSION runs the generated file's services with their userns_mode (outside a pod). */
+export function passesUsernsMode(version: string): boolean {
+  const { from, until } = PODMAN_COMPOSE_POD_RELEASES;
+  return compare(version, PODMAN_COMPOSE_USERNS_SINCE) >= 0 && !(compare(version, from) >= 0 && compare(version, until) < 0);
+}
 
 export function podmanFacts(raw: RawHost, parsed: Parsed): PodmanFacts {
   const facts: PodmanFacts = { state: "unknown", version: null, rootless: null, selinuxEnabled: null, compose: composeFacts(raw, parsed) };
@@ -43,6 +53,7 @@ function composeFacts(raw: RawHost, parsed: Parsed): PodmanComposeFacts {
     version,
     honoursCdiDevices: provider === "podman-compose" ? true : provider === "docker-compose" ? false : null,
     expandsEmptyDefaults: version === null ? null : compare(version, PODMAN_COMPOSE_EMPTY_DEFAULTS) >= 0,
+    passesUsernsMode: version === null ? null : passesUsernsMode(version),
   };
 }
 

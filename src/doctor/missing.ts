@@ -9,7 +9,9 @@ import type { HostFacts, MissingId, MissingItem } from "./types.js";
 import { isNvidiaKind } from "./parse-cdi-spec.js";
 import { compare } from "../matrix/versions.js";
 import { matrix } from "../matrix/data.js";
+import { fillTool, tool } from "../matrix/lookup.js";
 import { wslDriverFix } from "./wsl.js";
+import { PODMAN_COMPOSE_POD_RELEASES, PODMAN_COMPOSE_USERNS_SINCE } from "./inspect-podman.js";
 
 const join = (commands: string[]) => commands.join(" && ");
 
@@ -44,6 +46,8 @@ const MESSAGES: Record<MissingId, string> = {
   "cdi-spec-stale": "A CDI spec was generated for another driver than the one loaded.",
   "selinux-container-use-devices": `SELinux is enforcing and the ${SELINUX_DEVICE_BOOLEAN} boolean is off: containers cannot open /dev/nvidia* (NVML: Insufficient Permissions).`,
   "podman-compose-provider": "`podman compose` runs docker-compose here, which drops the CDI `devices:` entries (nvidia.com/gpu=…) of the generated compose file without a word: its containers start without the GPU (podman#28436).",
+  "podman-compose-userns": "This podman-compose does not run the generated compose file's services with their userns_mode (keep-id): in rootless Podman their user dev is then a subordinate id that cannot write the project folder.",
+  "podman-keep-id": "This Podman does not take the generated compose file's userns_mode, keep-id:uid=…,gid=…: its services fail to start.",
   jetson: "This is a Jetson (L4T) board: cuda-scaffold generates for x86_64 and SBSA (Grace) hosts, and their nvidia/cuda images and CUDA wheels are not built for L4T.",
   wsl1: "This is WSL 1, which gives Linux no GPU: only WSL 2 shares the Windows driver's GPU.",
 };
@@ -86,7 +90,36 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   if (dockerWanted && (docker.nvidiaRuntime === false || docker.state === "not-installed" || containerToolkit.installed === false)) {
     add("docker-nvidia-runtime", NVIDIA_RUNTIME_COMMANDS);
   }
-  items.push(...cdiItems(facts), ...selinuxItems(facts), ...composeItems(facts, family));
+  items.push(...cdiItems(facts), ...selinuxItems(facts), ...composeItems(facts, family), ...usernsItems(facts, family));
+  return items;
+}
+
+/**
+ * The generated compose file maps the host user to the images' user with userns_mode
+ * keep-id:uid=…,gid=…: Podman takes it rootless from podmanKeepIdOptionsSince and as root from
+ * podmanKeepIdRootfulSince; podman-compose passes it on from podmanComposeUsernsModeSince, outside
+ * a pod (matrix/platform.yaml). PODMAN_USERNS gives podman run the same value with an older one.
+ */
+function usernsItems(facts: HostFacts, family: string): MissingItem[] {
+  const { podman } = facts;
+  if (podman.state !== "installed") return [];
+  const items: MissingItem[] = [];
+  const upgrade = (pkg: string) => (family === "rhel" ? `sudo dnf -y upgrade ${pkg}` : `sudo apt-get install -y --only-upgrade ${pkg}`);
+  const floor = podman.rootless === null ? null : tool(matrix, podman.rootless ? "podmanKeepIdOptionsSince" : "podmanKeepIdRootfulSince");
+  if (podman.version && floor && compare(podman.version, floor) < 0) {
+    items.push(item("podman-keep-id", `${MESSAGES["podman-keep-id"]} Podman ${podman.version} runs ${podman.rootless ? "rootless" : "as root"} here, and takes it so from ${floor}.`, [upgrade("podman")], [
+      podman.rootless ? undefined : `Rootless Podman takes it from ${tool(matrix, "podmanKeepIdOptionsSince")}: run podman-compose as your user, not with sudo.`,
+    ]));
+  }
+  const { compose } = podman;
+  if (compose.installed !== false && compose.passesUsernsMode === false && compose.version) {
+    const pod = compare(compose.version, PODMAN_COMPOSE_POD_RELEASES.from) >= 0;
+    const why = pod ? `podman-compose ${compose.version} puts the services in a pod and reads no x-podman in_pod, and Podman refuses --userns in a pod.` : `podman-compose ${compose.version} ignores userns_mode (it passes it on from ${PODMAN_COMPOSE_USERNS_SINCE}).`;
+    items.push(item("podman-compose-userns", `${MESSAGES["podman-compose-userns"]} ${why}`, [upgrade(PODMAN_COMPOSE_PACKAGE)], [
+      pod ? "With this release, leave the pod out: podman-compose --in-pod= up -d dev." : `With this release, give podman run the value yourself: PODMAN_USERNS="${fillTool(matrix, "podmanUsernsMode", { UID: "${USER_UID:-1000}", GID: "${USER_GID:-1000}" })}" podman-compose up -d dev.`,
+      family === "rhel" ? "On Oracle Linux podman-compose comes from EPEL (ol8_developer_EPEL / ol9_developer_EPEL)." : undefined,
+    ]));
+  }
   return items;
 }
 

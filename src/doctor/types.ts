@@ -91,6 +91,10 @@ export interface PodmanComposeFacts {
   honoursCdiDevices: boolean | null;
   /** podman-compose expands `${X:-}` to an empty value (1.0.6 and newer, commit 0bd493f). */
   expandsEmptyDefaults: boolean | null;
+  /** podman-compose passes the generated file's userns_mode on outside a pod: from 1.0.6, but not the
+   *  releases that make a pod by default and read no x-podman in_pod (matrix/platform.yaml
+   *  podmanComposeUsernsModeSince, podmanComposePodDefaultSince, podmanComposeInPodKeySince). */
+  passesUsernsMode: boolean | null;
 }
 
 /** One CDI spec file in /etc/cdi or /var/run/cdi. */
@@ -173,6 +177,8 @@ export type MissingId =
   | "cdi-spec-stale"
   | "selinux-container-use-devices"
   | "podman-compose-provider"
+  | "podman-compose-userns"
+  | "podman-keep-id"
   | "jetson"
   | "wsl1";
 

@@ -1,7 +1,7 @@
 // Resolution -> the flat views the templates read. All choices and all encoding happen here;
 // templates only place values (`if` and `each`, no version logic).
 import type { Matrix } from "../matrix/data.js";
-import { driverFloor, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
+import { driverFloor, fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage } from "../matrix/types.gen.js";
@@ -307,7 +307,37 @@ export function composeView(res: Resolution, header: string, m: Matrix) {
   const name = res.request.name;
   const podman = res.request.engine === "podman";
   // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
-  return { header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus), podman, cdiDevices: podman ? cdiDevices(res.request.gpus) : [] };
+  return {
+    header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus),
+    podman, cdiDevices: podman ? cdiDevices(res.request.gpus) : [], ...podmanMounts(m, podman),
+  };
+}
+
+/** The images' user, as the compose files' build arguments set it (templates/partials/compose-build-args.hbs). */
+const COMPOSE_USER_IDS = { UID: "${USER_UID:-1000}", GID: "${USER_GID:-1000}" };
+
+/**
+ * Podman only: the project folder's bind mount relabelled for SELinux, and a user namespace in which
+ * the host user is the images' user (matrix/platform.yaml podmanBindRelabel, podmanUsernsMode and the
+ * version rows). Docker's files keep neither: dockerd labels no container unless --selinux-enabled,
+ * and maps no user ids unless userns-remap.
+ */
+function podmanMounts(m: Matrix, podman: boolean) {
+  if (!podman) return { bindOption: "", usernsMode: null, podmanMountWhy: [] as string[] };
+  const relabel = tool(m, "podmanBindRelabel");
+  const v = (key: string) => tool(m, key);
+  const why = wrap(
+    `The project folder is mounted with :${relabel}, so that Podman relabels it for containers under enforcing SELinux: ` +
+      `a shared label, as dev, app and dev-cpu use it at once (:${relabel.toUpperCase()} would give each container its own and shut the ` +
+      "others out); keep the project out of system folders, whose labels confined services need. " +
+      "userns_mode makes you the images' user dev (USER_UID, USER_GID) in the container: under rootless Podman " +
+      "the files dev writes are yours whatever your UID; run as root, dev is host UID USER_UID, as with Docker. " +
+      `It needs Podman ${v("podmanKeepIdOptionsSince")} or later (${v("podmanKeepIdRootfulSince")} as root) and podman-compose ${v("podmanComposeUsernsModeSince")} or later ` +
+      "(with an older one, set PODMAN_USERNS to the userns_mode value for `podman-compose up`). " +
+      `x-podman in_pod: false keeps podman-compose ${v("podmanComposeInPodKeySince")} and later from making a pod, where Podman refuses --userns; ` +
+      `podman-compose ${v("podmanComposePodDefaultSince")} makes one and reads no such key: run \`podman-compose --in-pod= up\` there.`,
+  );
+  return { bindOption: `:${relabel}`, usernsMode: fillTool(m, "podmanUsernsMode", COMPOSE_USER_IDS), podmanMountWhy: why };
 }
 
 /**
@@ -336,7 +366,12 @@ export function devcontainerView(res: Resolution, header: string, m: Matrix) {
       ...base,
       hostGpu: false,
       runArgs: [...cdiDevices(res.request.gpus).flatMap((d) => ["--device", d]), shm],
-      gpuComment: [`The GPUs asked for (${res.request.gpus}) as CDI devices, which Podman reads from /etc/cdi/nvidia.yaml`, "(nvidia-ctk cdi generate); no hostRequirements.gpu, whose --gpus all Podman's CDI path does not use.", "Shared memory sized for data loaders. Point VS Code at Podman with dev.containers.dockerPath: podman."],
+      gpuComment: [
+        `The GPUs asked for (${res.request.gpus}) as CDI devices, which Podman reads from /etc/cdi/nvidia.yaml`,
+        "(nvidia-ctk cdi generate); no hostRequirements.gpu, whose --gpus all Podman's CDI path does not use.",
+        "Shared memory sized for data loaders. Point VS Code at Podman with dev.containers.dockerPath: podman.",
+        ...wrap(`On Podman the CLI itself adds ${tool(m, "devcontainersCliPodmanArgs")}: SELinux separation is off for this container (so the workspace needs no relabel), and dev is you in rootless Podman.`, 100),
+      ],
       postCreateWhy: "Fails the container's creation log loudly when the GPU is not visible.",
     };
   }
@@ -464,6 +499,10 @@ function podmanValues(m: Matrix) {
     cdiRefreshSinceSh: shellWord(tool(m, "cdiRefreshSince")),
     selinuxBooleanSh: shellWord(tool(m, "selinuxDeviceBoolean")),
     selinuxGpuBooleanSh: shellWord(tool(m, "selinuxGpuBoolean")),
+    podmanSinceSh: shellWord(tool(m, "podmanKeepIdRootfulSince")),
+    composeSinceSh: shellWord(tool(m, "podmanComposeUsernsModeSince")),
+    composePodSinceSh: shellWord(tool(m, "podmanComposePodDefaultSince")),
+    composeInPodKeySinceSh: shellWord(tool(m, "podmanComposeInPodKeySince")),
   };
 }
 

@@ -11,7 +11,7 @@ const os = (id: string, versionId: string, idLike?: string[]): OsFacts => ({ id,
 const READY: HostFacts = {
   driver: "550.54.15", cuda: "12.4", kernelModule: "open", gpus: [{ name: "NVIDIA L4", computeCapability: "8.9" }],
   os: os("ubuntu", "22.04", ["debian"]), docker: docker({}), containerToolkit: { installed: true, version: "1.17.8" },
-  podman: { state: "unknown", version: null, rootless: null, selinuxEnabled: null, compose: { provider: null, providerPath: null, podmanCompose: null, installed: null, version: null, honoursCdiDevices: null, expandsEmptyDefaults: null } },
+  podman: { state: "unknown", version: null, rootless: null, selinuxEnabled: null, compose: { provider: null, providerPath: null, podmanCompose: null, installed: null, version: null, honoursCdiDevices: null, expandsEmptyDefaults: null, passesUsernsMode: null } },
   cdi: { checked: false, driver: "550.54.15", specs: [], problems: [] },
   selinux: { mode: null, containerUseDevices: null },
   secureBoot: false, probes: [],

@@ -59,7 +59,7 @@ const NOT_INSTALLED = ok("bash: podman-compose: command not found\n");
 describe("podman.compose facts and what is missing", () => {
   it.each([
     ["podman-compose is the provider", { "podman-compose-provider": ok(found("/usr/bin/podman-compose") + V106), "podman-compose-version": ok(V106) },
-      { provider: "podman-compose", providerPath: "/usr/bin/podman-compose", podmanCompose: true, installed: true, version: "1.0.6", honoursCdiDevices: true, expandsEmptyDefaults: true }, []],
+      { provider: "podman-compose", providerPath: "/usr/bin/podman-compose", podmanCompose: true, installed: true, version: "1.0.6", honoursCdiDevices: true, expandsEmptyDefaults: true, passesUsernsMode: true }, []],
     ["docker-compose first, podman-compose not installed", { "podman-compose-provider": ok(found("/usr/local/bin/docker-compose")), "podman-compose-version": NOT_INSTALLED },
       { provider: "docker-compose", installed: false, version: null, honoursCdiDevices: false, expandsEmptyDefaults: null },
       ["sudo dnf install -y podman-compose && export PODMAN_COMPOSE_PROVIDER=podman-compose"]],
@@ -70,7 +70,7 @@ describe("podman.compose facts and what is missing", () => {
       { provider: null, podmanCompose: false, installed: true, version: "1.0.3", honoursCdiDevices: null }, []],
     ["another provider set by PODMAN_COMPOSE_PROVIDER", { "podman-compose-provider": ok(found("/opt/compose/bin/my-compose")) },
       { provider: "my-compose", honoursCdiDevices: null }, []],
-    ["not captured", {}, { provider: null, providerPath: null, podmanCompose: null, installed: null, version: null, honoursCdiDevices: null, expandsEmptyDefaults: null }, []],
+    ["not captured", {}, { provider: null, providerPath: null, podmanCompose: null, installed: null, version: null, honoursCdiDevices: null, expandsEmptyDefaults: null, passesUsernsMode: null }, []],
     ["podman-compose absent from PATH (live)", { "podman-compose-version": { ok: false, text: "", absent: "tool", reason: "podman-compose: not found on PATH" } as ProbeOutput },
       { installed: false }, []],
   ] as const)("%s", (_what, outputs, facts, fixes) => {
@@ -91,6 +91,47 @@ describe("podman.compose facts and what is missing", () => {
   it("without Podman nothing is asked of the compose provider", () => {
     const facts = inspectHost({ origin: "dir", outputs: { "podman-info": ok("bash: podman: command not found\n"), "podman-compose-provider": ok(found("/usr/bin/docker-compose")) } });
     expect(missing(facts).map((i) => i.id)).not.toContain("podman-compose-provider");
+  });
+});
+
+// The generated compose file's userns_mode keep-id:uid=…,gid=… (matrix/platform.yaml podmanUsernsMode):
+// podman-compose passes it on from 1.0.6, outside a pod except in 1.1.0 (a pod by default, no
+// x-podman in_pod); Podman takes it rootless from 4.3.0 and as root from 4.5.0.
+describe("userns_mode: podman-compose and Podman releases", () => {
+  const info = (version: string, rootless: boolean) => ok(JSON.stringify({ host: { security: { rootless, selinuxEnabled: true } }, version: { Version: version } }));
+  const pcVersion = (v: string) => ok(`podman-compose version ${v}\npodman version 4.9.4\n`);
+  const userns = (outputs: Partial<Record<ProbeSource, ProbeOutput>>) => missing(inspectHost(raw(outputs))).filter((i) => i.id === "podman-compose-userns" || i.id === "podman-keep-id");
+  it.each([
+    ["1.0.3", V103, false, "sudo dnf -y upgrade podman-compose", /PODMAN_USERNS="keep-id:uid=\$\{USER_UID:-1000\},gid=\$\{USER_GID:-1000\}" podman-compose up -d dev/],
+    ["1.0.6", V106, true, null, null],
+    ["1.1.0", "podman-compose version 1.1.0\npodman version 4.9.4\n", false, "sudo dnf -y upgrade podman-compose", /podman-compose --in-pod= up -d dev/],
+    ["1.2.0", "podman-compose version 1.2.0\npodman version 4.9.4\n", true, null, null],
+    ["1.6.0", "podman-compose version 1.6.0\npodman version 5.6.0\n", true, null, null],
+  ] as const)("podman-compose %s", (_v, text, passes, fix, hint) => {
+    const outputs = { "podman-compose-version": ok(text) };
+    expect(compose(outputs).passesUsernsMode).toBe(passes);
+    const items = userns(outputs);
+    expect(items.map((i) => i.fix)).toEqual(fix ? [fix] : []);
+    if (hint) expect(items[0]!.hint).toMatch(hint);
+  });
+
+  it.each([
+    ["4.4.1", false, ["sudo dnf -y upgrade podman"]],
+    ["4.5.0", false, []],
+    ["4.2.0", true, ["sudo dnf -y upgrade podman"]],
+    ["4.3.1", true, []],
+  ] as const)("Podman %s (rootless: %s)", (version, rootless, fixes) => {
+    const items = userns({ "podman-info": info(version, rootless), "podman-compose-version": pcVersion("1.0.6") });
+    expect(items.map((i) => i.fix)).toEqual(fixes);
+    if (fixes.length) expect(items[0]!.message).toContain(`Podman ${version} runs ${rootless ? "rootless" : "as root"} here, and takes it so from ${rootless ? "4.3.0" : "4.5.0"}.`);
+  });
+
+  it("Debian 12 as root (Podman 4.3.1, podman-compose 1.0.3): both, with apt-get, and the rootless way out", () => {
+    const items = missing(inspectHost(raw({ "os-release": ok('ID=debian\nVERSION_ID="12"\n'), "podman-info": info("4.3.1", false), "podman-compose-version": ok(V103) })));
+    const ids = items.map((i) => i.id);
+    expect(ids).toEqual(expect.arrayContaining(["podman-keep-id", "podman-compose-userns"]));
+    expect(items.find((i) => i.id === "podman-keep-id")?.fix).toBe("sudo apt-get install -y --only-upgrade podman");
+    expect(items.find((i) => i.id === "podman-keep-id")?.hint).toContain("run podman-compose as your user");
   });
 });
 

@@ -223,6 +223,27 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, in a sandb
     expect(dry.output).not.toContain("runuser");
   });
 
+  // The compose file's userns_mode keep-id:uid=…,gid=… needs Podman 4.5 run as root and a
+  // podman-compose that passes it on outside a pod (matrix/platform.yaml podmanKeepIdRootfulSince,
+  // podmanComposeUsernsModeSince, podmanComposePodDefaultSince, podmanComposeInPodKeySince).
+  it.each([
+    { was: "podman:4.4.1,podman-compose:1.0.3", epel: "1.0.6", upgrades: ["dnf -y upgrade podman", "dnf -y upgrade podman-compose"], warning: null },
+    { was: "podman:4.5.0,podman-compose:1.1.0", epel: "1.2.0", upgrades: ["dnf -y upgrade podman-compose"], warning: null },
+    { was: "podman:4.9.4,podman-compose:1.1.0", epel: "1.1.0", upgrades: ["dnf -y upgrade podman-compose"], warning: /WARNING: podman-compose 1\.1\.0 is not a release the generated compose file's userns_mode works with/ },
+    { was: "podman:4.9.4,podman-compose:1.0.6", epel: "1.0.6", upgrades: [], warning: null },
+    { was: "podman:5.4.0,podman-compose:1.5.0", epel: "1.5.0", upgrades: [], warning: null },
+  ])("installed $was: upgrades $upgrades", ({ was, epel, upgrades, warning }) => {
+    const settings = { os: "ol9", kernel: OS.ol9.kernel, gpu: H100, ...READY_DRIVER, preinstalled: `${READY_DRIVER.preinstalled},${was}`, epel_compose: epel };
+    const dry = host(settings).run("--skip-driver", "--dry-run");
+    expect(dry.code, dry.output).toBe(0);
+    for (const call of upgrades) expect(dry.output).toContain(`[dry-run] ${call}`);
+    const result = host(settings).run("--skip-driver");
+    expect(result.code, result.output).toBe(0);
+    expect(result.calls.filter((call) => call.startsWith("dnf -y upgrade"))).toEqual(upgrades);
+    if (warning) expect(result.output).toMatch(warning);
+    else expect(result.output).not.toContain("WARNING");
+  });
+
   it("SELinux disabled or permissive: no boolean is set (permissive only with --selinux-mode enforcing); skip leaves it to fail loudly", () => {
     const disabled = host({ os: "ol9", kernel: OS.ol9.kernel, gpu: H100, selinux: "Disabled", ...READY_DRIVER });
     const off = disabled.run("--skip-driver");

@@ -21,7 +21,8 @@
 # docker_desktop=1 (docker answers from Docker Desktop's engine)
 # (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
 # pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
-# rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT).
+# rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT)
+# epel_compose=VERSION (the podman-compose release `dnf upgrade` finds in EPEL; 1.0.6 by default).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,7 +84,7 @@ cmd_init() {
   {
     printf '%s\n' "os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" "page_size=4096" \
       "secure_boot=disabled" "system_gcc=$gcc" "kernel_cc=gcc (GCC) $gcc.5.0 20240719 (Red Hat $gcc.5.0-5.0.1)" \
-      "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" \
+      "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" "epel_compose=1.0.6" \
       "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35" \
       "toolkit_key_fpr=C95B321B61E88C1809C4F759DDCAE044F796ECB0" \
       "cuda_key_fpr=610C7B14E068A878070DA4E99CD0A493D42D0685" \

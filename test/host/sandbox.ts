@@ -31,7 +31,7 @@ export interface RunResult {
 
 /** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig and dnf module --help only read). */
 export const MUTATING =
-  /^(dnf (-[yq] )*(install|remove|module(?! --help$)|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
+  /^(dnf (-[yq] )*(install|upgrade|remove|module(?! --help$)|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
 
 export type Settings = Record<string, string | string[]>;
 

@@ -125,6 +125,10 @@ export const podmanView: BootstrapView & Record<string, unknown> = {
   cdiRefreshSinceSh: "'1.18.0'",
   selinuxBooleanSh: "'container_use_devices'",
   selinuxGpuBooleanSh: "'container_use_xserver_devices'",
+  podmanSinceSh: "'4.5.0'",
+  composeSinceSh: "'1.0.6'",
+  composePodSinceSh: "'1.1.0'",
+  composeInPodKeySinceSh: "'1.2.0'",
 };
 
 /** A linux/arm64 stack (Grace Hopper, Grace Blackwell): NVIDIA's sbsa repositories. */

@@ -15,6 +15,8 @@ install_podman() {
     enable_epel
     run dnf -y install "$COMPOSE_PACKAGE"
   fi
+  upgrade_older podman "$PODMAN_SINCE" "keep-id as root: $PODMAN_SINCE or later"
+  upgrade_older "$COMPOSE_PACKAGE" "$COMPOSE_SINCE" "$COMPOSE_SINCE or later, $COMPOSE_IN_POD_KEY_SINCE or later from $COMPOSE_POD_SINCE on"
   configure_registries
 }
 

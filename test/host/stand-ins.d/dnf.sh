@@ -214,7 +214,7 @@ dnf_install() {
         db_add podman 4.9.4 "1.0.1.el$m"
         db_add runc 1.1.12 "1.0.1.el$m"
         ;;
-      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose 1.0.6 "6.el$m" noarch ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "$(setting epel_compose)" "6.el$m" noarch ;;
       nvidia-container-toolkit-* | libnvidia-container-tools-* | libnvidia-container1-*)
         need_repo nvidia-container-toolkit "$spec"
         local key
@@ -226,6 +226,22 @@ dnf_install() {
         db_add "$name" "$v" "$r"
         ;;
       *) fail "Error: Unable to find a match: $spec" ;;
+    esac
+  done
+  echo "Complete!"
+}
+
+# dnf upgrade: the repositories' release of an installed package (only those the Podman script
+# upgrades; epel_compose sets the podman-compose release Oracle's EPEL mirror serves).
+dnf_upgrade() {
+  local spec m
+  m=$(os_major)
+  for spec; do
+    db_has "$spec" || fail "Error: Package $spec is not installed."
+    case $spec in
+      podman) need_repo "ol${m}_appstream" podman; db_add podman 4.9.4 "1.0.1.el$m" ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "$(setting epel_compose)" "1.el$m" noarch ;;
+      *) unsupported upgrade "$spec" ;;
     esac
   done
   echo "Complete!"
@@ -274,6 +290,7 @@ stand_in_dnf() {
       ;;
     install) shift; dnf_install "$@" ;;
     remove) shift; dnf_remove "$@" ;;
+    upgrade) shift; dnf_upgrade "$@" ;;
     module) shift; dnf_module "$@" ;;
     clean) echo "files removed" ;;
     makecache)
