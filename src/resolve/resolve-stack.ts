@@ -89,24 +89,73 @@ function wheelConflict(a: Build, b: Build): string | undefined {
  * Two builds whose bounds on a shared package (declared in their metadata, or capped by us) no one
  * version meets: torch 2.7.1 requires typing-extensions>=4.10.0, TensorFlow 2.13.0 <4.6.0,>=3.6.6.
  */
+interface Bound {
+  package: string;
+  spec: string;
+  ours: boolean;
+}
+
+/**
+ * A build's bounds (its metadata's requires, then our caps) and the same grouped by package, made
+ * once per build: a request of several frameworks compares every pair of their builds, tens of
+ * thousands of pairs for `torch@* tf@* jax@* paddle@*`.
+ */
+const boundsOf = new WeakMap<Build, { list: Bound[]; byPackage: Map<string, Bound[]> }>();
+
+function bounds(x: Build): { list: Bound[]; byPackage: Map<string, Bound[]> } {
+  let known = boundsOf.get(x);
+  if (!known) {
+    const list = [...x.requires.map((r) => ({ package: r.package, spec: r.spec, ours: false })), ...x.caps.map((c) => ({ package: c.package, spec: c.spec, ours: true }))];
+    const byPackage = new Map<string, Bound[]>();
+    for (const r of list) byPackage.set(r.package, [...(byPackage.get(r.package) ?? []), r]);
+    known = { list, byPackage };
+    boundsOf.set(x, known);
+  }
+  return known;
+}
+
+/** Whether some version meets both specs; the same pairs come up again and again. */
+const meetCache = new Map<string, boolean>();
+function specsMeet(a: string, b: string): boolean {
+  const key = `${a}\u0000${b}`;
+  let known = meetCache.get(key);
+  if (known === undefined) {
+    known = specsIntersect([a, b]);
+    meetCache.set(key, known);
+  }
+  return known;
+}
+
 function boundsConflict(a: Build, b: Build): string | undefined {
-  const bounds = (x: Build) => [...x.requires.map((r) => ({ ...r, ours: false })), ...x.caps.map((c) => ({ ...c, ours: true }))];
-  for (const ra of bounds(a)) {
-    for (const rb of bounds(b)) {
-      if (ra.package !== rb.package || specsIntersect([ra.spec, rb.spec])) continue;
-      const say = (x: Build, r: { ours: boolean; package: string; spec: string }) =>
-        r.ours ? `${x.label} needs ${r.package}${r.spec} (a cap cuda-scaffold adds: it breaks on newer)` : `${x.label} requires ${r.package}${r.spec}`;
+  const others = bounds(b).byPackage;
+  for (const ra of bounds(a).list) {
+    for (const rb of others.get(ra.package) ?? []) {
+      if (specsMeet(ra.spec, rb.spec)) continue;
+      const say = (x: Build, r: Bound) => (r.ours ? `${x.label} needs ${r.package}${r.spec} (a cap cuda-scaffold adds: it breaks on newer)` : `${x.label} requires ${r.package}${r.spec}`);
       return `${say(a, ra)} and ${say(b, rb)}: no version of ${ra.package} meets both`;
     }
   }
   return undefined;
 }
 
+/** What keeps two builds out of one environment, or null; each pair comes up in many combinations. */
+const pairs = new WeakMap<Build, WeakMap<Build, string | null>>();
+function pairConflict(a: Build, b: Build): string | null {
+  let withA = pairs.get(a);
+  if (!withA) pairs.set(a, (withA = new WeakMap()));
+  let known = withA.get(b);
+  if (known === undefined) {
+    known = wheelConflict(a, b) ?? boundsConflict(a, b) ?? null;
+    withA.set(b, known);
+  }
+  return known;
+}
+
 function conflictOf(builds: Build[]): string | undefined {
   if (builds.length < 2) return undefined;
-  for (const [i, a] of builds.entries()) {
-    for (const b of builds.slice(i + 1)) {
-      const clash = wheelConflict(a, b) ?? boundsConflict(a, b);
+  for (let i = 0; i < builds.length; i++) {
+    for (let j = i + 1; j < builds.length; j++) {
+      const clash = pairConflict(builds[i]!, builds[j]!);
       if (clash) return clash;
     }
   }
