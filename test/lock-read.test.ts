@@ -218,3 +218,20 @@ describe.skipIf(process.platform === "win32")("a lock that is not a regular file
     expect(r.stderr).toContain("is a symbolic link");
   });
 });
+
+describe("a lock an editor saved with a byte-order mark (break-it round 3, N5)", () => {
+  it("check calls it stale and a regeneration replaces it, where the two had disagreed", () => {
+    const dir = tempDir("cs-lock-");
+    expect(cli(["torch@1.9.0", "--out", dir]).code).toBe(0);
+    const lock = join(dir, LOCK);
+    writeFileSync(lock, `\uFEFF${readFileSync(lock, "utf8")}`);
+    const checked = cli(["check", "--out", dir]);
+    expect(checked.code).toBe(2);
+    expect(checked.stdout).toMatch(/stale\s+cuda-scaffold\.lock\.json/);
+    const again = cli(["--out", dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/update\s+cuda-scaffold\.lock\.json/);
+    expect(readFileSync(lock, "utf8").startsWith("{")).toBe(true);
+    expect(cli(["check", "--out", dir]).code).toBe(0);
+  });
+});

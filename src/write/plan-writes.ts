@@ -52,11 +52,11 @@ export function readInside(root: string, rel: string): OnDisk {
   return notOurs(rel, `it ${read.reason}`);
 }
 
-/** The lock file is the tool's own record: any valid lock of ours may be replaced. */
+/** The lock file is the tool's own record: any valid lock of ours may be replaced (one an editor gave a byte-order mark too, as readLock reads it). */
 function isLock(path: string, content: string): boolean {
   if (path !== LOCK_FILE) return false;
   try {
-    return (JSON.parse(content) as { lockfileVersion?: unknown }).lockfileVersion === 1;
+    return (JSON.parse(content.replace(/^\uFEFF/, "")) as { lockfileVersion?: unknown }).lockfileVersion === 1;
   } catch {
     return false;
   }
