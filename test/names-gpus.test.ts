@@ -34,6 +34,16 @@ describe("--gpus (finding 3)", () => {
     const [p] = refused(["torch@1.9.0"], { gpus });
     expect(p!.message).toContain("leading zero");
   });
+  // break-it round 3, N6: a device named twice was reserved twice.
+  it.each([
+    ["0,0", "0", "0"],
+    ["1,0,1", "1", "1,0"],
+    ["GPU-0a1b2c3d,GPU-0a1b2c3d", "GPU-0a1b2c3d", "GPU-0a1b2c3d"],
+  ])("--gpus %s (a device twice) is refused, naming it and the list to give", (gpus, twice, fixed) => {
+    const [p] = refused(["torch@1.9.0"], { gpus });
+    expect(p!.message).toContain(`names device ${twice} twice`);
+    expect(p!.hint).toContain(`--gpus ${fixed}`);
+  });
 });
 
 describe("names (findings 4 and 5)", () => {

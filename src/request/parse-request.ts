@@ -165,6 +165,11 @@ export function parseRequest(raw: RawRequest, m: Matrix): Request {
   if (!new RegExp(`^(all|none|[1-9][0-9]{0,2}|${id}(,${id}){0,15})$`).test(gpus)) {
     const zeros = /(^|,)0[0-9]/.test(gpus);
     problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} is not a GPU selection${zeros ? " (a number with a leading zero is neither a count nor a device index)" : ""}.`, hint: "Use all, a count (2), device ids (0 is device 0; 0,1 or GPU-<uuid>), or none for a GPU-less setup." });
+  } else {
+    // A device named twice would be reserved twice (device_ids, --gpus "device=…", CDI devices).
+    const ids = gpus.split(",");
+    const twice = ids.find((d, i) => ids.indexOf(d) !== i);
+    if (twice !== undefined) problems.push({ code: "invalid-value", message: `--gpus ${show(gpus)} names device ${twice} twice.`, hint: `Name each device once: --gpus ${[...new Set(ids)].join(",")}.` });
   }
   const cluster = parseCluster(raw.cluster ?? {}, raw.gpus, raw.name ?? safeName(raw.folderName), problems);
   const mirror = parseMirror(raw.mirror, raw.allowInsecureMirror === true, m, problems);
