@@ -251,6 +251,7 @@ const lines = [
   "- Sources stored already wrapped as functions, so that the loader does not build a second copy of each: 2.57× against 2.52×, no gain.",
   "- A SHA-256 in JavaScript instead of node:crypto: 17 to 34 ms cold for the five files, against 6 to 12 ms for loading node:crypto and hashing them.",
   "- A larger young generation: `--min-semi-space-size=16` removes a render's four scavenges, but only on node's own command line; set at run time (v8.setFlagsFromString) it changes nothing.",
+  "- Node's crypto binding (process.binding('crypto').Hash), which would skip loading node:crypto's 37 internal modules (4 to 5 ms; the loader already takes CRC-32 from the zlib binding this way): its constructor's arguments differ between Node releases, and on Node 20.20 a call with another release's arguments aborts the process in a C++ assertion, which no try/catch or self-test can catch. Not kept.",
   "",
   ...(missed.length ? [`Missed in this run: ${missed.map((r) => { const floor = rows.find((f) => f.floor === r.id); return `${r.id} (${x(r.ratio)} against ≤ ${r.target.toFixed(2)}×, ${fmt(r.ms - bare)} ms over a bare start${floor ? `; its floor alone is ${x(floor.ratio)}` : ""})`; }).join(", ")}. The profile above says where the time goes.`, ""] : []),
   pack
