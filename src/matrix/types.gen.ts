@@ -331,6 +331,13 @@ export interface PlatformMatrix {
     openKernelModulesDefaultSince: DriverBranchTool;
     driverModuleInstallThrough: DriverBranchTool;
     longTermDriverBranch: DriverBranchTool;
+    fabricManagerRenamedSince: DriverBranchTool;
+    nvswitchPciClass: PinnedTool;
+    nvswitchDeviceIds: PackageListTool;
+    fabricManagerPackage: PinnedTool;
+    fabricManagerPackageBefore: PinnedTool;
+    fabricManagerService: PinnedTool;
+    fabricStateReady: PinnedTool;
     [k: string]: PinnedTool | PackageListTool | DriverBranchTool | ReleaseTool;
   };
   /**

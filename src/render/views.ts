@@ -462,6 +462,12 @@ const TOOL_WORDS = {
   wslDriverSinceSh: "wslDriverSince",
   wslSystemdSinceSh: "wslSystemdSince",
   wslDockerDesktopSh: "wslDockerDesktopPlatform",
+  nvswitchPciClassSh: "nvswitchPciClass",
+  fabricManagerPackageSh: "fabricManagerPackage",
+  fabricManagerPackageBeforeSh: "fabricManagerPackageBefore",
+  fabricManagerRenamedSinceSh: "fabricManagerRenamedSince",
+  fabricManagerServiceSh: "fabricManagerService",
+  fabricStateReadySh: "fabricStateReady",
 } as const;
 
 function toolWords(m: Matrix): Record<keyof typeof TOOL_WORDS, string> {
@@ -483,6 +489,7 @@ function hostFactValues(m: Matrix, arm64: boolean) {
     dockerPackagesSh: toolArray(m, "dockerPackages"),
     dockerConflictsSh: shellArray([...tool(m, "dockerConflicts").split(" "), ...tool(m, "dockerConflictsOracleLinux").split(" ")]),
     toolkitPackagesSh: toolArray(m, "containerToolkitPackages"),
+    nvswitchDeviceIdsSh: toolArray(m, "nvswitchDeviceIds"),
     ...toolWords(m),
     uekReposSh: m.platform.uekRepositories.map((r) => `[${shellWord(r.kernel)}]=${shellWord((arm64 && r.aarch64Repo) || r.repo)}`).join(" "),
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),

@@ -572,3 +572,49 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(mutating(after.calls)).toEqual([]);
   }, 60_000);
 });
+
+// HGX/DGX boards: NVSwitch chips (lspci class 0680) need NVIDIA Fabric Manager at the driver's exact
+// version, or CUDA fails with error 802 while nvidia-smi works (matrix/platform.yaml fabricManager*).
+describe.skipIf(noSandbox !== null)("host bootstrap on an NVSwitch board", () => {
+  const host = sandboxMaker(script);
+  const nvswitch = (id: string, name: string) => [0, 1, 2, 3].map((n) => `0${7 + n}:00.0 Bridge [0680]: NVIDIA Corporation ${name} [10de:${id}] (rev a1)`);
+  const LOADED_580 = { preinstalled: "nvidia-driver:580.95.05,kmod-nvidia-open-dkms:580.95.05,dkms:3.3.0", dkms_built: "1", loaded_driver: "580.95.05" };
+
+  it.each([
+    { era: "R580 (nvidia-fabricmanager)", os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, switches: nvswitch("22a3", "GH100 [H100 NVSwitch]"), rpmName: RPM_OL9_130, pkg: "nvidia-fabricmanager-580.95.05", extra: { kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" } },
+    { era: "R550 (nvidia-fabric-manager)", os: "ol8", kernel: OL8_RHCK, gpu: GPU.h100, switches: nvswitch("1af1", "GA100 [A100 NVSwitch]"), rpmName: RPM_OL8_124, pkg: "nvidia-fabric-manager-550.54.15", extra: { preinstalled: "dnf-plugins-core" } },
+  ])("$era: installs the driver's fabric manager after the driver and starts it; the check passes; a second run changes nothing", ({ os, kernel, gpu, switches, rpmName, pkg, extra }) => {
+    const sb = host({ os, kernel, gpu, nvswitch: switches, ...extra });
+    const rpm = sb.driverRpm(rpmName);
+    const first = sb.run("--driver-rpm", rpm.path);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("ok: 4 NVSwitch chip(s)");
+    expect(inOrder(first.calls, ["modprobe nvidia", `dnf -y install ${pkg}`, "systemctl enable --now nvidia-fabricmanager", ...CONTAINER_STACK, "nvidia-smi -q"])).toBeNull();
+    expect(first.output).toContain("This host is ready");
+
+    const before = sb.snapshot();
+    const second = sb.run("--driver-rpm", rpm.path);
+    expect(second.code, second.output).toBe(0);
+    expect(mutating(second.calls)).toEqual([]);
+    expect(second.output).toContain("ok: nvidia-fabricmanager is enabled and running");
+    expect(sb.snapshot()).toEqual(before);
+  });
+
+  it("a PCIe host (no NVSwitch) gets no fabric manager, and its fabric state N/A passes the check", () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.l40s, ...LOADED_580 });
+    const result = sb.run("--skip-driver");
+    expect(result.code, result.output).toBe(0);
+    expect(result.calls.filter((call) => /fabric/.test(call))).toEqual([]);
+    expect(result.output).not.toMatch(/NVSwitch|fabric/i);
+  });
+
+  it("--skip-driver on an NVSwitch board without fabric manager: the exact command is given, and the final check fails on the fabric state", () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.h100, nvswitch: nvswitch("22a3", "GH100 [H100 NVSwitch]"), ...LOADED_580 });
+    const result = sb.run("--skip-driver");
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain("dnf -y install nvidia-fabricmanager-580.95.05 && systemctl enable --now nvidia-fabricmanager");
+    expect(result.output).toMatch(/ERROR in step "Verification": the NVLink fabric is not ready \(GPUs by nvidia-smi -q fabric state: 1 In Progress\); CUDA programs fail with error 802/);
+    expect(result.output).not.toContain("This host is ready");
+    expect(mutating(result.calls).filter((call) => /fabric/.test(call))).toEqual([]);
+  });
+});

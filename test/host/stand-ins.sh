@@ -99,6 +99,19 @@ stand_in_nvidia_smi() {
     settings_all gpu | awk '{ printf "GPU %d: %s\n", NR - 1, $0 }'
     return 0
   fi
+  # -q: each GPU's fabric state; an NVSwitch board's fabric is up once fabric manager of the
+  # loaded driver's version runs (fabric_state= forces one), a board without NVSwitch has none.
+  if [[ ${1:-} == -q ]]; then
+    local state=N/A fm
+    fm=$(db_find nvidia-fabricmanager; db_find nvidia-fabric-manager)
+    if [[ -n $(setting nvswitch) ]]; then
+      state="In Progress"
+      if [[ $(awk '{ print $2 }' <<<"$fm") == "$driver" && $(service_state nvidia-fabricmanager) == *" active" ]]; then state=Completed; fi
+    fi
+    if [[ -n $(setting fabric_state) ]]; then state=$(setting fabric_state); fi
+    settings_all gpu | while read -r _; do printf 'GPU 00000000:18:00.0\n    Fabric\n        State                             : %s\n        Status                            : N/A\n' "$state"; done
+    return 0
+  fi
   if [[ ${1:-} == --query-gpu=driver_version ]]; then
     settings_all gpu | while read -r _; do echo "$driver"; done
     return 0

@@ -46,6 +46,14 @@ export interface BootstrapView {
   chipArchitecturesSh: string;
   /** the architectures only the proprietary modules drive, as one shell word */
   proprietaryOnlyArchitecturesSh: string;
+  nvswitchPciClassSh: string;
+  /** shell words of the bash array of NVSwitch PCI device ids */
+  nvswitchDeviceIdsSh: string;
+  fabricManagerPackageSh: string;
+  fabricManagerPackageBeforeSh: string;
+  fabricManagerRenamedSinceSh: string;
+  fabricManagerServiceSh: string;
+  fabricStateReadySh: string;
   dockerRepoUpstreamSh: string;
   dockerRepoPathSh: string;
   dockerRepoSh: string;
@@ -103,6 +111,13 @@ export const sampleView: BootstrapView = {
   chipModulesSh: "['GK']='proprietary' ['GM']='proprietary' ['GP']='proprietary' ['GV']='proprietary'\n  ['TU']='either' ['GA']='either' ['AD']='either' ['GH']='either' ['GB']='open'",
   chipArchitecturesSh: "['GK']='Kepler' ['GM']='Maxwell' ['GP']='Pascal' ['GV']='Volta' ['TU']='Turing' ['GA']='Ampere'\n  ['AD']='Ada Lovelace' ['GH']='Hopper' ['GB']='Blackwell'",
   proprietaryOnlyArchitecturesSh: "'Kepler, Maxwell, Pascal, Volta'",
+  nvswitchPciClassSh: "'0680'",
+  nvswitchDeviceIdsSh: "'1af1' '22a3'",
+  fabricManagerPackageSh: "'nvidia-fabricmanager'",
+  fabricManagerPackageBeforeSh: "'nvidia-fabric-manager'",
+  fabricManagerRenamedSinceSh: "'580'",
+  fabricManagerServiceSh: "'nvidia-fabricmanager'",
+  fabricStateReadySh: "'Completed'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",
   dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
   dockerRepoSh: "'https://download.docker.com'",

@@ -17,6 +17,7 @@ verify() {
     die "a container could not use the GPU (docker run exited $rc)" \
       "Check on the host: nvidia-smi; docker info | grep -i runtimes; journalctl -u docker"
   fi
+  check_fabric
   print_summary "$host_cuda"
 }
 

@@ -19,6 +19,7 @@ verify() {
     die "a container could not use the GPU (podman run exited $rc)" \
       "Check on the host: nvidia-smi; nvidia-ctk cdi list; getenforce; getsebool $SELINUX_BOOLEAN"
   fi
+  check_fabric
   print_summary "$host_cuda"
   verify_rootless
 }

@@ -9,6 +9,7 @@ main() {
   setup_repositories
   install_kernel_headers
   install_driver
+  install_fabric_manager
   install_docker
   install_container_toolkit
   verify

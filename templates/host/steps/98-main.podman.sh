@@ -10,6 +10,7 @@ main() {
   setup_repositories
   install_kernel_headers
   install_driver
+  install_fabric_manager
   install_podman
   install_container_toolkit
   secure_containers

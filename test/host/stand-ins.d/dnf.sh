@@ -157,7 +157,7 @@ dnf_module() {
 }
 
 dnf_install() {
-  local spec name v r m fail_pkg
+  local spec name v r m fail_pkg version
   m=$(os_major)
   fail_pkg=$(setting fail_install)
   for spec; do
@@ -194,6 +194,14 @@ dnf_install() {
         if [[ $spec == nvidia-open && $(stream_flavour "$stream") != open ]]; then fail "Error: nvidia-open is filtered out by modular filtering (stream $stream)"; fi
         if [[ $spec == cuda-drivers && $(stream_flavour "$stream") != proprietary ]]; then fail "Error: cuda-drivers conflicts with the $stream stream"; fi
         install_driver "$(stream_flavour "$stream")" "$spec"
+        ;;
+      nvidia-fabricmanager-* | nvidia-fabric-manager-*)
+        # Only the enabled NVIDIA repository's driver version, under the name of its branch (580 renamed it).
+        version=$(repo_driver_version)
+        name=nvidia-fabric-manager
+        if version_ge "${version%%.*}" 580; then name=nvidia-fabricmanager; fi
+        [[ -n $version && $spec == "$name-$version" ]] || fail "Error: Unable to find a match: $spec"
+        db_add "$name" "$version" "1.el$m"
         ;;
       docker-ce | docker-ce-cli | containerd.io | docker-buildx-plugin | docker-compose-plugin)
         need_repo docker-ce-stable "$spec"

@@ -15,7 +15,7 @@ stand_in_uname() {
 
 stand_in_lspci() {
   local lines
-  lines=$(settings_all gpu)
+  lines=$(settings_all gpu; settings_all nvswitch)
   # WSL 2 shows its paravirtual adapter, never the NVIDIA device (microsoft/WSL#9821).
   if [[ $(setting wsl) == 1 ]]; then lines="3a16:00:00.0 3D controller [0302]: Microsoft Corporation Basic Render Driver [1414:008e]"; fi
   if [[ " $* " == *" -d 10de: "* ]]; then grep '\[10de:' <<<"$lines" || true; else printf '%s\n' "$lines"; fi

@@ -14,6 +14,7 @@ service_set() {
 unit_known() {
   case $1 in
     docker) db_has docker-ce ;;
+    nvidia-fabricmanager) db_has nvidia-fabricmanager || db_has nvidia-fabric-manager ;;
     nvidia-cdi-refresh | nvidia-cdi-refresh.path) db_has nvidia-container-toolkit && version_ge "$(db_version nvidia-container-toolkit)" 1.18.0 ;;
     *) [[ -f /etc/systemd/system/$1.service ]] ;;
   esac
