@@ -850,6 +850,19 @@ export interface Launcher {
    * false: the launcher of these releases cannot be pointed at a rendezvous host, so --nodes > 1 is refused
    */
   multiNode?: boolean;
+  masterAddress?: LauncherMasterAddress;
+  source: string;
+  note?: string;
+}
+/**
+ * how the launcher must be given node 0's address; absent: a host name it resolves itself
+ */
+export interface LauncherMasterAddress {
+  /**
+   * ip: an IPv4 address, the one node 0 computes for itself as gethostbyname(getfqdn(gethostname())) (node 0 passes that, the others resolve node 0's name)
+   */
+  form: "ip";
+  why: string;
   source: string;
   note?: string;
 }
