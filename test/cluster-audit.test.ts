@@ -36,6 +36,17 @@ const run = (argv: string[], env: Record<string, string>) => spawnSync(argv[0]!,
 describe.each(COMBOS)("$spec, $nodes node(s)", ({ spec, nodes, launcher }) => {
   const { files } = renderFor([spec], { gpus: "4", cluster: { with: "k8s,slurm", nodes: String(nodes) } });
 
+  it("slurm: asks for CPUs and memory per GPU, and hands srun the CPUs again", () => {
+    const per = matrix.cluster.perGpu;
+    for (const path of ["slurm/train.sbatch", "slurm/train-pyxis.sbatch"]) {
+      const text = file(files, path);
+      const tasks = Number(/^#SBATCH --ntasks-per-node=([0-9]+)$/m.exec(text)?.[1]);
+      expect(text, path).toMatch(new RegExp(`^#SBATCH --cpus-per-task=${(per.cpus * 4) / tasks}$`, "m"));
+      expect(text, path).toMatch(new RegExp(`^#SBATCH --mem-per-gpu=${per.memoryGi}G$`, "m"));
+      expect(text, path).toMatch(/^srun --cpus-per-task="\$SLURM_CPUS_PER_TASK" /m);
+    }
+  });
+
   it.runIf(launcher.masterAddress?.form === "ip" && nodes > 1)("k8s: index 0 passes --master as its own address, the others the address of index 0's name", () => {
     const job = yamlDocuments(file(files, "k8s/train-multinode.yaml")).map((d) => d as Obj).find((d) => d.kind === "Job")!;
     const command: string[] = job.spec.template.spec.containers[0].command;

@@ -673,6 +673,7 @@ export type K8SName = string;
  * Facts the cluster files (--with k8s,slurm) are made from: Kubernetes GPU scheduling, GPU Feature Discovery labels, the Kubeflow Trainer API, Apptainer and pyxis syntax, NCCL settings, and each framework's multi-node launcher. Every fact carries its source.
  */
 export interface ClusterMatrix {
+  perGpu: PerGpuResources;
   kubernetes: KubernetesFacts;
   gfd: GfdFacts;
   trainer: TrainerFacts;
@@ -684,6 +685,16 @@ export interface ClusterMatrix {
    * how each framework starts one process group per node; the first rule whose framework matches and whose node-semver range contains the release applies
    */
   launchers: Launcher[];
+}
+/**
+ * the CPUs and memory a pod (Kubernetes) or a node's share of a job (Slurm) asks for, per GPU it gets
+ */
+export interface PerGpuResources {
+  cpus: number;
+  memoryGi: number;
+  why: string;
+  source: string;
+  note?: string;
 }
 export interface KubernetesFacts {
   gpuResource: GpuResourceFact;
@@ -819,6 +830,9 @@ export interface PyxisFacts {
 export interface SlurmFacts {
   gpusPerNode: ClusterFact;
   nodeList: ClusterFact;
+  cpusPerTask: ClusterFact;
+  memPerGpu: ClusterFact;
+  srunCpus: ClusterFact;
 }
 export interface NcclSetting {
   name: string;

@@ -170,11 +170,18 @@ export function sbatchView(ctx: ClusterContext, header: string, pyxis: boolean) 
   const a = m.cluster.apptainer;
   const perGpu = plan.slurm.tasksPerNode === "gpus";
   const env = ncclEnv(ctx).map((e) => ({ lines: wrap(e.why), assignment: `${e.name}=${shellQuote(e.value!)}`, name: e.name }));
+  const per = m.cluster.perGpu;
+  const gpusPerTask = perGpu ? 1 : ctx.gpus;
+  const sl = m.cluster.slurm;
   return {
     header,
     jobName: ctx.name,
     nodes: cluster.nodes,
     tasksPerNode: perGpu ? ctx.gpus : 1,
+    cpusPerTask: per.cpus * gpusPerTask,
+    memPerGpu: `${per.memoryGi}G`,
+    resourceLines: wrap(`${per.cpus} CPUs and ${per.memoryGi} GB of memory per GPU: ${per.why} ${sl.cpusPerTask.why} ${sl.memPerGpu.why} sbatch --cpus-per-task=N or --mem-per-gpu=M overrides them.`),
+    srunCpusLines: wrap(sl.srunCpus.why),
     gpus: ctx.gpus,
     gpusLines: wrap(m.cluster.slurm.gpusPerNode.why),
     usage: wrap(`${pyxis ? "With pyxis (srun --container-image)" : "With Apptainer"}, in the project root: sbatch slurm/${pyxis ? "train-pyxis" : "train"}.sbatch [script and arguments, default train.py]. ${plan.build.label}: ${plan.slurm.why}. The directives below are defaults; sbatch --nodes=N or --gpus-per-node=G overrides them.`),
