@@ -68,6 +68,40 @@ describe.each(COMBOS)("$spec, $nodes node(s)", ({ spec, nodes, launcher }) => {
   });
 });
 
+/** Every pod spec of the k8s files, with its GPU container's resources (a TrainJob's are per node). */
+function pods(files: { path: string; content: string }[]): { path: string; spec: Obj; resources: Obj }[] {
+  return files.filter((f) => f.path.startsWith("k8s/")).flatMap((f) =>
+    yamlDocuments(f.content).map((d) => d as Obj).flatMap((doc) => {
+      if (doc.kind === "Job") return [{ path: f.path, spec: doc.spec.template.spec, resources: doc.spec.template.spec.containers[0].resources }];
+      if (doc.kind === "TrainJob") return [{ path: f.path, spec: doc.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec, resources: doc.spec.trainer.resourcesPerNode }];
+      return [];
+    }),
+  );
+}
+const gi = (q: string) => Number.parseInt(q, 10) * (q.endsWith("Gi") ? 1 : q.endsWith("Mi") ? 1 / 1024 : NaN);
+
+describe.each([
+  ...COMBOS.map((c) => ({ ...c, platform: undefined as string | undefined })),
+  { spec: "torch", nodes: 2, platform: "linux/arm64" },
+  { spec: "jax", nodes: 2, platform: "linux/arm64" },
+])("k8s pods of $spec, $nodes node(s), $platform", ({ spec, nodes, platform }) => {
+  const { files } = renderFor([spec], { gpus: "4", ...(platform ? { platform } : {}), cluster: { with: "k8s", nodes: String(nodes) } });
+
+  it("select nodes of the image's architecture", () => {
+    for (const { path, spec: pod } of pods(files)) expect(pod.nodeSelector, path).toEqual({ "kubernetes.io/arch": platform === "linux/arm64" ? "arm64" : "amd64" });
+  });
+
+  it("request CPU and memory, the memory covering /dev/shm, with a memory limit and no CPU limit", () => {
+    for (const { path, spec: pod, resources } of pods(files)) {
+      const shm = pod.volumes.find((v: Obj) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit;
+      expect(Number(resources.requests.cpu), path).toBe(matrix.cluster.perGpu.cpus * 4);
+      expect(gi(resources.requests.memory), path).toBe(matrix.cluster.perGpu.memoryGi * 4 + gi(shm));
+      expect(resources.limits.memory, path).toBe(resources.requests.memory);
+      expect(resources.limits.cpu, path).toBeUndefined();
+    }
+  });
+});
+
 it("covers every launcher rule, Paddle's multi-node one included", () => {
   expect(new Set(COMBOS.map((c) => c.launcher))).toEqual(new Set(matrix.cluster.launchers));
   expect(COMBOS.some((c) => c.launcher.masterAddress && c.nodes > 1)).toBe(true);

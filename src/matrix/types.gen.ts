@@ -697,12 +697,28 @@ export interface PerGpuResources {
   note?: string;
 }
 export interface KubernetesFacts {
+  archLabel: ArchLabelFact;
+  resources: ClusterFact;
   gpuResource: GpuResourceFact;
   toleration: GpuTolerationFact;
   shm: ShmFact;
   runtimeClass: ClusterFact;
   otherContainers: ClusterFact1;
   fsGroup: FsGroupFact;
+}
+export interface ArchLabelFact {
+  key: K8SName;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface ClusterFact {
+  /**
+   * one sentence: the mistake this line prevents
+   */
+  why: string;
+  source: string;
+  note?: string;
 }
 export interface GpuResourceFact {
   name: K8SName;
@@ -723,14 +739,6 @@ export interface ShmFact {
    * the size limit of the memory-backed /dev/shm volume
    */
   sizeLimit: string;
-  why: string;
-  source: string;
-  note?: string;
-}
-export interface ClusterFact {
-  /**
-   * one sentence: the mistake this line prevents
-   */
   why: string;
   source: string;
   note?: string;

@@ -95,6 +95,11 @@ function podView(ctx: ClusterContext, nodes: number) {
     shmSize: k.shm.sizeLimit,
     shmLines: wrap(k.shm.why),
     otherContainersLines: wrap(k.otherContainers.why),
+    arch: { key: k.archLabel.key, value: ctx.res.request.platform === "linux/arm64" ? "arm64" : "amd64" },
+    archLines: wrap(`${ctx.res.request.platform ?? "linux/amd64"} nodes only: ${k.archLabel.why}`),
+    cpu: String(m.cluster.perGpu.cpus * ctx.gpus),
+    memory: `${m.cluster.perGpu.memoryGi * ctx.gpus + Number.parseInt(k.shm.sizeLimit, 10)}Gi`,
+    resourceLines: wrap(`${m.cluster.perGpu.cpus} CPUs and ${m.cluster.perGpu.memoryGi} GiB per GPU, and the ${k.shm.sizeLimit} of /dev/shm: ${k.resources.why}`),
     fsGroup: k.fsGroup.gid,
     fsGroupLines: wrap(k.fsGroup.why),
     affinity: affinity
