@@ -102,6 +102,13 @@ describe.each([
   });
 });
 
+it("the JAX TrainJob says what the script passes to jax.distributed.initialize(), which reads no process count or id", () => {
+  const { files } = renderFor(["jax"], { gpus: "4", cluster: { with: "k8s", nodes: "2" } });
+  const text = file(files, "k8s/trainjob.yaml").replace(/\n\s*# /g, " ");
+  expect(text).not.toMatch(/JAX_PROCESS_ID and JAX_COORDINATOR_ADDRESS for jax\.distributed\.initialize\(\)/);
+  expect(text).toContain('jax.distributed.initialize(num_processes=int(os.environ["JAX_NUM_PROCESSES"]), process_id=int(os.environ["JAX_PROCESS_ID"]))');
+});
+
 it("covers every launcher rule, Paddle's multi-node one included", () => {
   expect(new Set(COMBOS.map((c) => c.launcher))).toEqual(new Set(matrix.cluster.launchers));
   expect(COMBOS.some((c) => c.launcher.masterAddress && c.nodes > 1)).toBe(true);

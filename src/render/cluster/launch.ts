@@ -52,6 +52,9 @@ export function findLauncher(m: Matrix, b: Build): Launcher {
  */
 export const MASTER_IP = `python -c 'import socket, sys; print(socket.gethostbyname(sys.argv[1] or socket.getfqdn(socket.gethostname())))'`;
 
+/** What a JAX script calls: jax.distributed.initialize() reads only the coordinator address from the environment. */
+export const JAX_INIT = `jax.distributed.initialize(num_processes=int(os.environ["JAX_NUM_PROCESSES"]), process_id=int(os.environ["JAX_PROCESS_ID"]))`;
+
 /** The pod DNS name of index 0 of an Indexed Job whose pods use the headless Service `service`. */
 export const indexZero = (service: string): string => `${service}-0.${service}`;
 
@@ -104,7 +107,7 @@ export function launchPlan(res: Resolution, m: Matrix, gpus: number, nodes: numb
             { name: "JAX_NUM_PROCESSES", value: String(nodes), why: "one JAX process per pod, which drives all of its GPUs; pass it to jax.distributed.initialize(num_processes=…)" },
             { name: "JAX_PROCESS_ID", value: "$(NODE_RANK)", why: "this process's id; pass it to jax.distributed.initialize(process_id=…)" },
           ],
-          why: "one JAX process per pod; the script calls jax.distributed.initialize() with JAX_NUM_PROCESSES and JAX_PROCESS_ID",
+          why: `one JAX process per pod; the script calls ${JAX_INIT}, since initialize() reads only JAX_COORDINATOR_ADDRESS from the environment`,
         },
         slurm: { tasksPerNode: "gpus", prelude: [], body: `export JAX_COORDINATOR_ADDRESS="$MASTER_ADDR:$MASTER_PORT" JAX_NUM_PROCESSES="$SLURM_NTASKS" JAX_PROCESS_ID="$SLURM_PROCID"; exec ${cmd.join(" ")} "$@"`, why: "one JAX process per GPU, as jax.distributed.initialize() expects under Slurm (each sees its own GPU)" },
       };

@@ -7,7 +7,7 @@ import type { ImageRef } from "../../cluster/image-ref.js";
 import type { Resolution } from "../../resolve/types.js";
 import { commentText, shellQuote, shellWord } from "../quote.js";
 import { gfdAffinity } from "./gfd-affinity.js";
-import { launchPlan, type EnvVar, type LaunchPlan } from "./launch.js";
+import { JAX_INIT, launchPlan, type EnvVar, type LaunchPlan } from "./launch.js";
 
 /** Where the project is inside the containers (the Dockerfile's WORKDIR). */
 export const WORKSPACE = "/workspace";
@@ -159,7 +159,7 @@ export function trainJobView(ctx: ClusterContext, header: string) {
     numProcPerNode: runtime.numProcPerNode ? ctx.gpus : null,
     numProcLines: wrap(`One process per GPU, said outright: a runtime left to infer it has run one process per node (NVIDIA/aicr#2280).`),
     command,
-    commandLines: wrap(plan.launcher.style === "torchrun" ? `The runtime sets PET_NNODES, PET_NPROC_PER_NODE, PET_NODE_RANK, PET_MASTER_ADDR and PET_MASTER_PORT, which ${plan.launcher.command.join(" ")} reads; the image's working directory is ${WORKSPACE}.` : `The runtime sets JAX_NUM_PROCESSES, JAX_PROCESS_ID and JAX_COORDINATOR_ADDRESS for jax.distributed.initialize(); the image's working directory is ${WORKSPACE}.`),
+    commandLines: wrap(plan.launcher.style === "torchrun" ? `The runtime sets PET_NNODES, PET_NPROC_PER_NODE, PET_NODE_RANK, PET_MASTER_ADDR and PET_MASTER_PORT, which ${plan.launcher.command.join(" ")} reads; the image's working directory is ${WORKSPACE}.` : `The runtime sets JAX_COORDINATOR_ADDRESS, which jax.distributed.initialize() reads, and JAX_NUM_PROCESSES and JAX_PROCESS_ID, which it does not: ${plan.launcher.command.join(" ")} ${plan.single[plan.single.length - 1]} must call ${JAX_INIT} (a bare initialize() stops with "Number of processes must be defined"). The image's working directory is ${WORKSPACE}.`),
     env: envView(ncclEnv(ctx)),
   };
 }
