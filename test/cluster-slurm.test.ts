@@ -66,11 +66,19 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
   // The whole file stays within about a minute: each job gets at most 12 s, and none starts past the budget.
   let budgetEnd = 0;
   const timeoutMs = () => Math.max(1_000, Math.min(12_000, budgetEnd - Date.now()));
+  // The node has as many CPUs as this machine (often 2) and the scripts ask for 4 per GPU and 16 GB
+  // of memory per GPU: the jobs ask for what the node has (sbatch's options override the directives).
+  const small = ["--cpus-per-task=1", "--mem-per-gpu=1M"];
+  const submit = (script: string, opts: Parameters<SlurmCluster["submit"]>[1]) => cluster.submit(script, { ...opts, args: [...small, ...(opts.args ?? [])] });
   const jobEnv = (extra: NodeJS.ProcessEnv = {}, path = bin) => ({ PATH: `${path}:${process.env.PATH}`, SCRATCH: scratch, CS_RECORD_DIR: recordDir, ...extra });
 
   it("runs one node with 2 GPUs: the GPU request, apptainer exec --nv, the bind, PYTHONNOUSERSITE and the launcher", async () => {
     const p = project(root, "torch-1x2", ["torch@2.5.1"], 2, 1);
-    const job = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv(), timeoutMs: timeoutMs() });
+    const text = readFileSync(join(p.dir, "slurm/train.sbatch"), "utf8");
+    expect(text).toMatch(/^#SBATCH --cpus-per-task=8$/m);
+    expect(text).toMatch(/^#SBATCH --mem-per-gpu=16G$/m);
+    // The step sees the CPUs the job asked for (srun is given them again, as Slurm 22.05 wants).
+    const job = await submit("slurm/train.sbatch", { cwd: p.dir, args: [`--cpus-per-task=${cluster.cpus}`], env: jobEnv(), timeoutMs: timeoutMs() });
     expect(job.code, job.stderr + readOutput(p.dir, job.id)).toBe(0);
     expect(job.record.JobState).toBe("COMPLETED");
     expect(job.record.NumNodes).toBe("1");
@@ -92,12 +100,14 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
     const port = run.find((l) => l.startsWith("env:MASTER_PORT="))!.split("=")[1];
     expect(args).toEqual(["--nnodes=1", "--node_rank=0", "--nproc_per_node=2", `--master_addr=${cluster.node}`, `--master_port=${port}`, "train.py"]);
     expect(run).toEqual(expect.arrayContaining(["env:PYTHONNOUSERSITE=1", "env:NCCL_DEBUG=WARN", "env:SLURM_NODEID=0"]));
+    expect(cluster.cpus).toBeGreaterThan(1);
+    expect(run).toContain(`nproc=${cluster.cpus}`);
   });
 
   it("runs the issue's example (2 nodes × 4 GPUs) on one node with sbatch --nodes=1, passes the script's arguments, and pulls the image once", async () => {
     const p = project(root, "torch-2x4", ["torch@2.5.1"], 4, 2);
     expect(readFileSync(join(p.dir, "slurm/train.sbatch"), "utf8")).toMatch(/^#SBATCH --nodes=2$/m);
-    const first = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, args: ["--nodes=1"], scriptArgs: ["my_train.py", "--epochs", "3"], env: jobEnv(), timeoutMs: timeoutMs() });
+    const first = await submit("slurm/train.sbatch", { cwd: p.dir, args: ["--nodes=1"], scriptArgs: ["my_train.py", "--epochs", "3"], env: jobEnv(), timeoutMs: timeoutMs() });
     expect(first.code, first.stderr + readOutput(p.dir, first.id)).toBe(0);
     expect(first.record.TresPerNode).toMatch(/^gres[:/]gpu[:=]4$/);
     const run = records(recordDir, "torchrun").get(`${first.id}.0`)!;
@@ -105,7 +115,7 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
     expect(args.slice(0, 3)).toEqual(["--nnodes=1", "--node_rank=0", "--nproc_per_node=4"]);
     expect(args.slice(-3)).toEqual(["my_train.py", "--epochs", "3"]);
 
-    const second = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, args: ["--nodes=1"], env: jobEnv(), timeoutMs: timeoutMs() });
+    const second = await submit("slurm/train.sbatch", { cwd: p.dir, args: ["--nodes=1"], env: jobEnv(), timeoutMs: timeoutMs() });
     expect(second.code, second.stderr + readOutput(p.dir, second.id)).toBe(0);
     const pullsOfThisImage = [...records(recordDir, "apptainer-pull").values()].filter((a) => a.at(-1) === `docker://${p.image}`);
     expect(pullsOfThisImage).toHaveLength(1);
@@ -113,7 +123,7 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
 
   it("runs JAX as one process per GPU, each with its process id", async () => {
     const p = project(root, "jax-1x2", ["jax"], 2, 1);
-    const job = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv(), timeoutMs: timeoutMs() });
+    const job = await submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv(), timeoutMs: timeoutMs() });
     expect(job.code, job.stderr + readOutput(p.dir, job.id)).toBe(0);
     const runs = records(recordDir, "python");
     const ids = [0, 1].map((task) => runs.get(`${job.id}.${task}`)!.find((l) => l.startsWith("env:JAX_PROCESS_ID=")));
@@ -124,7 +134,7 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
 
   it("gives TensorFlow a TF_CONFIG that lists the job's nodes and this node's index", async () => {
     const p = project(root, "tf-1x1", ["tensorflow"], 1, 1);
-    const job = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv(), timeoutMs: timeoutMs() });
+    const job = await submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv(), timeoutMs: timeoutMs() });
     expect(job.code, job.stderr + readOutput(p.dir, job.id)).toBe(0);
     const run = records(recordDir, "python").get(`${job.id}.0`)!;
     const port = run.find((l) => l.startsWith("env:MASTER_PORT="))!.split("=")[1];
@@ -135,7 +145,7 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
 
   it("stops before the container on a node whose driver is older than the stack's floor", async () => {
     const p = project(root, "torch-old-driver", ["torch@2.5.1"], 1, 1);
-    const job = await cluster.submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv({ CS_FAKE_DRIVER: "535.54.03" }), timeoutMs: timeoutMs() });
+    const job = await submit("slurm/train.sbatch", { cwd: p.dir, env: jobEnv({ CS_FAKE_DRIVER: "535.54.03" }), timeoutMs: timeoutMs() });
     expect(job.code).not.toBe(0);
     expect(job.record.JobState).toBe("FAILED");
     expect(readOutput(p.dir, job.id)).toMatch(/NVIDIA driver 535\.54\.03 is older than 550\.54\.15, which this stack needs \(CUDA 12\.4\.1/);
@@ -144,10 +154,10 @@ describe.skipIf(!!unavailable)("slurm/train.sbatch under a real Slurm scheduler"
 
   it("train-pyxis.sbatch hands srun the image with pyxis's # separator, the bind and the environment", async () => {
     const p = project(root, "torch-pyxis", ["torch@2.5.1"], 2, 1);
-    const job = await cluster.submit("slurm/train-pyxis.sbatch", { cwd: p.dir, env: jobEnv({}, `${pyxisBin}:${bin}`), timeoutMs: timeoutMs() });
+    const job = await submit("slurm/train-pyxis.sbatch", { cwd: p.dir, env: jobEnv({}, `${pyxisBin}:${bin}`), timeoutMs: timeoutMs() });
     expect(job.code, job.stderr + readOutput(p.dir, job.id)).toBe(0);
     const args = records(recordDir, "srun-pyxis").get(job.id)!;
-    expect(args.slice(0, 4)).toEqual([`--container-image=${p.image.replace("registry.example.com/", "registry.example.com#")}`, `--container-mounts=${p.dir}:/workspace`, "--container-workdir=/workspace", "--container-env=PYTHONNOUSERSITE,NCCL_DEBUG"]);
+    expect(args.slice(0, 5)).toEqual(["--cpus-per-task=1", `--container-image=${p.image.replace("registry.example.com/", "registry.example.com#")}`, `--container-mounts=${p.dir}:/workspace`, "--container-workdir=/workspace", "--container-env=PYTHONNOUSERSITE,NCCL_DEBUG"]);
     expect(records(recordDir, "srun-pyxis-env").get(job.id)).toEqual(expect.arrayContaining(["PYTHONNOUSERSITE=1", "NCCL_DEBUG=WARN"]));
   });
 });

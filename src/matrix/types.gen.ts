@@ -680,6 +680,7 @@ export type K8SName = string;
  * Facts the cluster files (--with k8s,slurm) are made from: Kubernetes GPU scheduling, GPU Feature Discovery labels, the Kubeflow Trainer API, Apptainer and pyxis syntax, NCCL settings, and each framework's multi-node launcher. Every fact carries its source.
  */
 export interface ClusterMatrix {
+  perGpu: PerGpuResources;
   kubernetes: KubernetesFacts;
   gfd: GfdFacts;
   trainer: TrainerFacts;
@@ -692,13 +693,39 @@ export interface ClusterMatrix {
    */
   launchers: Launcher[];
 }
+/**
+ * the CPUs and memory a pod (Kubernetes) or a node's share of a job (Slurm) asks for, per GPU it gets
+ */
+export interface PerGpuResources {
+  cpus: number;
+  memoryGi: number;
+  why: string;
+  source: string;
+  note?: string;
+}
 export interface KubernetesFacts {
+  archLabel: ArchLabelFact;
+  resources: ClusterFact;
   gpuResource: GpuResourceFact;
   toleration: GpuTolerationFact;
   shm: ShmFact;
   runtimeClass: ClusterFact;
   otherContainers: ClusterFact1;
   fsGroup: FsGroupFact;
+}
+export interface ArchLabelFact {
+  key: K8SName;
+  why: string;
+  source: string;
+  note?: string;
+}
+export interface ClusterFact {
+  /**
+   * one sentence: the mistake this line prevents
+   */
+  why: string;
+  source: string;
+  note?: string;
 }
 export interface GpuResourceFact {
   name: K8SName;
@@ -719,14 +746,6 @@ export interface ShmFact {
    * the size limit of the memory-backed /dev/shm volume
    */
   sizeLimit: string;
-  why: string;
-  source: string;
-  note?: string;
-}
-export interface ClusterFact {
-  /**
-   * one sentence: the mistake this line prevents
-   */
   why: string;
   source: string;
   note?: string;
@@ -826,6 +845,9 @@ export interface PyxisFacts {
 export interface SlurmFacts {
   gpusPerNode: ClusterFact;
   nodeList: ClusterFact;
+  cpusPerTask: ClusterFact;
+  memPerGpu: ClusterFact;
+  srunCpus: ClusterFact;
 }
 export interface NcclSetting {
   name: string;
@@ -857,6 +879,19 @@ export interface Launcher {
    * false: the launcher of these releases cannot be pointed at a rendezvous host, so --nodes > 1 is refused
    */
   multiNode?: boolean;
+  masterAddress?: LauncherMasterAddress;
+  source: string;
+  note?: string;
+}
+/**
+ * how the launcher must be given node 0's address; absent: a host name it resolves itself
+ */
+export interface LauncherMasterAddress {
+  /**
+   * ip: an IPv4 address, the one node 0 computes for itself as gethostbyname(getfqdn(gethostname())) (node 0 passes that, the others resolve node 0's name)
+   */
+  form: "ip";
+  why: string;
   source: string;
   note?: string;
 }

@@ -1,6 +1,6 @@
 // A one-node Slurm cluster on localhost for the tests, from Debian's slurm-wlm and munge: munged
 // with its own key and socket, slurmctld and slurmd with a configuration in a temporary folder
-// (own ports, no cgroups, no accounting), and GPUs as a gpu GRES backed by placeholder files
+// (own ports, no cgroups, no accounting, steps bound to their CPUs), and GPUs as a gpu GRES backed by placeholder files
 // instead of /dev/nvidia*. Everything it starts is stopped by process id, and its folder removed.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -73,6 +73,8 @@ export interface SlurmCluster {
   dir: string;
   node: string;
   gpus: number;
+  /** the node's CPUs (this machine's) */
+  cpus: number;
   /** the environment that reaches the scheduler's clients (SLURM_CONF) */
   env: NodeJS.ProcessEnv;
   submit(script: string, opts: { cwd: string; args?: string[]; scriptArgs?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<JobResult>;
@@ -128,7 +130,8 @@ export async function startSlurm(gpus = 4): Promise<SlurmCluster> {
         `SlurmctldLogFile=${join(dir, "log/slurmctld.log")}`,
         `SlurmdLogFile=${join(dir, "log/slurmd.log")}`,
         "ProctrackType=proctrack/linuxproc",
-        "TaskPlugin=task/none",
+        // task/affinity binds each step to the CPUs it was given, so that nproc in a step shows them.
+        "TaskPlugin=task/affinity",
         "JobAcctGatherType=jobacct_gather/none",
         "AccountingStorageType=accounting_storage/none",
         "JobCompType=jobcomp/none",
@@ -181,7 +184,7 @@ export async function startSlurm(gpus = 4): Promise<SlurmCluster> {
       }
       return { id, code: Number.parseInt(record.ExitCode ?? "", 10), record, stdout: r.stdout, stderr: r.stderr };
     };
-    return { dir, node, gpus, env, submit, stop };
+    return { dir, node, gpus, cpus: Number(cpus), env, submit, stop };
   } catch (err) {
     await stop();
     throw err;

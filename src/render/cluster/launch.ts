@@ -46,6 +46,15 @@ export function findLauncher(m: Matrix, b: Build): Launcher {
   return rule;
 }
 
+/**
+ * Prints the IPv4 address of the host named by its argument, or, given "", this host's own address
+ * computed as paddle.distributed.launch computes it (Node.get_host_ip: gethostbyname(getfqdn(gethostname()))).
+ */
+export const MASTER_IP = `python -c 'import socket, sys; print(socket.gethostbyname(sys.argv[1] or socket.getfqdn(socket.gethostname())))'`;
+
+/** What a JAX script calls: jax.distributed.initialize() reads only the coordinator address from the environment. */
+export const JAX_INIT = `jax.distributed.initialize(num_processes=int(os.environ["JAX_NUM_PROCESSES"]), process_id=int(os.environ["JAX_PROCESS_ID"]))`;
+
 /** The pod DNS name of index 0 of an Indexed Job whose pods use the headless Service `service`. */
 export const indexZero = (service: string): string => `${service}-0.${service}`;
 
@@ -98,17 +107,36 @@ export function launchPlan(res: Resolution, m: Matrix, gpus: number, nodes: numb
             { name: "JAX_NUM_PROCESSES", value: String(nodes), why: "one JAX process per pod, which drives all of its GPUs; pass it to jax.distributed.initialize(num_processes=…)" },
             { name: "JAX_PROCESS_ID", value: "$(NODE_RANK)", why: "this process's id; pass it to jax.distributed.initialize(process_id=…)" },
           ],
-          why: "one JAX process per pod; the script calls jax.distributed.initialize() with JAX_NUM_PROCESSES and JAX_PROCESS_ID",
+          why: `one JAX process per pod; the script calls ${JAX_INIT}, since initialize() reads only JAX_COORDINATOR_ADDRESS from the environment`,
         },
         slurm: { tasksPerNode: "gpus", prelude: [], body: `export JAX_COORDINATOR_ADDRESS="$MASTER_ADDR:$MASTER_PORT" JAX_NUM_PROCESSES="$SLURM_NTASKS" JAX_PROCESS_ID="$SLURM_PROCID"; exec ${cmd.join(" ")} "$@"`, why: "one JAX process per GPU, as jax.distributed.initialize() expects under Slurm (each sees its own GPU)" },
       };
-    case "paddle-launch":
+    case "paddle-launch": {
+      if (launcher.masterAddress?.form === "ip") {
+        // Node 0 passes its own address as the launcher computes it; the others resolve node 0's name.
+        const ip = (host: string) => `"$(${MASTER_IP} ${host})"`;
+        return {
+          build, launcher,
+          single: [...cmd, ENTRY],
+          multi: {
+            command: ["bash", "-c", [
+              `if [ "$NODE_RANK" = 0 ]; then ip=${ip('""')}; else`,
+              `until ip=${ip(head)}; do echo "waiting for ${head} to resolve" >&2; sleep 5; done; fi;`,
+              `exec ${cmd.join(" ")} --master="$ip:${port}" --nnodes=${nodes} --rank="$NODE_RANK" ${ENTRY}`,
+            ].join(" ")],
+            env: [rank],
+            why: `${cmd.join(" ")} on every pod, with index 0 (${head}, port ${port}) as its master, given by IP address: ${launcher.masterAddress.why}`,
+          },
+          slurm: { tasksPerNode: "one", prelude: [], body: `if [ "$SLURM_NODEID" = 0 ]; then h=""; else h="$MASTER_ADDR"; fi; ip=${ip('"$h"')} || exit 1; exec ${cmd.join(" ")} --master="$ip:$MASTER_PORT" --nnodes="$SLURM_JOB_NUM_NODES" --rank="$SLURM_NODEID" "$@"`, why: `one ${cmd.join(" ")} per node, ranked by SLURM_NODEID, with the first node as master, given by IP address (node 0 computes its own; the others resolve its name)` },
+        };
+      }
       return {
         build, launcher,
         single: [...cmd, ENTRY],
         multi: { command: [...cmd, `--master=${head}:${port}`, `--nnodes=${nodes}`, "--rank=$(NODE_RANK)", ENTRY], env: [rank], why: `${cmd.join(" ")} on every pod, with index 0 (${head}:${port}) as its master` },
         slurm: { tasksPerNode: "one", prelude: [], body: `exec ${cmd.join(" ")} --master="$MASTER_ADDR:$MASTER_PORT" --nnodes="$SLURM_JOB_NUM_NODES" --rank="$SLURM_NODEID" "$@"`, why: `one ${cmd.join(" ")} per node, ranked by SLURM_NODEID, with the first node as master` },
       };
+    }
     case "env":
       return {
         build, launcher,

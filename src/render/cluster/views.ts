@@ -7,7 +7,7 @@ import type { ImageRef } from "../../cluster/image-ref.js";
 import type { Resolution } from "../../resolve/types.js";
 import { commentText, shellQuote, shellWord } from "../quote.js";
 import { gfdAffinity } from "./gfd-affinity.js";
-import { launchPlan, type EnvVar, type LaunchPlan } from "./launch.js";
+import { JAX_INIT, launchPlan, type EnvVar, type LaunchPlan } from "./launch.js";
 
 /** Where the project is inside the containers (the Dockerfile's WORKDIR). */
 export const WORKSPACE = "/workspace";
@@ -95,6 +95,11 @@ function podView(ctx: ClusterContext, nodes: number) {
     shmSize: k.shm.sizeLimit,
     shmLines: wrap(k.shm.why),
     otherContainersLines: wrap(k.otherContainers.why),
+    arch: { key: k.archLabel.key, value: ctx.res.request.platform === "linux/arm64" ? "arm64" : "amd64" },
+    archLines: wrap(`${ctx.res.request.platform ?? "linux/amd64"} nodes only: ${k.archLabel.why}`),
+    cpu: String(m.cluster.perGpu.cpus * ctx.gpus),
+    memory: `${m.cluster.perGpu.memoryGi * ctx.gpus + Number.parseInt(k.shm.sizeLimit, 10)}Gi`,
+    resourceLines: wrap(`${m.cluster.perGpu.cpus} CPUs and ${m.cluster.perGpu.memoryGi} GiB per GPU, and the ${k.shm.sizeLimit} of /dev/shm: ${k.resources.why}`),
     fsGroup: k.fsGroup.gid,
     fsGroupLines: wrap(k.fsGroup.why),
     affinity: affinity
@@ -154,7 +159,7 @@ export function trainJobView(ctx: ClusterContext, header: string) {
     numProcPerNode: runtime.numProcPerNode ? ctx.gpus : null,
     numProcLines: wrap(`One process per GPU, said outright: a runtime left to infer it has run one process per node (NVIDIA/aicr#2280).`),
     command,
-    commandLines: wrap(plan.launcher.style === "torchrun" ? `The runtime sets PET_NNODES, PET_NPROC_PER_NODE, PET_NODE_RANK, PET_MASTER_ADDR and PET_MASTER_PORT, which ${plan.launcher.command.join(" ")} reads; the image's working directory is ${WORKSPACE}.` : `The runtime sets JAX_NUM_PROCESSES, JAX_PROCESS_ID and JAX_COORDINATOR_ADDRESS for jax.distributed.initialize(); the image's working directory is ${WORKSPACE}.`),
+    commandLines: wrap(plan.launcher.style === "torchrun" ? `The runtime sets PET_NNODES, PET_NPROC_PER_NODE, PET_NODE_RANK, PET_MASTER_ADDR and PET_MASTER_PORT, which ${plan.launcher.command.join(" ")} reads; the image's working directory is ${WORKSPACE}.` : `The runtime sets JAX_COORDINATOR_ADDRESS, which jax.distributed.initialize() reads, and JAX_NUM_PROCESSES and JAX_PROCESS_ID, which it does not: ${plan.launcher.command.join(" ")} ${plan.single[plan.single.length - 1]} must call ${JAX_INIT} (a bare initialize() stops with "Number of processes must be defined"). The image's working directory is ${WORKSPACE}.`),
     env: envView(ncclEnv(ctx)),
   };
 }
@@ -170,11 +175,18 @@ export function sbatchView(ctx: ClusterContext, header: string, pyxis: boolean) 
   const a = m.cluster.apptainer;
   const perGpu = plan.slurm.tasksPerNode === "gpus";
   const env = ncclEnv(ctx).map((e) => ({ lines: wrap(e.why), assignment: `${e.name}=${shellQuote(e.value!)}`, name: e.name }));
+  const per = m.cluster.perGpu;
+  const gpusPerTask = perGpu ? 1 : ctx.gpus;
+  const sl = m.cluster.slurm;
   return {
     header,
     jobName: ctx.name,
     nodes: cluster.nodes,
     tasksPerNode: perGpu ? ctx.gpus : 1,
+    cpusPerTask: per.cpus * gpusPerTask,
+    memPerGpu: `${per.memoryGi}G`,
+    resourceLines: wrap(`${per.cpus} CPUs and ${per.memoryGi} GB of memory per GPU: ${per.why} ${sl.cpusPerTask.why} ${sl.memPerGpu.why} sbatch --cpus-per-task=N or --mem-per-gpu=M overrides them.`),
+    srunCpusLines: wrap(sl.srunCpus.why),
     gpus: ctx.gpus,
     gpusLines: wrap(m.cluster.slurm.gpusPerNode.why),
     usage: wrap(`${pyxis ? "With pyxis (srun --container-image)" : "With Apptainer"}, in the project root: sbatch slurm/${pyxis ? "train-pyxis" : "train"}.sbatch [script and arguments, default train.py]. ${plan.build.label}: ${plan.slurm.why}. The directives below are defaults; sbatch --nodes=N or --gpus-per-node=G overrides them.`),
