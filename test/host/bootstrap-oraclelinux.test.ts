@@ -580,7 +580,7 @@ describe.skipIf(noSandbox !== null)("host bootstrap on an NVSwitch board", () =>
   const nvswitch = (id: string, name: string) => [0, 1, 2, 3].map((n) => `0${7 + n}:00.0 Bridge [0680]: NVIDIA Corporation ${name} [10de:${id}] (rev a1)`);
   const LOADED_580 = { preinstalled: "nvidia-driver:580.95.05,kmod-nvidia-open-dkms:580.95.05,dkms:3.3.0", dkms_built: "1", loaded_driver: "580.95.05" };
 
-  it.each([
+  it.each<{ era: string; os: string; kernel: string; gpu: string; switches: string[]; rpmName: string; pkg: string; extra: Record<string, string> }>([
     { era: "R580 (nvidia-fabricmanager)", os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, switches: nvswitch("22a3", "GH100 [H100 NVSwitch]"), rpmName: RPM_OL9_130, pkg: "nvidia-fabricmanager-580.95.05", extra: { kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" } },
     { era: "R550 (nvidia-fabric-manager)", os: "ol8", kernel: OL8_RHCK, gpu: GPU.h100, switches: nvswitch("1af1", "GA100 [A100 NVSwitch]"), rpmName: RPM_OL8_124, pkg: "nvidia-fabric-manager-550.54.15", extra: { preinstalled: "dnf-plugins-core" } },
   ])("$era: installs the driver's fabric manager after the driver and starts it; the check passes; a second run changes nothing", ({ os, kernel, gpu, switches, rpmName, pkg, extra }) => {
