@@ -147,7 +147,8 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(sb.file(LOCK)).toBe("");
     expect(first.calls.some((call) => call.startsWith("modprobe"))).toBe(false);
     expect(first.calls.some((call) => /docker/.test(call))).toBe(false);
-    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/opt/rh/gcc-toolset-11/enable"');
+    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/etc/dkms/uek-gcc-toolset.env"');
+    expect(sb.file("/etc/dkms/uek-gcc-toolset.env")).toContain("source /opt/rh/gcc-toolset-11/enable");
     expect(sb.file("/etc/modprobe.d/blacklist-nouveau.conf")).toMatch(/^blacklist nouveau$/m);
 
     sb.reboot();
@@ -202,7 +203,14 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(first.calls).not.toContain("dnf config-manager --set-enabled ol9_UEKR8");
     expect(mutating(first.calls).filter((call) => call.includes("gcc-toolset"))).toEqual([]);
     expect(first.calls.filter((call) => call.startsWith("dnf -y remove"))).toEqual([]);
-    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/opt/rh/gcc-toolset-14/enable"');
+    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/etc/dkms/uek-gcc-toolset.env"');
+    // DKMS reads framework.conf.d once at start, before it knows the kernel (dkms.in), and sources the
+    // build_environment file for each build with $kernelver set (dkms(8)): the toolset is for UEK builds only.
+    const env = sb.file("/etc/dkms/uek-gcc-toolset.env")!;
+    const sourced = (kernelver: string) =>
+      spawnSync("bash", ["-c", `source() { echo "SOURCED $*"; }\nkernelver=${kernelver}\n${env}`], { encoding: "utf8" }).stdout.trim();
+    expect(sourced(OL9_UEK8)).toBe("SOURCED /opt/rh/gcc-toolset-14/enable");
+    expect(sourced(OL9_RHCK_NEW)).toBe("");
     expect(first.output).toMatch(/NVIDIA driver\s+580\.95\.05\s+>= 440\.33/);
 
     const before = sb.snapshot();

@@ -88,9 +88,12 @@ dkms_build() {
   [[ -d /usr/src/kernels/$krel ]] || { echo "Error! Kernel headers for $krel cannot be found." >&2; return 0; }
   sys=$(setting system_gcc)
   if [[ -z $cc_major || $cc_major == "$sys" ]]; then echo "$krel" >"$STATE/dkms_built"; return 0; fi
+  # dkms sources the build_environment file for each build with $kernelver set (dkms.in; dkms(8)).
   for conf in /etc/dkms/framework.conf.d/*.conf; do
     env_file=$(sed -n 's/^build_environment="\(.*\)"$/\1/p' "$conf")
-    if [[ $env_file == "/opt/rh/gcc-toolset-$cc_major/enable" && -f $env_file ]] && version_ge "$(setting dkms_version)" 3.3.0; then
+    [[ -n $env_file && -f $env_file ]] || continue
+    if [[ $(kernelver=$krel PATH=/usr/bin bash -c '. "$1" >/dev/null 2>&1; echo "$PATH"' _ "$env_file") == *"/opt/rh/gcc-toolset-$cc_major/"* ]] &&
+      version_ge "$(setting dkms_version)" 3.3.0; then
       echo "$krel" >"$STATE/dkms_built"
       return 0
     fi
