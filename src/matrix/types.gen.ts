@@ -455,6 +455,11 @@ export interface GpuChipFamily {
    * the NVIDIA kernel module flavours that drive this generation
    */
   kernelModules: "proprietary" | "open" | "either";
+  /**
+   * the last NVIDIA driver branch that supports this generation (absent: every current branch does)
+   */
+  lastDriverBranch?: string;
+  lastDriverBranchSource?: string;
   source: string;
   note?: string;
 }

@@ -29,7 +29,7 @@ export function renderFiles(res: Resolution, m: Matrix, toolVersion: string): Ge
       { path: "Dockerfile", content: renderTemplate("Dockerfile", dockerfileView(res, m, hash)), mode: 0o644 },
       { path: "docker-compose.yml", content: renderTemplate("docker-compose.yml", composeView(res, hash, m)), mode: 0o644 },
       { path: ".devcontainer/devcontainer.json", content: renderTemplate(".devcontainer/devcontainer.json", devcontainerView(res, comment(lines, "//"), m)), mode: 0o644 },
-      { path: BOOTSTRAP, content: renderBootstrap(bootstrapView(res, m, hash)), mode: 0o755 },
+      { path: BOOTSTRAP, content: renderBootstrap(bootstrapView(res, m, hash, toolVersion)), mode: 0o755 },
     ],
     hashes,
   );

@@ -11,6 +11,7 @@ import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSource
 import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
 import { installOf, leftOutText } from "../resolve/install.js";
+import { regenerateCommand } from "./header.js";
 
 export const USER = "dev";
 const SHM_SIZE = "8gb";
@@ -495,6 +496,28 @@ function hostFactValues(m: Matrix, arm64: boolean) {
     chipModulesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.kernelModules)}`)),
     chipArchitecturesSh: arrayLines(m.platform.gpuChipFamilies.map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.architecture)}`)),
     proprietaryOnlyArchitecturesSh: shellWord([...new Set(m.platform.gpuChipFamilies.filter((r) => r.kernelModules === "proprietary").map((r) => r.architecture))].join(", ")),
+    chipLastBranchesSh: arrayLines(m.platform.gpuChipFamilies.filter((r) => r.lastDriverBranch).map((r) => `[${shellWord(r.prefix)}]=${shellWord(r.lastDriverBranch!)}`)),
+  };
+}
+
+/**
+ * For each last driver branch of a GPU chip family (matrix/platform.yaml lastDriverBranch): the
+ * newest CUDA toolkit whose first release that branch runs (matrix/cuda.yaml driver floors), and
+ * the command that regenerates the stack for a driver of that branch (`--driver <branch>`), which
+ * the host script names when the stack needs a newer driver than the host's GPUs can have.
+ */
+function driverCapValues(res: Resolution, m: Matrix, toolVersion: string) {
+  const branches = [...new Set(m.platform.gpuChipFamilies.map((r) => r.lastDriverBranch).filter((b): b is string => !!b))].sort(compare);
+  const newestCuda = (branch: string): string => {
+    const fits = m.cuda.toolkits.filter((t) => {
+      const floor = driverFloor(m, t.version);
+      return floor !== undefined && major(floor) <= Number(branch);
+    });
+    return fits.map((t) => t.version).sort(newestFirst)[0] ?? "";
+  };
+  return {
+    branchNewestCudaSh: arrayLines(branches.map((b) => `[${shellWord(b)}]=${shellWord(newestCuda(b))}`)),
+    branchRegenerateSh: arrayLines(branches.map((b) => `[${shellWord(b)}]=${shellWord(regenerateCommand({ ...res.request, driver: b }, toolVersion))}`)),
   };
 }
 
@@ -529,7 +552,7 @@ function hostPlatformValues(res: Resolution, m: Matrix) {
   };
 }
 
-export function bootstrapView(res: Resolution, m: Matrix, header: string) {
+export function bootstrapView(res: Resolution, m: Matrix, header: string, toolVersion: string) {
   const podman = res.request.engine === "podman";
   const image = verifyImage(res, m);
   return {
@@ -538,6 +561,7 @@ export function bootstrapView(res: Resolution, m: Matrix, header: string) {
     ...(podman ? podmanValues(m) : {}),
     ...hostPlatformValues(res, m),
     ...hostFactValues(m, res.request.platform === "linux/arm64"),
+    ...driverCapValues(res, m, toolVersion),
     minDriverSh: shellWord(res.minDriver),
     stackSh: shellWord(stackSummary(res)),
     stackCudaSh: shellWord(res.cuda),

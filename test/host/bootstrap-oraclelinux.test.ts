@@ -147,7 +147,8 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(sb.file(LOCK)).toBe("");
     expect(first.calls.some((call) => call.startsWith("modprobe"))).toBe(false);
     expect(first.calls.some((call) => /docker/.test(call))).toBe(false);
-    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/opt/rh/gcc-toolset-11/enable"');
+    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/etc/dkms/uek-gcc-toolset.env"');
+    expect(sb.file("/etc/dkms/uek-gcc-toolset.env")).toContain("source /opt/rh/gcc-toolset-11/enable");
     expect(sb.file("/etc/modprobe.d/blacklist-nouveau.conf")).toMatch(/^blacklist nouveau$/m);
 
     sb.reboot();
@@ -202,7 +203,14 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(first.calls).not.toContain("dnf config-manager --set-enabled ol9_UEKR8");
     expect(mutating(first.calls).filter((call) => call.includes("gcc-toolset"))).toEqual([]);
     expect(first.calls.filter((call) => call.startsWith("dnf -y remove"))).toEqual([]);
-    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/opt/rh/gcc-toolset-14/enable"');
+    expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/etc/dkms/uek-gcc-toolset.env"');
+    // DKMS reads framework.conf.d once at start, before it knows the kernel (dkms.in), and sources the
+    // build_environment file for each build with $kernelver set (dkms(8)): the toolset is for UEK builds only.
+    const env = sb.file("/etc/dkms/uek-gcc-toolset.env")!;
+    const sourced = (kernelver: string) =>
+      spawnSync("bash", ["-c", `source() { echo "SOURCED $*"; }\nkernelver=${kernelver}\n${env}`], { encoding: "utf8" }).stdout.trim();
+    expect(sourced(OL9_UEK8)).toBe("SOURCED /opt/rh/gcc-toolset-14/enable");
+    expect(sourced(OL9_RHCK_NEW)).toBe("");
     expect(first.output).toMatch(/NVIDIA driver\s+580\.95\.05\s+>= 440\.33/);
 
     const before = sb.snapshot();
@@ -341,6 +349,70 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     );
     expect(result.output).toContain("Update dnf first (dnf -y update dnf), then run this script again.");
     expect(mutating(result.calls)).toEqual([]);
+  });
+
+  // NVIDIA's R580 is the last branch for Maxwell, Pascal and Volta (matrix/platform.yaml gpuChipFamilies
+  // lastDriverBranch); NVIDIA's network repository offers R590 as latest-dkms next to the 580-dkms stream.
+  const R590 = { network_driver: "590.48.01", network_branch: "580.95.05" };
+  it.each([
+    { name: "V100", gpu: [GPU.v100], stream: "580-dkms", meta: "cuda-drivers", driver: "580.95.05" },
+    { name: "P100 beside a T4", gpu: [GPU.t4, GPU.v100.replace("GV100GL [Tesla V100 SXM2 32GB] [10de:1db5]", "GP100GL [Tesla P100 PCIe 16GB] [10de:15f8]")], stream: "580-dkms", meta: "cuda-drivers", driver: "580.95.05" },
+    { name: "T4 (Turing is not capped)", gpu: [GPU.t4], stream: "open-dkms", meta: "nvidia-open", driver: "590.48.01" },
+  ])("network repository, $name: the driver branch is capped at the last one the GPUs have", ({ gpu, stream, meta, driver }) => {
+    const sb = host({ os: "ol8", kernel: OL8_RHCK, gpu, ...R590 });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(0);
+    expect(inOrder(result.calls, [`dnf -y module enable nvidia-driver:${stream}`, `dnf -y install ${meta}`, "modprobe nvidia"])).toBeNull();
+    expect(result.output).toMatch(new RegExp(`NVIDIA driver\\s+${driver.replace(/\./g, "\\.")}\\s+>= 440\\.33`));
+    if (stream === "580-dkms") expect(result.output).toMatch(/driver branch at most R580: the last NVIDIA driver branch for the (Volta|Pascal) GPU found/);
+  });
+
+  it("a V100 host refuses a newer --driver-branch or local rpm, and a stack that needs a newer driver than R580, before anything changes", () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.v100, ...R590 });
+    const branch = sb.run("--driver-source", "network", "--driver-branch", "590");
+    expect(branch.code, branch.output).toBe(1);
+    expect(branch.output).toContain('ERROR in step "Pre-flight checks": --driver-branch 590 cannot drive the Volta GPU found: R580 is the last driver branch for it');
+    expect(branch.output).toContain("Use --driver-branch 580, or leave the option out (the script then installs R580).");
+    expect(mutating(branch.calls)).toEqual([]);
+
+    const rpm = sb.driverRpm("cuda-repo-rhel9-13-1-local-13.1.0_590.48.01-1.x86_64.rpm");
+    const local = sb.run("--driver-rpm", rpm.path);
+    expect(local.code, local.output).toBe(1);
+    expect(local.output).toContain("--driver-rpm cuda-repo-rhel9-13-1-local-13.1.0_590.48.01-1.x86_64.rpm carries driver 590.48.01, and R580 is the last driver branch for the Volta GPU found");
+    expect(mutating(local.calls)).toEqual([]);
+
+    const newer = sandboxMaker(renderBootstrapForTest({ ...sampleView, minDriverSh: "'590.44.01'", stackCudaSh: "'13.1'" }))({ os: "ol9", kernel: OL9_RHCK_NEW, gpu: GPU.v100, ...R590 });
+    const stack = newer.run("--driver-source", "network");
+    expect(stack.code, stack.output).toBe(1);
+    expect(stack.output).toContain('ERROR in step "Pre-flight checks": the stack (CUDA 13.1) needs driver >= 590.44.01, and R580 is the last driver branch for the Volta GPU found');
+    expect(stack.output).toContain("CUDA 13.0 and older run on R580.");
+    expect(stack.output).toContain("npx cuda-scaffold@0.1.0 torch@1.9.0 --driver 580 --name app");
+    expect(mutating(stack.calls)).toEqual([]);
+  });
+
+  it("a V100 host with a driver newer than R580 installed (which cannot load) is moved back to 580-dkms", () => {
+    const sb = host({
+      os: "ol8",
+      kernel: OL8_RHCK,
+      gpu: GPU.v100,
+      preinstalled: "nvidia-driver:590.48.01,kmod-nvidia-latest-dkms:590.48.01,cuda-drivers:590.48.01,dkms:3.3.0",
+      module_stream: "latest-dkms",
+      dkms_built: "1",
+      ...R590,
+    });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("installed driver 590.48.01 is newer than R580, the last branch for the Volta GPU: switching to nvidia-driver:580-dkms");
+    expect(inOrder(result.calls, ["dnf -y module switch-to nvidia-driver:580-dkms --allowerasing", "modprobe nvidia"])).toBeNull();
+    expect(result.output).toMatch(/NVIDIA driver\s+580\.95\.05\s+>= 440\.33/);
+  });
+
+  it("a stream another run left enabled is reset before the new one is enabled (no driver installed from it)", () => {
+    const sb = host({ os: "ol8", kernel: OL8_RHCK, gpu: GPU.a100, module_stream: "latest-dkms" });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("nvidia-driver:latest-dkms is enabled (from an earlier run) and no driver is installed from it: resetting the module first");
+    expect(inOrder(result.calls, ["dnf -y module reset nvidia-driver", "dnf -y module enable nvidia-driver:open-dkms", "dnf -y install nvidia-open"])).toBeNull();
   });
 
   it("an installed driver that is not loaded yet is loaded without reinstalling it", () => {

@@ -15,7 +15,8 @@
 # Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch page_size gpu (repeatable)
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
-# docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver module_stream dkms_built=1 loaded_driver
+# docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver network_branch (repeatable: an older branch's driver
+# the network repository offers too) module_stream dkms_built=1 loaded_driver
 # dnf_switch_to=0 (a dnf without `dnf module switch-to`) systemd=0 (not PID 1)
 # wsl=1 (WSL 2: lspci lists no NVIDIA device; nvidia-smi is the Windows driver's, loaded_driver its version)
 # docker_desktop=1 (docker answers from Docker Desktop's engine)

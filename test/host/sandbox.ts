@@ -29,9 +29,9 @@ export interface RunResult {
   calls: string[];
 }
 
-/** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig and dnf module --help only read). */
+/** Calls that change a host: none of these may appear in a run that has nothing to do (rpm --checksig, dnf module --help and dnf module list only read). */
 export const MUTATING =
-  /^(dnf (-[yq] )*(install|upgrade|remove|module(?! --help$)|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
+  /^(dnf (-[yq] )*(install|upgrade|remove|module(?! --help$| list )|config-manager|clean|makecache)|rpm (--install|-i|--import)|systemctl (enable|start|restart|stop|daemon-reload)|nvidia-ctk (runtime|cdi generate)|setsebool |usermod |curl |modprobe |TRIPWIRE)/;
 
 export type Settings = Record<string, string | string[]>;
 

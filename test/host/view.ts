@@ -54,6 +54,12 @@ export interface BootstrapView {
   fabricManagerRenamedSinceSh: string;
   fabricManagerServiceSh: string;
   fabricStateReadySh: string;
+  /** `['<chip letters>']='<branch>'` elements of CHIP_LAST_BRANCHES: the last driver branch of a legacy GPU generation */
+  chipLastBranchesSh: string;
+  /** `['<branch>']='<CUDA X.Y>'` elements of BRANCH_NEWEST_CUDA: the newest CUDA each such branch runs */
+  branchNewestCudaSh: string;
+  /** `['<branch>']='<command>'` elements of BRANCH_REGENERATE: the command that regenerates the stack for that branch */
+  branchRegenerateSh: string;
   dockerRepoUpstreamSh: string;
   dockerRepoPathSh: string;
   dockerRepoSh: string;
@@ -118,6 +124,9 @@ export const sampleView: BootstrapView = {
   fabricManagerRenamedSinceSh: "'580'",
   fabricManagerServiceSh: "'nvidia-fabricmanager'",
   fabricStateReadySh: "'Completed'",
+  chipLastBranchesSh: "['GK']='470' ['GM']='580' ['GP']='580' ['GV']='580'",
+  branchNewestCudaSh: "['470']='11.4' ['580']='13.0'",
+  branchRegenerateSh: "['470']='npx cuda-scaffold@0.1.0 torch@1.9.0 --driver 470 --name app'\n  ['580']='npx cuda-scaffold@0.1.0 torch@1.9.0 --driver 580 --name app'",
   dockerRepoUpstreamSh: "'https://download.docker.com'",
   dockerRepoPathSh: "'/linux/rhel/docker-ce.repo'",
   dockerRepoSh: "'https://download.docker.com'",

@@ -5,4 +5,5 @@ readonly TOOLKIT_KEY_FILE=/etc/pki/rpm-gpg/RPM-GPG-KEY-nvidia-container-toolkit
 readonly CUDA_KEY_FILE=/etc/pki/rpm-gpg/RPM-GPG-KEY-NVIDIA-CUDA
 readonly NOUVEAU_BLACKLIST=/etc/modprobe.d/blacklist-nouveau.conf
 readonly DKMS_TOOLSET_CONF=/etc/dkms/framework.conf.d/uek-gcc-toolset.conf
+readonly DKMS_TOOLSET_ENV=/etc/dkms/uek-gcc-toolset.env
 readonly DKMS_MOK_CERT=/var/lib/dkms/mok.pub

@@ -10,7 +10,10 @@ plan_driver() {
     fi
     return 0
   fi
-  if [[ -n $RUNNING_DRIVER ]] && version_ge "$RUNNING_DRIVER" "$MIN_DRIVER"; then
+  find_driver_cap
+  if [[ -n $DRIVER_CAP && -n $INSTALLED_DRIVER ]] && ((${INSTALLED_DRIVER%%.*} > DRIVER_CAP)); then
+    DRIVER_PLAN=upgrade
+  elif [[ -n $RUNNING_DRIVER ]] && version_ge "$RUNNING_DRIVER" "$MIN_DRIVER"; then
     DRIVER_PLAN=ready
   elif [[ -n $INSTALLED_DRIVER ]] && version_ge "$INSTALLED_DRIVER" "$MIN_DRIVER"; then
     DRIVER_PLAN=activate

@@ -3,11 +3,9 @@
 # chip family (CHIP_MODULES and CHIP_ARCHITECTURES, by the letters of its chip code) says which
 # modules drive it, and the messages name its architecture.
 choose_kernel_modules() {
-  local line chip family arch modules prefixes unknown=0 proprietary_only="" open_only="" either=""
-  prefixes=$(IFS='|' && echo "${!CHIP_MODULES[*]}")
+  local line family arch modules unknown=0 proprietary_only="" open_only="" either=""
   while IFS= read -r line; do
-    chip=$(grep -oE "\\b($prefixes)[0-9]{2,3}" <<<"$line" | sed -n 1p || true)
-    family=${chip%%[0-9]*} modules="" arch=""
+    family=$(gpu_family "$line") modules="" arch=""
     if [[ -n $family ]]; then modules=${CHIP_MODULES[$family]} arch=${CHIP_ARCHITECTURES[$family]}; fi
     # Each architecture once, in the order the GPUs are listed.
     case $modules in

@@ -3,6 +3,8 @@
 choose_driver_stream() {
   local branch=""
   if [[ $DRIVER_SOURCE == local ]]; then branch=${LOCAL_DRIVER_VERSION%%.*}; else branch=$DRIVER_BRANCH; fi
+  check_driver_cap "$branch"
+  branch=${branch:-$DRIVER_CAP}
   if [[ -n $branch ]]; then
     version_ge "$branch" "${MIN_DRIVER%%.*}" || die "driver branch $branch is older than the stack's floor $MIN_DRIVER"
     if [[ $MODULE_FLAVOUR == open ]] && ! version_ge "$branch" "$OPEN_MODULES_SINCE"; then

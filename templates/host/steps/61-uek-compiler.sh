@@ -1,5 +1,8 @@
 # UEK is built with a newer GCC than the system compiler (a gcc-toolset); DKMS must build the
 # NVIDIA modules with that same compiler (build_environment, DKMS_BUILD_ENVIRONMENT_SINCE and later).
+# DKMS reads framework.conf.d once, before it knows the target kernel, but sources the
+# build_environment file for each build with $kernelver set: that file enables the toolset for UEK
+# kernels only, so a Red Hat compatible kernel beside UEK keeps the system compiler.
 configure_uek_compiler() {
   local config=/usr/src/kernels/$KREL/.config cc_text kernel_gcc system_gcc
   if [[ ! -r $config ]]; then
@@ -25,10 +28,14 @@ configure_uek_compiler() {
   log "UEK $KREL was built with GCC $kernel_gcc ($toolset), the system compiler is GCC ${system_gcc:-?}"
   install_missing "$toolset-gcc"
   local content="# Written by cuda-scaffold's host bootstrap: build DKMS modules with the compiler UEK was built with.
-build_environment=\"/opt/rh/$toolset/enable\""
-  if [[ -f $DKMS_TOOLSET_CONF && "$(cat "$DKMS_TOOLSET_CONF")" == "$content" ]]; then
-    ok "DKMS builds with $toolset ($DKMS_TOOLSET_CONF)"
+build_environment=\"$DKMS_TOOLSET_ENV\""
+  local env="# Written by cuda-scaffold's host bootstrap; DKMS sources it for each build, \$kernelver the target kernel.
+# shellcheck shell=bash
+case \${kernelver:-} in *uek*) source /opt/rh/$toolset/enable ;; esac"
+  if [[ -f $DKMS_TOOLSET_CONF && "$(cat "$DKMS_TOOLSET_CONF")" == "$content" && -f $DKMS_TOOLSET_ENV && "$(cat "$DKMS_TOOLSET_ENV")" == "$env" ]]; then
+    ok "DKMS builds UEK modules with $toolset ($DKMS_TOOLSET_CONF)"
   else
+    write_file "$DKMS_TOOLSET_ENV" "$env"
     write_file "$DKMS_TOOLSET_CONF" "$content"
   fi
   local dkms_version

@@ -9,8 +9,14 @@ install_driver() {
   esac
   add_driver_repository
   if [[ $DRIVER_PLAN == upgrade ]]; then
-    log "installed driver $INSTALLED_DRIVER is older than the stack's floor $MIN_DRIVER: switching to nvidia-driver:$DRIVER_STREAM"
+    if version_ge "$INSTALLED_DRIVER" "$MIN_DRIVER"; then
+      log "installed driver $INSTALLED_DRIVER is newer than R$DRIVER_CAP, the last branch for the $DRIVER_CAP_ARCHS GPU: switching to nvidia-driver:$DRIVER_STREAM"
+    else
+      log "installed driver $INSTALLED_DRIVER is older than the stack's floor $MIN_DRIVER: switching to nvidia-driver:$DRIVER_STREAM"
+    fi
     run dnf -y module switch-to "nvidia-driver:$DRIVER_STREAM" --allowerasing
+  else
+    reset_driver_stream
   fi
   if [[ -n $DRIVER_META ]]; then
     [[ $DRIVER_PLAN == upgrade ]] || run dnf -y module enable "nvidia-driver:$DRIVER_STREAM"

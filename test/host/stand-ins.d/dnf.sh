@@ -88,9 +88,12 @@ dkms_build() {
   [[ -d /usr/src/kernels/$krel ]] || { echo "Error! Kernel headers for $krel cannot be found." >&2; return 0; }
   sys=$(setting system_gcc)
   if [[ -z $cc_major || $cc_major == "$sys" ]]; then echo "$krel" >"$STATE/dkms_built"; return 0; fi
+  # dkms sources the build_environment file for each build with $kernelver set (dkms.in; dkms(8)).
   for conf in /etc/dkms/framework.conf.d/*.conf; do
     env_file=$(sed -n 's/^build_environment="\(.*\)"$/\1/p' "$conf")
-    if [[ $env_file == "/opt/rh/gcc-toolset-$cc_major/enable" && -f $env_file ]] && version_ge "$(setting dkms_version)" 3.3.0; then
+    [[ -n $env_file && -f $env_file ]] || continue
+    if [[ $(kernelver=$krel PATH=/usr/bin bash -c '. "$1" >/dev/null 2>&1; echo "$PATH"' _ "$env_file") == *"/opt/rh/gcc-toolset-$cc_major/"* ]] &&
+      version_ge "$(setting dkms_version)" 3.3.0; then
       echo "$krel" >"$STATE/dkms_built"
       return 0
     fi
@@ -100,7 +103,8 @@ dkms_build() {
 
 install_driver() { # install_driver open|proprietary [META]
   local flavour=$1 meta=${2:-} version
-  version=$(repo_driver_version)
+  version=$(cat "$STATE/module_driver" 2>/dev/null || true)
+  version=${version:-$(repo_driver_version)}
   [[ -n $version ]] || fail "Error: Unable to find a match: ${meta:-nvidia-driver} (no NVIDIA repository enabled)"
   db_has dkms || fail "Error: Problem: package kmod-nvidia-$flavour-dkms requires dkms, but none of the providers can be installed"
   # dnf -y would import the key named by the repository on first use; here it must be imported already.
@@ -129,14 +133,35 @@ dnf_module_help() {
   printf 'Module command-specific options:\n  <modular command>  %s\n' "$commands"
 }
 
+# The driver a numbered stream (580-dkms) installs: the repository's own, or an older branch the
+# network repository also offers (network_branch=VERSION, repeatable); nothing when it has none.
+stream_driver() {
+  local branch=$1 v
+  for v in "$(repo_driver_version)" $(settings_all network_branch); do
+    if [[ ${v%%.*} == "$branch" ]]; then printf '%s\n' "$v"; return 0; fi
+  done
+}
+
+# dnf module list --enabled: dnf's table (dnf/cli/commands/module.py), the enabled stream marked [e].
+dnf_module_list() {
+  local current
+  current=$(cat "$STATE/module_stream" 2>/dev/null || true)
+  [[ -n $current ]] || { echo "Error: No matching Modules to list" >&2; exit 1; }
+  printf 'CUDA and drivers from NVIDIA\nName           Stream        Profiles                  Summary\n'
+  printf 'nvidia-driver  %s [e] default [d], fm, ks, src  Nvidia driver for %s branch\n\n' "$current" "$current"
+  printf 'Hint: [d]efault, [e]nabled, [x]disabled, [i]nstalled\n'
+}
+
 dnf_module() {
   if [[ ${1:-} == --help ]]; then dnf_module_help; return 0; fi
+  if [[ ${1:-} == list && ${2:-} == --enabled && ${3:-} == nvidia-driver ]]; then dnf_module_list; return 0; fi
+  if [[ ${1:-} == reset && ${2:-} == nvidia-driver ]]; then rm -f "$STATE/module_stream" "$STATE/module_driver"; echo "Complete!"; return 0; fi
   local action=$1 spec=$2 stream current
   [[ $spec == nvidia-driver:* ]] || unsupported module "$@"
   stream=${spec#nvidia-driver:}
   [[ -n "$(repo_driver_version)" ]] || fail "Error: Problems in request: missing groups or modules: $spec"
   current=$(cat "$STATE/module_stream" 2>/dev/null || true)
-  if [[ $stream =~ ^([0-9]+)- && ${BASH_REMATCH[1]} != "$(repo_driver_version | cut -d. -f1)" ]]; then
+  if [[ $stream =~ ^([0-9]+)- && -z $(stream_driver "${BASH_REMATCH[1]}") ]]; then
     fail "Error: Problems in request: missing groups or modules: $spec"
   fi
   case $action in
@@ -146,10 +171,13 @@ dnf_module() {
           "Error: It is not possible to switch enabled streams of a module unless explicitly enabled via configuration option module_stream_switch."
       fi
       echo "$stream" >"$STATE/module_stream"
+      if [[ $stream =~ ^([0-9]+)- ]]; then stream_driver "${BASH_REMATCH[1]}" >"$STATE/module_driver"; fi
       if [[ $action == install ]]; then install_driver "$(stream_flavour "$stream")"; fi
       ;;
     switch-to)
       echo "$stream" >"$STATE/module_stream"
+      rm -f "$STATE/module_driver"
+      if [[ $stream =~ ^([0-9]+)- ]]; then stream_driver "${BASH_REMATCH[1]}" >"$STATE/module_driver"; fi
       install_driver "$(stream_flavour "$stream")"
       ;;
     *) unsupported module "$@" ;;
