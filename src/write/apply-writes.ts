@@ -4,7 +4,8 @@
 // file last, after the folders are synced. A kill at any moment leaves every file wholly old or
 // wholly new, and a lock that is either the old one (the new files are then "stale") or matches
 // every file. If anything fails before the lock is in place, the backups are renamed back and the
-// tree is as it was, with no temp file left. Stale temp files of dead runs are swept first.
+// tree is as it was, with no temp file left. Stale temp files of dead runs are swept first. Every
+// step goes through the folders opened once (folders.ts), never again through their path names.
 import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
@@ -54,9 +55,10 @@ function copyFile(folder: Folder, from: string, to: string): void {
   try {
     const st = fstatSync(src);
     if (!st.isFile()) throw Object.assign(new Error(`EINVAL: not a regular file, copy '${from}'`), { code: "EINVAL", path: folder.at(from) });
-    const dst = openSync(folder.at(to), FILE_FLAGS, st.mode & 0o7777);
+    const dst = openSync(folder.at(to), FILE_FLAGS, 0o600);
     try {
       writeFileSync(dst, readFileSync(src));
+      fchmodSync(dst, st.mode & 0o7777);
     } finally {
       closeSync(dst);
     }

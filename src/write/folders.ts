@@ -198,7 +198,7 @@ export class Folders {
       } catch (err) {
         // O_NOFOLLOW with O_DIRECTORY answers ENOTDIR for a link here (ELOOP elsewhere): lstat tells a link from a file.
         if (["ENOTDIR", "ELOOP"].includes(errno(err)) && isLink(path)) return this.throughLink(rel, file);
-        // A file where the folder belongs: named as the file that could not be written there.
+        // Anything else (a file where the folder belongs, no permission) is named as the file that could not be written.
         if (errno(err) !== "ENOENT" || tries > 0) throw Object.assign(err as Error, { path: join(this.root, file) });
         if (!create) return null;
         this.mkdir(parent, name);
