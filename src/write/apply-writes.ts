@@ -4,36 +4,43 @@
 // file last, after the folders are synced. A kill at any moment leaves every file wholly old or
 // wholly new, and a lock that is either the old one (the new files are then "stale") or matches
 // every file. If anything fails before the lock is in place, the backups are renamed back and the
-// tree is as it was, with no temp file left. Stale temp files of dead runs are swept first.
-import { accessSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+// tree is as it was, with no temp file left. Stale temp files of dead runs are swept first. Every
+// step goes through the folders opened once (folders.ts), never again through their path names.
+import { accessSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { UserError } from "../errors.js";
 import { LOCK_FILE } from "../render/render-files.js";
 import { faultPoint } from "./fault.js";
-import { makeFoldersInside, targetInside } from "./inside-root.js";
+import { Folders, shownPath, type Folder, type MadeFolder } from "./folders.js";
+import { targetInside } from "./inside-root.js";
 import { withEol } from "./line-endings.js";
 import type { Change } from "./plan-writes.js";
 import { sweepStale, targetOf, tempName } from "./temp-files.js";
 import { PATH_CAUSES } from "./out-folder.js";
 
+/** A change staged in its folder: `name` is the target's, `tmp` and `backup` the names of its temp file and backup there. */
 interface Staged {
   change: Change;
+  folder: Folder;
+  name: string;
   tmp: string;
   backup: string | null;
 }
 
 /** What exists only because of this run, to be removed on failure. */
 interface Made {
-  folders: string[];
-  files: string[];
+  folders: MadeFolder[];
+  files: { folder: Folder; name: string }[];
 }
 
-/** Writes `content` to a new file at `path` with `mode`, and syncs it; `made` learns the path before any byte is written. */
-function writeTemp(path: string, content: string, mode: number, made: Made): void {
-  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  made.files.push(path);
+const FILE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Writes `content` to the new file `name` in `folder` with `mode`, and syncs it; `made` learns the file before any byte is written. */
+function writeTemp(folder: Folder, name: string, content: string, mode: number, made: Made): void {
+  const fd = openSync(folder.at(name), FILE_FLAGS, 0o600);
+  made.files.push({ folder, name });
   try {
-    faultPoint(`temp created ${path}`);
+    faultPoint(`temp created ${join(folder.shown, name)}`);
     writeFileSync(fd, content);
     fchmodSync(fd, mode);
     fsyncSync(fd);
@@ -42,50 +49,58 @@ function writeTemp(path: string, content: string, mode: number, made: Made): voi
   }
 }
 
-/** A second name for the file at `target` (a hard link, or a copy where links are not supported). */
-function backUp(target: string, backup: string, made: Made): void {
-  made.files.push(backup);
+/** A copy of the regular file `from` as the new file `to` (both in `folder`), with its mode; never through a link. */
+function copyFile(folder: Folder, from: string, to: string): void {
+  const src = openSync(folder.at(from), constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    linkSync(target, backup);
+    const st = fstatSync(src);
+    if (!st.isFile()) throw Object.assign(new Error(`EINVAL: not a regular file, copy '${from}'`), { code: "EINVAL", path: folder.at(from) });
+    const dst = openSync(folder.at(to), FILE_FLAGS, 0o600);
+    try {
+      writeFileSync(dst, readFileSync(src));
+      fchmodSync(dst, st.mode & 0o7777);
+    } finally {
+      closeSync(dst);
+    }
+  } finally {
+    closeSync(src);
+  }
+}
+
+/** A second name `backup` for the file `name` in `folder` (a hard link, or a copy where links are not supported). */
+function backUp(folder: Folder, name: string, backup: string, made: Made): void {
+  made.files.push({ folder, name: backup });
+  try {
+    linkSync(folder.at(name), folder.at(backup));
   } catch (err) {
     if (!["EPERM", "EXDEV", "ENOTSUP", "EOPNOTSUPP", "EMLINK"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
-    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+    copyFile(folder, name, backup);
   }
 }
 
-/** Best effort: where a folder cannot be opened or synced, the rename is still atomic, only not yet durable. */
-function syncFolder(dir: string): void {
-  try {
-    const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // not supported here
-  }
-}
+const syncFoldersOf = (done: Staged[]) => new Set(done.map((s) => s.folder)).forEach((f) => f.sync());
 
-const syncFoldersOf = (done: Staged[]) => new Set(done.map((s) => dirname(s.change.target))).forEach(syncFolder);
+/** The folder of `rel` relative to --out ("" for --out itself). */
+const folderOf = (rel: string) => (dirname(rel) === "." ? "" : dirname(rel));
 
-function stage(change: Change, made: Made): Staged {
-  makeFoldersInside(change.root, change.file.path, made.folders);
-  const tmp = tempName(change.target, "tmp");
-  writeTemp(tmp, withEol(change.file.content, change.eol), change.currentMode ?? change.file.mode, made);
+function stage(change: Change, folders: Folders, made: Made): Staged {
+  const folder = folders.get(folderOf(change.file.path), true, change.file.path)!;
+  const name = basename(change.file.path);
+  const tmp = tempName(name, "tmp");
+  writeTemp(folder, tmp, withEol(change.file.content, change.eol), change.currentMode ?? change.file.mode, made);
   let backup: string | null = null;
   if (change.current !== null) {
-    backup = tempName(change.target, "old");
-    backUp(change.target, backup, made);
+    backup = tempName(name, "old");
+    backUp(folder, name, backup, made);
   }
   faultPoint(`staged ${change.target}`);
-  return { change, tmp, backup };
+  return { change, folder, name, tmp, backup };
 }
 
-/** Renames the temp file over its target, after checking again that its folder is still inside the root. */
-function commit({ change, tmp }: Staged): void {
+/** Renames the temp file over its target, after checking again that the target's folder is still inside the root (the rename itself goes into the folder opened). */
+function commit({ change, folder, name, tmp }: Staged): void {
   targetInside(change.root, change.file.path);
-  renameSync(tmp, change.target);
+  renameSync(folder.at(tmp), folder.at(name));
 }
 
 /** Puts back what was replaced and removes what this run made; false when some of it could not be undone. */
@@ -98,17 +113,21 @@ function rollBack(committed: Staged[], made: Made): boolean {
       clean = false;
     }
   };
-  for (const { change, backup } of committed.reverse()) {
-    attempt(() => (backup ? renameSync(backup, change.target) : unlinkSync(change.target)));
+  for (const { change, folder, name, backup } of committed.reverse()) {
+    attempt(() => {
+      faultPoint(`undo ${change.target}`);
+      if (backup) renameSync(folder.at(backup), folder.at(name));
+      else unlinkSync(folder.at(name));
+    });
   }
-  for (const path of made.files) {
+  for (const { folder, name } of made.files) {
     try {
-      unlinkSync(path);
+      unlinkSync(folder.at(name));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") clean = false;
     }
   }
-  for (const dir of made.folders.reverse()) attempt(() => rmdirSync(dir));
+  for (const { parent, name } of made.folders.reverse()) attempt(() => rmdirSync(parent ? parent.at(name) : name));
   return clean;
 }
 
@@ -144,7 +163,7 @@ function causeOf(e: NodeJS.ErrnoException, where: string | undefined): string {
 function failure(err: unknown, at: Change | null, clean: boolean): Error {
   if (err instanceof UserError) return err;
   const e = err as NodeJS.ErrnoException;
-  const where = e.path ? targetOf(e.path) : at?.target;
+  const where = e.path ? targetOf(shownPath(e.path)) : at?.target;
   const cause = causeOf(e, where);
   return new UserError([
     clean
@@ -153,20 +172,50 @@ function failure(err: unknown, at: Change | null, clean: boolean): Error {
   ]);
 }
 
+/** Removes stale temp files next to every target, in the folders that exist (none is made for it). */
+function sweep(changes: Change[], folders: Folders): void {
+  const byFolder = new Map<string, { file: string; names: Set<string> }>();
+  for (const c of changes) {
+    const rel = folderOf(c.file.path);
+    const seen = byFolder.get(rel) ?? byFolder.set(rel, { file: c.file.path, names: new Set() }).get(rel)!;
+    seen.names.add(basename(c.file.path));
+  }
+  for (const [rel, { file, names }] of byFolder) {
+    let folder: Folder | null;
+    try {
+      folder = folders.get(rel, false, file);
+    } catch {
+      continue; // refused again, with its reason, when a file is written there
+    }
+    if (folder) sweepStale(folder, names);
+  }
+}
+
 export function applyWrites(changes: Change[]): void {
-  sweepStale(changes.map((c) => c.target));
+  if (changes.length === 0) return;
+  const made: Made = { folders: [], files: [] };
+  const folders = new Folders(changes[0]!.root, made.folders);
+  try {
+    commitAll(changes, folders, made);
+  } finally {
+    folders.close();
+  }
+}
+
+function commitAll(changes: Change[], folders: Folders, made: Made): void {
   const todo = changes.filter((c) => c.kind !== "unchanged");
   const ordered = [...todo.filter((c) => c.file.path !== LOCK_FILE), ...todo.filter((c) => c.file.path === LOCK_FILE)];
-  const made: Made = { folders: [], files: [] };
   const staged: Staged[] = [];
   const committed: Staged[] = [];
   /** How many of `committed` have their folders synced. */
   let synced = 0;
   let at: Change | null = null;
   try {
+    faultPoint("applying");
+    sweep(changes, folders);
     for (const change of ordered) {
       at = change;
-      staged.push(stage(change, made));
+      staged.push(stage(change, folders, made));
     }
     for (const s of staged) {
       at = s.change;
@@ -185,10 +234,10 @@ export function applyWrites(changes: Change[]): void {
   // Only the folders renamed into since the sync before the lock (usually the lock's own folder).
   syncFoldersOf(committed.slice(synced));
   // Committed: what is left is tidying, and a failure there only leaves a backup for the next run to sweep.
-  for (const { change, backup } of staged) {
+  for (const { change, folder, backup } of staged) {
     try {
       faultPoint(`committed ${change.target}`);
-      if (backup) unlinkSync(backup);
+      if (backup) unlinkSync(folder.at(backup));
     } catch {
       // swept by the next run
     }

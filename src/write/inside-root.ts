@@ -2,8 +2,9 @@
 // itself a link is followed once, because the user named it. Below the root a link is followed
 // only while it resolves inside the root; a target's nearest existing folder (a dangling link
 // counts as existing) must resolve inside it, also when the file does not exist yet. Checked for
-// every target when planning, after creating its folders, and again right before each rename.
-import { lstatSync, mkdirSync, realpathSync } from "node:fs";
+// every target when planning, and again right before each rename; the writer then works in the
+// folders it opened (see folders.ts), so a folder swapped for a link after the check is not followed.
+import { lstatSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fail } from "../errors.js";
 
@@ -23,7 +24,7 @@ export function realRoot(outDir: string): string {
   }
 }
 
-const isInside = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+export const isInside = (path: string, root: string) => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 
 function exists(path: string): boolean {
   try {
@@ -35,7 +36,7 @@ function exists(path: string): boolean {
   }
 }
 
-function refuse(rel: string, why: string, hint: string): never {
+export function refuse(rel: string, why: string, hint: string): never {
   fail({ code: "unsafe-path", message: `Refusing to write ${rel}: ${why}. Nothing was written.`, hint, reason: why });
 }
 
@@ -59,28 +60,4 @@ export function targetInside(root: string, rel: string): string {
     refuse(rel, `${name} links outside the output folder (to ${real}), and cuda-scaffold never writes through such a link`, `Replace ${dir} with a real folder (or remove the link), or choose another --out.`);
   }
   return target;
-}
-
-/** Creates the missing folders of `rel` one at a time, never through a link, adding each to `made`. */
-export function makeFoldersInside(root: string, rel: string, made: string[]): void {
-  if (!exists(root)) {
-    const first = mkdirSync(root, { recursive: true });
-    const chain: string[] = [];
-    for (let d = root; first && d !== dirname(d); d = dirname(d)) {
-      chain.unshift(d);
-      if (d === first) break;
-    }
-    made.push(...chain);
-  }
-  let dir = root;
-  for (const part of rel.split("/").slice(0, -1)) {
-    dir = join(dir, part);
-    try {
-      mkdirSync(dir);
-      made.push(dir);
-    } catch (err) {
-      if (errno(err) !== "EEXIST") throw err;
-    }
-  }
-  targetInside(root, rel);
 }
