@@ -219,7 +219,7 @@ function installRequirements(dockerfile: string): string[] {
   const reqs: string[] = [];
   for (let k = start + 1; k < lines.length; k++) {
     const word = lines[k]!.trim().replace(/ \\$/, "");
-    reqs.push(word.replace(/^'(.*)'$/, "$1"));
+    reqs.push(word.replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1"));
     if (!lines[k]!.endsWith("\\")) break;
   }
   return reqs;
@@ -296,5 +296,35 @@ describe("extras the package index cannot install (matrix/frameworks extraUnavai
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("every JAX stack installs a CUDA jaxlib", () => {
+  // The package index's jaxlib is CPU-only (PyPI's jaxlib files are manylinux CPU wheels, and
+  // releases before 0.4.17 have been deleted from it: jax-ml/jax#8640, #17717). A JAX stack gets
+  // GPU support only from a CUDA jaxlib: X+cudaNN… from the jax-releases find-links page, a
+  // jax-releases/cudaNNN/ wheel by its direct URL (0.1.x, whose CUDA wheels carry no local version
+  // and are on no find-links page), or the jax-cudaNN-plugin wheels.
+  const jaxStacks = rendered.filter((r) => r.res.builds.some((b) => b.framework === "jax"));
+
+  it("names a +cuda jaxlib from the find-links page, a cudaNNN/ jaxlib wheel URL, or the CUDA plugin", () => {
+    const bad: string[] = [];
+    const kinds = { links: 0, url: 0, plugin: 0 };
+    for (const { label, res, files } of jaxStacks) {
+      const docker = file(files, "Dockerfile");
+      const command = docker.split("\n").find((l) => /^ && (uv )?pip install( |\\|$)/.test(l) && !/--upgrade/.test(l)) ?? "";
+      const reqs = installRequirements(docker);
+      const cuda = res.builds.find((b) => b.framework === "jax")!.cuda;
+      const [major] = cuda.split(".");
+      const tag = cuda.replace(".", "");
+      if (reqs.some((r) => /^jax-cuda\d+-plugin(\[[^\]]*\])?==/.test(r))) kinds.plugin++;
+      else if (reqs.some((r) => new RegExp(`^jaxlib==[^+]+\\+cuda(${tag}|${major}\\.)`).test(r)) && /--find-links \S*jax-releases\S*\/jax(_cuda)?_releases\.html/.test(command)) kinds.links++;
+      else if (reqs.some((r) => new RegExp(`^jaxlib @ \\S*jax-releases\\S*/cuda${tag}/jaxlib-[^/]+-cp\\d+-none-[a-z0-9_]+\\.whl$`).test(r))) kinds.url++;
+      else bad.push(`${label}: installs ${reqs.filter((r) => r.startsWith("jax")).join(" ")}${command.includes("--find-links") ? "" : " from the package index"}, no CUDA jaxlib`);
+    }
+    expect(bad).toEqual([]);
+    expect(kinds.links).toBeGreaterThan(0);
+    expect(kinds.url).toBeGreaterThan(0);
+    expect(kinds.plugin).toBeGreaterThan(0);
   });
 });

@@ -224,6 +224,10 @@ export interface PipPackage {
   name: string;
   version: string;
   extras?: string[];
+  /**
+   * the package's wheel as a direct URL, installed as name @ URL instead of from an index: a build published only as wheel files that no index or find-links page lists (jaxlib 0.1.x CUDA wheels); {CP} stands for the CPython tag of the stack's Python (cp38). The version stays the one the wheel carries
+   */
+  wheel?: string;
 }
 export interface CudaWheel {
   name: string;
