@@ -532,6 +532,10 @@ export interface NvidiaPackageMatrix {
    * @minItems 1
    */
   families: [NvidiaPackageFamily, ...NvidiaPackageFamily[]];
+  /**
+   * What NVIDIA's runtime image for a CUDA minor on an OS release installs from NVIDIA's repositories, as its Dockerfile pins it: a stack that builds on the plain OS image (its nvidia/cuda tag being gone) installs these instead of the runtime meta package alone, so it has what the runtime image has (NCCL, NVTX)
+   */
+  runtimeImages?: NvidiaRuntimeImage[];
   images: NvidiaImageContents[];
   keyrings: NvidiaKeyring[];
   mlRepo: NvidiaMlRepo;
@@ -556,6 +560,33 @@ export interface NvidiaPackage {
   cuda: string;
   source: string;
   note?: string;
+}
+export interface NvidiaRuntimeImage {
+  repo: string;
+  cuda: string;
+  /**
+   * the runtime image the row stands for
+   */
+  image: string;
+  /**
+   * name=version, as apt-get install takes them, from NVIDIA's CUDA repository
+   *
+   * @minItems 1
+   */
+  packages: [string, ...string[]];
+  /**
+   * package files of the retired machine-learning repository the image's packages came from (NCCL before it moved to the CUDA repository), downloaded on their own like its cuDNN files (mlRepo)
+   */
+  downloads?: NvidiaRuntimeDownload[];
+  source: string;
+  note?: string;
+}
+export interface NvidiaRuntimeDownload {
+  url: string;
+  /**
+   * the digest a public source records for the file, or null where none does
+   */
+  sha256: string | null;
 }
 export interface NvidiaImageContents {
   family: "deb" | "rpm";
