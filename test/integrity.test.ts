@@ -82,6 +82,12 @@ function recordedNvidiaPackages(res: Resolution): Set<string> {
     if (c.repository === "machine-learning") names.add(`/tmp/nvidia-ml/libcudnn${major}_${c.version}-1+cuda${c.cuda}_amd64.deb`);
     else names.add(os.family === "debian" ? `libcudnn${major}=${c.version}-1+cuda${c.cuda}` : `libcudnn${major}-${c.version}-1.cuda${c.cuda}`);
   }
+  // What NVIDIA's runtime images install, pinned (matrix/nvidia-packages.yaml runtimeImages), and the machine-learning repository's files among them.
+  for (const row of matrix.nvidiaPackages.runtimeImages ?? []) {
+    if (row.repo !== os.nvidiaRepo) continue;
+    for (const p of row.packages) names.add(p);
+    for (const d of row.downloads ?? []) names.add(`/tmp/nvidia-ml/${d.url.slice(d.url.lastIndexOf("/") + 1)}`);
+  }
   return names;
 }
 
@@ -219,7 +225,7 @@ function installRequirements(dockerfile: string): string[] {
   const reqs: string[] = [];
   for (let k = start + 1; k < lines.length; k++) {
     const word = lines[k]!.trim().replace(/ \\$/, "");
-    reqs.push(word.replace(/^'(.*)'$/, "$1"));
+    reqs.push(word.replace(/^'(.*)'$/, "$1").replace(/^"(.*)"$/, "$1"));
     if (!lines[k]!.endsWith("\\")) break;
   }
   return reqs;
@@ -296,5 +302,79 @@ describe("extras the package index cannot install (matrix/frameworks extraUnavai
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe("every JAX stack installs a CUDA jaxlib", () => {
+  // The package index's jaxlib is CPU-only (PyPI's jaxlib files are manylinux CPU wheels, and
+  // releases before 0.4.17 have been deleted from it: jax-ml/jax#8640, #17717). A JAX stack gets
+  // GPU support only from a CUDA jaxlib: X+cudaNN… from the jax-releases find-links page, a
+  // jax-releases/cudaNNN/ wheel by its direct URL (0.1.x, whose CUDA wheels carry no local version
+  // and are on no find-links page), or the jax-cudaNN-plugin wheels.
+  const jaxStacks = rendered.filter((r) => r.res.builds.some((b) => b.framework === "jax"));
+
+  it("names a +cuda jaxlib from the find-links page, a cudaNNN/ jaxlib wheel URL, or the CUDA plugin", () => {
+    const bad: string[] = [];
+    const kinds = { links: 0, url: 0, plugin: 0 };
+    for (const { label, res, files } of jaxStacks) {
+      const docker = file(files, "Dockerfile");
+      const command = docker.split("\n").find((l) => /^ && (uv )?pip install( |\\|$)/.test(l) && !/--upgrade/.test(l)) ?? "";
+      const reqs = installRequirements(docker);
+      const cuda = res.builds.find((b) => b.framework === "jax")!.cuda;
+      const [major] = cuda.split(".");
+      const tag = cuda.replace(".", "");
+      if (reqs.some((r) => /^jax-cuda\d+-plugin(\[[^\]]*\])?==/.test(r))) kinds.plugin++;
+      else if (reqs.some((r) => new RegExp(`^jaxlib==[^+]+\\+cuda(${tag}|${major}\\.)`).test(r)) && /--find-links \S*jax-releases\S*\/jax(_cuda)?_releases\.html/.test(command)) kinds.links++;
+      else if (reqs.some((r) => new RegExp(`^jaxlib @ \\S*jax-releases\\S*/cuda${tag}/jaxlib-[^/]+-cp\\d+-none-[a-z0-9_]+\\.whl$`).test(r))) kinds.url++;
+      else bad.push(`${label}: installs ${reqs.filter((r) => r.startsWith("jax")).join(" ")}${command.includes("--find-links") ? "" : " from the package index"}, no CUDA jaxlib`);
+    }
+    expect(bad).toEqual([]);
+    expect(kinds.links).toBeGreaterThan(0);
+    expect(kinds.url).toBeGreaterThan(0);
+    expect(kinds.plugin).toBeGreaterThan(0);
+  });
+});
+
+describe("stacks on the plain OS image install what NVIDIA's runtime image has (matrix/nvidia-packages.yaml runtimeImages)", () => {
+  // Where the nvidia/cuda tag is gone, the image is the plain OS plus NVIDIA's packages. The runtime
+  // meta package (cuda-libraries-X-Y) has no NVTX and no NCCL, which NVIDIA's runtime images add and
+  // frameworks dlopen (Paddle 2.x: libnvToolsExt.so, libnccl.so): the image must install everything
+  // the runtime image does, as NVIDIA pins it.
+  const plain = rendered.filter((r) => r.res.plan.base.kind === "os" && r.res.plan.base.cuda !== null && r.res.plan.os.family === "debian");
+
+  it("installs every package and file of the row for its CUDA and OS; every framework stack there has a row", () => {
+    const bad: string[] = [];
+    let checked = 0;
+    for (const { label, res, files } of plain) {
+      const cuda = res.cuda.split(".").slice(0, 2).join(".");
+      const row = (matrix.nvidiaPackages.runtimeImages ?? []).find((x) => x.repo === res.plan.os.nvidiaRepo && x.cuda === cuda);
+      if (!row) {
+        if (res.builds.some((b) => b.framework !== "cuda")) bad.push(`${label}: no runtimeImages row for CUDA ${cuda} on ${res.plan.os.nvidiaRepo}`);
+        continue;
+      }
+      checked++;
+      const docker = file(files, "Dockerfile");
+      const base = docker.split(/^FROM base AS dev$/m)[0]!;
+      const installed = installedPackages(base);
+      for (const p of row.packages) if (!installed.includes(p)) bad.push(`${label}: lacks ${p} (${row.image})`);
+      for (const d of row.downloads ?? []) {
+        const name = d.url.slice(d.url.lastIndexOf("/") + 1);
+        if (!installed.includes(`/tmp/nvidia-ml/${name}`)) bad.push(`${label}: lacks ${name} (${row.image})`);
+        const add = base.split("\n").find((l) => l.startsWith("ADD") && l.endsWith(` /tmp/nvidia-ml/${name}`)) ?? "";
+        if (d.sha256 && !add.includes(`--checksum=sha256:${d.sha256}`)) bad.push(`${label}: ${name} is not checked against its SHA-256`);
+      }
+    }
+    expect(bad).toEqual([]);
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it("every row gives NCCL and NVTX where NVIDIA's image has them: CUDA 10.0 and later", () => {
+    for (const row of matrix.nvidiaPackages.runtimeImages ?? []) {
+      const all = [...row.packages, ...(row.downloads ?? []).map((d) => d.url.slice(d.url.lastIndexOf("/") + 1))];
+      const [X, Y] = row.cuda.split(".");
+      const expected = Number(X) >= 10;
+      expect(all.some((p) => p.startsWith("libnccl2")), `${row.repo} ${row.cuda}: libnccl2`).toBe(expected);
+      expect(all.some((p) => p.startsWith(`cuda-nvtx-${X}-${Y}=`)), `${row.repo} ${row.cuda}: cuda-nvtx`).toBe(expected);
+    }
   });
 });

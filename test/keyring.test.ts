@@ -58,13 +58,14 @@ describe.skipIf(!canSandbox)("NVIDIA's apt repository on every kind of image", (
     expect(r.code).not.toBe(0);
   });
 
-  it("TensorFlow 1.15: cuDNN is one downloaded file, and no apt source names the machine-learning repository", () => {
+  it("TensorFlow 1.15: cuDNN and NCCL are downloaded files, and no apt source names the machine-learning repository", () => {
     const docker = file(renderFor(["tensorflow@1.15"]).files, "Dockerfile");
     expect(docker).not.toMatch(/machine-learning\/repos\/\S+ \/"? >/);
     expect(docker).toMatch(/^ADD .*machine-learning\/repos\}?\/ubuntu1804\/x86_64\/libcudnn7_[0-9.]+-1\+cuda10\.0_amd64\.deb \/tmp\/nvidia-ml\//m);
     const r = sandbox("plain", nvidiaStep(["tensorflow@1.15"], "base"));
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/apt-get install -y --no-install-recommends cuda-libraries-10-0 \/tmp\/nvidia-ml\/libcudnn7_/);
+    // What nvidia/cuda:10.0-runtime-ubuntu18.04 installs (matrix/nvidia-packages.yaml runtimeImages), its NCCL from the machine-learning repository too.
+    expect(r.out).toMatch(/apt-get install -y --no-install-recommends cuda-libraries-10-0=10\.0\.130-1 .*cuda-nvtx-10-0=10\.0\.130-1 .*\/tmp\/nvidia-ml\/libnccl2_2\.6\.4-1\+cuda10\.0_amd64\.deb \/tmp\/nvidia-ml\/libcudnn7_/);
     expect(r.out).not.toContain("list nvidia-ml.list");
   });
 

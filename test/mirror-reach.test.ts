@@ -149,6 +149,14 @@ describe("jax before the plugin wheels: the find-links page cn cannot replace", 
     expect(w.message).toContain("--build-arg JAX_RELEASES=https://…");
   });
 
+  it("jax@0.1.69 --mirror cn: its jaxlib wheel file is on the same host, so it is warned too, and the URL goes through JAX_RELEASES", () => {
+    const res = resolveFor(["jax@0.1.69"], CN);
+    const w = res.warnings.find((x) => x.code === "no-mirror")!;
+    expect(w.message).toMatch(/^storage\.googleapis\.com \(jax-releases\) has no mirror in --mirror cn, and jax 0\.1\.69 \(cu102\) installs from https:\/\/storage\.googleapis\.com\/jax-releases\/cuda102\/\./);
+    const docker = renderTemplate("Dockerfile", dockerfileView(res, matrix, ""));
+    expect(docker).toContain('"jaxlib @ ${JAX_RELEASES:-https://storage.googleapis.com/jax-releases}/cuda102/jaxlib-0.1.47-cp38-none-linux_x86_64.whl"');
+  });
+
   it("jax@0.4.28, whose default build is jax[cuda12] from PyPI: no warning", () => {
     expect(resolveFor(["jax@0.4.28"], CN).warnings.filter((w) => w.code === "no-mirror")).toEqual([]);
   });

@@ -224,6 +224,10 @@ export interface PipPackage {
   name: string;
   version: string;
   extras?: string[];
+  /**
+   * the package's wheel as a direct URL, installed as name @ URL instead of from an index: a build published only as wheel files that no index or find-links page lists (jaxlib 0.1.x CUDA wheels); {CP} stands for the CPython tag of the stack's Python (cp38). The version stays the one the wheel carries
+   */
+  wheel?: string;
 }
 export interface CudaWheel {
   name: string;
@@ -540,6 +544,10 @@ export interface NvidiaPackageMatrix {
    * @minItems 1
    */
   families: [NvidiaPackageFamily, ...NvidiaPackageFamily[]];
+  /**
+   * What NVIDIA's runtime image for a CUDA minor on an OS release installs from NVIDIA's repositories, as its Dockerfile pins it: a stack that builds on the plain OS image (its nvidia/cuda tag being gone) installs these instead of the runtime meta package alone, so it has what the runtime image has (NCCL, NVTX)
+   */
+  runtimeImages?: NvidiaRuntimeImage[];
   images: NvidiaImageContents[];
   keyrings: NvidiaKeyring[];
   mlRepo: NvidiaMlRepo;
@@ -564,6 +572,33 @@ export interface NvidiaPackage {
   cuda: string;
   source: string;
   note?: string;
+}
+export interface NvidiaRuntimeImage {
+  repo: string;
+  cuda: string;
+  /**
+   * the runtime image the row stands for
+   */
+  image: string;
+  /**
+   * name=version, as apt-get install takes them, from NVIDIA's CUDA repository
+   *
+   * @minItems 1
+   */
+  packages: [string, ...string[]];
+  /**
+   * package files of the retired machine-learning repository the image's packages came from (NCCL before it moved to the CUDA repository), downloaded on their own like its cuDNN files (mlRepo)
+   */
+  downloads?: NvidiaRuntimeDownload[];
+  source: string;
+  note?: string;
+}
+export interface NvidiaRuntimeDownload {
+  url: string;
+  /**
+   * the digest a public source records for the file, or null where none does
+   */
+  sha256: string | null;
 }
 export interface NvidiaImageContents {
   family: "deb" | "rpm";

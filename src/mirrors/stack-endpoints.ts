@@ -22,10 +22,16 @@ export function osEndpoint(m: Matrix, plan: BasePlan, platform: Request["platfor
   return hit.endpoint.id;
 }
 
+/** The URLs a build's packages come from: its indexes and links page, and the folders of the wheels it installs by URL. */
+export function packageUrls(b: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string; packages: { wheel?: string }[] }): string[] {
+  const folders = b.packages.flatMap((p) => (p.wheel ? [p.wheel.slice(0, p.wheel.lastIndexOf("/") + 1)] : []));
+  return [b.indexUrl, b.extraIndexUrl, b.findLinks, ...new Set(folders)].filter((u): u is string => !!u);
+}
+
 /** The framework builds' package URLs, each with the endpoint that serves it. */
 export function buildUrls(m: Matrix, builds: Build[]): { build: Build; url: string; endpoint: Endpoint }[] {
   return builds.flatMap((build) =>
-    [build.pip.indexUrl, build.pip.extraIndexUrl, build.pip.findLinks].flatMap((url) => {
+    packageUrls({ ...build.pip, packages: build.packages }).flatMap((url) => {
       const hit = url ? endpointOf(m, url) : null;
       return hit?.endpoint.arg ? [{ build, url: url!, endpoint: hit.endpoint }] : [];
     }),

@@ -4,13 +4,13 @@ import type { Matrix } from "../matrix/data.js";
 import { driverFloor, fillTool, imageTag, pythonRelease, tool } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst } from "../matrix/versions.js";
 import type { Build, Resolution } from "../resolve/types.js";
-import type { CudaImage } from "../matrix/types.gen.js";
+import type { CudaImage, PipPackage } from "../matrix/types.gen.js";
 import { commentText, shellQuote, shellWord } from "./quote.js";
 import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
-import { installOf, leftOutText } from "../resolve/install.js";
+import { installOf, leftOutText, wheelUrl } from "../resolve/install.js";
 import { regenerateCommand } from "./header.js";
 
 export const USER = "dev";
@@ -19,6 +19,18 @@ const SHM_SIZE = "8gb";
 function pin(p: { name: string; version: string; extras?: string[] }, withExtras: boolean): string {
   const extras = withExtras && p.extras?.length ? `[${p.extras.join(",")}]` : "";
   return `${p.name}${extras}==${p.version}`;
+}
+
+/**
+ * One requirement of the install command, shell-quoted: name==version, or for a package published
+ * only as a wheel file, `name @ URL` with the URL's host through its build argument (double quotes,
+ * so the shell expands it).
+ */
+function requirementWord(p: PipPackage, python: string, m: Matrix, ms: MirrorSet): string {
+  const url = wheelUrl(p, python);
+  if (!url) return shellQuote(pin(p, true));
+  const s = switchable(m, ms, url);
+  return s.arg ? `"${p.name} @ ${s.dockerfile}"` : shellQuote(`${p.name} @ ${url}`);
 }
 
 /** Comment text wrapped at word boundaries to lines of at most `width` characters (a long word stays whole). */
@@ -95,7 +107,13 @@ function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet, python: st
   const effective = (u: string | undefined) => (u === undefined ? undefined : switchable(m, ms, u).effective);
   const index = effective(b.pip.indexUrl ?? b.pip.extraIndexUrl);
   const findLinks = effective(b.pip.findLinks);
-  const lines = index && exclusiveIndex(b, all)
+  const direct = b.packages.flatMap((p) => {
+    const url = wheelUrl(p, python);
+    return url ? [{ name: p.name, url: effective(url)! }] : [];
+  });
+  const lines = direct.length
+    ? [`${b.label}: the CUDA ${b.cuda} build, ${direct.map((d) => `${d.name} from its wheel file ${d.url}`).join(", ")}:`, "no index or find-links page lists this CUDA build under a version of its own."]
+    : index && exclusiveIndex(b, all)
     ? [`${b.label}: the CUDA ${b.cuda} build, from ${index} alone:`, "the package index has another CUDA build under the same version."]
     : index
       ? [`${b.label}: the CUDA ${b.cuda} build, from ${index},`, "added beside the package index, which serves every other package."]
@@ -262,7 +280,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks, m, ms, plan.python.version)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
     pipArgs: pipArgs(frameworks, !system, m, ms),
     // Where an extra cannot be installed, its nvidia-* wheels are pinned by name, and held by the constraints like the framework.
-    pinLines: continued([...installs.flatMap((i) => [...i.packages.map((p) => shellQuote(pin(p, true))), ...i.wheels.map(shellQuote)]), ...caps.map((c) => shellQuote(c.requirement))]),
+    pinLines: continued([...installs.flatMap((i) => [...i.packages.map((p) => requirementWord(p, plan.python.version, m, ms)), ...i.wheels.map(shellQuote)]), ...caps.map((c) => shellQuote(c.requirement))]),
     constraints: [...installs.flatMap((i) => [...i.packages.map((p) => pin(p, false)), ...i.wheels]), ...caps.map((c) => c.requirement)],
     requirementsTxt: res.request.project.requirements && !res.request.project.read,
     pyprojectToml: res.request.project.pyproject && !res.request.project.read,

@@ -33,6 +33,15 @@ export function installOf(b: Build, python: string): Install {
   return { packages, wheels: b.cudaWheels.map((w) => `${w.name}${w.spec}`), leftOut };
 }
 
+/**
+ * A package's wheel by its direct URL for the stack's Python ({CP} -> cp38), or null where the
+ * package comes from an index (matrix/frameworks `wheel`: jaxlib 0.1.x's CUDA wheels, which no
+ * index or find-links page lists under a version of their own).
+ */
+export function wheelUrl(p: Pick<PipPackage, "wheel">, python: string): string | null {
+  return p.wheel ? p.wheel.replace("{CP}", `cp${python.replace(".", "")}`) : null;
+}
+
 /** One sentence on what was left out and why, for the Dockerfile's comment and `explain`. */
 export function leftOutText(b: Build, row: ExtraUnavailable): string {
   const main = b.packages.find((p) => p.extras?.includes(row.extra)) ?? b.packages[0]!;

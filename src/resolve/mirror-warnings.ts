@@ -8,7 +8,7 @@ import type { Matrix } from "../matrix/data.js";
 import type { Endpoint, MirrorPreset } from "../matrix/types.gen.js";
 import { compare } from "../matrix/versions.js";
 import { endpointOf } from "../mirrors/mirror-set.js";
-import { buildUrls, endpointHost, osEndpoint, stackEndpoints } from "../mirrors/stack-endpoints.js";
+import { buildUrls, endpointHost, osEndpoint, packageUrls, stackEndpoints } from "../mirrors/stack-endpoints.js";
 import type { EndpointId } from "../mirrors/types.js";
 import type { Request } from "../request/types.js";
 import type { BasePlan, Build, Warning } from "./types.js";
@@ -61,8 +61,8 @@ export function alternativesFor(m: Matrix, req: Request, builds: Build[], plan: 
     const k = req.specs.findIndex((s) => s.name === build.framework);
     const fw = build.framework === "cuda" ? undefined : m.frameworks[build.framework];
     if (k < 0 || !fw) return [];
-    const clean = (b: { indexUrl?: string; extraIndexUrl?: string; findLinks?: string }) =>
-      [b.indexUrl, b.extraIndexUrl, b.findLinks].every((url) => {
+    const clean = (b: Parameters<typeof packageUrls>[0]) =>
+      packageUrls(b).every((url) => {
         const hit = url ? endpointOf(m, url) : null;
         return !hit || !avoid.has(hit.endpoint.id);
       });

@@ -1,7 +1,7 @@
 // Chooses the container OS, the base image of the shared stage (which is the final image), what
 // the dev stage adds for nvcc, and Python — never a deleted nvidia/cuda tag (SPEC §3.4).
 import type { Matrix } from "../matrix/data.js";
-import type { ContainerOs, CudaImage, CudaToolkit } from "../matrix/types.gen.js";
+import type { ContainerOs, CudaImage, CudaToolkit, NvidiaRuntimeImage } from "../matrix/types.gen.js";
 import { containerOs, driverFloor, fillTool, imageTag, imagesForMinor, latestRelease, pythonRelease, toolkit } from "../matrix/lookup.js";
 import { compare, major, majorMinor, newestFirst, satisfies } from "../matrix/versions.js";
 import type { Variant } from "../request/types.js";
@@ -71,6 +71,12 @@ export function cudnnMatches(have: string, need: string, floor = false): boolean
   const h = have.split(".");
   const n = need.split(".");
   return n.every((p, i) => h[i] === p);
+}
+
+/** NVIDIA's runtime image for a CUDA minor on a Debian-family OS (matrix/nvidia-packages.yaml runtimeImages), where the data records it. */
+export function runtimeImage(m: Matrix, os: ContainerOs, cuda: string): NvidiaRuntimeImage | undefined {
+  if (os.family !== "debian") return undefined;
+  return (m.nvidiaPackages.runtimeImages ?? []).find((r) => r.repo === os.nvidiaRepo && r.cuda === cuda);
 }
 
 /** A package file downloaded on its own (from NVIDIA's retired machine-learning repository). */
@@ -173,8 +179,13 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
     }
     const libs = needsLibs ? cudaPackages(m, tk, flavor === "devel" ? "dev" : "runtime", os) : [];
     if (!libs) return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and our record of NVIDIA's ${os.nvidiaRepo} repository names no CUDA ${needs.cuda} ${flavor} packages` };
-    const packages = [...libs];
-    const downloads: Download[] = [];
+    // What NVIDIA's runtime image for this CUDA and OS installs, as its Dockerfile pins it: the runtime
+    // meta package alone lacks NVTX and NCCL, which the runtime images add (matrix/nvidia-packages.yaml
+    // runtimeImages). A devel stack adds its nvcc and -dev packages on top, as NVIDIA's devel images
+    // build on the runtime ones.
+    const image = needsLibs ? runtimeImage(m, os, needs.cuda) : undefined;
+    const packages = image ? [...image.packages, ...(flavor === "devel" ? libs : [])] : [...libs];
+    const downloads: Download[] = (image?.downloads ?? []).map((d) => ({ url: d.url, file: d.url.slice(d.url.lastIndexOf("/") + 1), sha256: d.sha256 }));
     if (needsLibs && needs.systemCudnn) {
       const pkg = cudnnPackage(m, needs.systemCudnn, needs.cudnnFloor, needs.cuda, os);
       const cudnn = `cuDNN ${needs.systemCudnn}${needs.cudnnFloor ? ` (or a later ${major(needs.systemCudnn)}.x)` : ""}`;
@@ -183,7 +194,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       else downloads.push(pkg.download);
     }
     const why = needsLibs
-      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image`
+      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image${image ? ` (what ${image.image} installs, as NVIDIA pins it)` : ""}`
       : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
     base = { from: os.image, kind: "os", packages, downloads, cuda: needsLibs ? latestRelease(tk) : null, why };
     // A CUDA minor with no nvidia/cuda row at all (one added from other sources than the tag lists) has no tag we know of, deleted or not.
