@@ -36,6 +36,14 @@ const run = (argv: string[], env: Record<string, string>) => spawnSync(argv[0]!,
 describe.each(COMBOS)("$spec, $nodes node(s)", ({ spec, nodes, launcher }) => {
   const { files } = renderFor([spec], { gpus: "4", cluster: { with: "k8s,slurm", nodes: String(nodes) } });
 
+  it("pyxis: a script that uses --container-env says, in its header, which pyxis release it needs", () => {
+    const text = file(files, "slurm/train-pyxis.sbatch");
+    const header = text.slice(0, text.indexOf("\n#SBATCH")).replace(/\n# ?/g, " ");
+    expect(text).toContain("--container-env=");
+    expect(header).toContain(`Needs pyxis ${matrix.cluster.pyxis.containerEnv.since} or later`);
+    expect(file(files, "slurm/train.sbatch")).not.toContain("Needs pyxis");
+  });
+
   it("slurm: asks for CPUs and memory per GPU, and hands srun the CPUs again", () => {
     const per = matrix.cluster.perGpu;
     for (const path of ["slurm/train.sbatch", "slurm/train-pyxis.sbatch"]) {

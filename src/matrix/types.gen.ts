@@ -877,7 +877,17 @@ export interface ApptainerFacts {
 }
 export interface PyxisFacts {
   imageSyntax: string;
+  containerEnv: PyxisContainerEnv;
   registrySeparator: "#";
+  why: string;
+  source: string;
+  note?: string;
+}
+/**
+ * the first pyxis release with srun --container-env, which the pyxis script uses
+ */
+export interface PyxisContainerEnv {
+  since: string;
   why: string;
   source: string;
   note?: string;

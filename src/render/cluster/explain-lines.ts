@@ -55,6 +55,7 @@ export function clusterExplainLines(res: Resolution, m: Matrix, image: ImageRef,
     lines.push(line("caches", `APPTAINER_CACHEDIR and APPTAINER_TMPDIR under $SCRATCH (or $CUDA_SCAFFOLD_CACHE) — ${c.apptainer.cacheDir.why}`, c.apptainer.cacheDir.source));
     lines.push(line("user site", `PYTHONNOUSERSITE=1 — ${c.apptainer.userSite.why}`, c.apptainer.userSite.source));
     lines.push(line("pyxis", `--container-image=${image.pyxis} — ${c.pyxis.why}`, c.pyxis.source));
+    lines.push(line("pyxis env", `--container-env: pyxis ${c.pyxis.containerEnv.since} or later — ${c.pyxis.containerEnv.why}`, c.pyxis.containerEnv.source));
   }
   const nccl = ncclEnv(ctx);
   if (nccl.length) for (const n of nccl) lines.push(line("NCCL", `${n.name}=${n.value} — ${n.why}`, c.nccl.find((x) => x.name === n.name)?.source));

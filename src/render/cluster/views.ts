@@ -193,6 +193,7 @@ export function sbatchView(ctx: ClusterContext, header: string, pyxis: boolean) 
     imageLines: imageLines(ctx),
     imageSh: shellWord(pyxis ? image.pyxis : image.apptainer),
     pyxisLines: wrap(`${m.cluster.pyxis.why} Syntax: ${m.cluster.pyxis.imageSyntax}.`),
+    requirementLines: pyxis ? wrap(`Needs pyxis ${m.cluster.pyxis.containerEnv.since} or later on the cluster: ${m.cluster.pyxis.containerEnv.why}`) : [],
     sifSh: shellWord(`${ctx.name}-${image.tag}.sif`),
     cacheLines: wrap(`${a.cacheDir.why} Set CUDA_SCAFFOLD_CACHE to choose another directory; every node must see it.`),
     userSiteLines: wrap(a.userSite.why),
