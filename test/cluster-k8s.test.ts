@@ -61,6 +61,13 @@ function podSpecs(doc: Obj): Obj[] {
   return [];
 }
 
+/**
+ * Node labels that GPU Feature Discovery publishes from its first release (gpu-feature-discovery
+ * v0.1.0 main.go, through v0.8.2) to the newest (k8s-device-plugin v0.15.0 to v0.20.0,
+ * internal/lm/nvml.go). The nvidia.com/cuda.driver-version.* labels are missing before v0.15.0.
+ */
+const PUBLISHED_BY_EVERY_GFD = ["nvidia.com/cuda.driver.major", "nvidia.com/cuda.driver.minor", "nvidia.com/cuda.driver.rev", "nvidia.com/gpu.compute.major", "nvidia.com/gpu.compute.minor"];
+
 /** The comment lines right above the first line that contains `needle` (and whose next line contains `next`). */
 function commentAbove(text: string, needle: string, next = ""): string {
   const lines = text.split("\n");
@@ -219,6 +226,15 @@ describe.each(CASES)("--with k8s: $name", (c) => {
           expect(admits(terms, nodeLabels("999.99.99", cc)), `${path}: driver 999, sm ${cc}`).toBe(runs);
           expect(admits(terms, nodeLabels(justBelow(floor), cc)), `${path}: driver ${justBelow(floor)}, sm ${cc}`).toBe(false);
         }
+      }
+    }
+  });
+
+  it.runIf(!!c.flags?.k8sGfd)("GPU Feature Discovery affinity uses only labels that old and new GFD releases both publish", () => {
+    for (const { path, doc } of docs.filter((d) => d.doc.kind !== "Service")) {
+      for (const spec of podSpecs(doc)) {
+        const keys = spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.flatMap((t: Obj) => t.matchExpressions.map((e: Obj) => e.key));
+        for (const key of keys) expect(PUBLISHED_BY_EVERY_GFD, `${path}: ${key}`).toContain(key);
       }
     }
   });
