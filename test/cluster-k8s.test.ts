@@ -198,6 +198,17 @@ describe.each(CASES)("--with k8s: $name", (c) => {
     expect(service.metadata.name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
   });
 
+  it.runIf(c.nodes > 1)("job.yaml and train-multinode.yaml can both be applied: no object of the same kind and name, and the Service selects only the multi-node pods", () => {
+    const objects = docs.filter((d) => d.path === "k8s/job.yaml" || d.path === "k8s/train-multinode.yaml").map((d) => `${d.doc.kind}/${d.doc.metadata.name}`);
+    expect(new Set(objects).size, objects.join(" ")).toBe(objects.length);
+    const service = docs.find((d) => d.doc.kind === "Service")!.doc;
+    const selects = (labels: Obj) => Object.entries(service.spec.selector).every(([k, v]) => labels[k] === v);
+    const single = docs.find((d) => d.path === "k8s/job.yaml")!.doc;
+    const multi = docs.find((d) => d.path === "k8s/train-multinode.yaml" && d.doc.kind === "Job")!.doc;
+    expect(selects(single.spec.template.metadata.labels)).toBe(false);
+    expect(selects(multi.spec.template.metadata.labels)).toBe(true);
+  });
+
   it.runIf(trainer)("TrainJob: a runtime the Trainer ships, patched on its own job and container, one process per GPU for torch", () => {
     const tj = docs.find((d) => d.doc.kind === "TrainJob")!.doc;
     const runtime = matrix.cluster.trainer.runtimes.find((r) => r.framework === primary.framework)!;
