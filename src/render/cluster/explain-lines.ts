@@ -32,6 +32,7 @@ export function clusterExplainLines(res: Resolution, m: Matrix, image: ImageRef,
     lines.push(line("toleration", `${k.toleration.key} ${k.toleration.operator} ${k.toleration.effect} — ${k.toleration.why}`, k.toleration.source));
     lines.push(line("/dev/shm", `emptyDir, medium Memory, sizeLimit ${k.shm.sizeLimit} — ${k.shm.why}`, k.shm.source));
     lines.push(line("containers", k.otherContainers.why, k.otherContainers.source));
+    lines.push(line("pod security", `runAsNonRoot, runAsUser ${k.podSecurity.uid}, runAsGroup ${k.podSecurity.gid}, seccomp ${k.podSecurity.seccompProfile}, no privilege escalation, capabilities dropped (${k.podSecurity.dropCapabilities.join(", ")}) — ${k.podSecurity.why}`, k.podSecurity.source));
     lines.push(line("fsGroup", `${k.fsGroup.gid} — ${k.fsGroup.why}`, k.fsGroup.source));
     lines.push(line("runtimeClass", `${cluster.runtimeClass ?? "left out (--runtime-class <name> sets it)"} — ${k.runtimeClass.why}`, k.runtimeClass.source));
     if (cluster.k8sGfd) {

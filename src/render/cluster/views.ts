@@ -112,6 +112,8 @@ function podView(ctx: ClusterContext, nodes: number) {
     cpu: String(m.cluster.perGpu.cpus * ctx.gpus),
     memory: `${m.cluster.perGpu.memoryGi * ctx.gpus + Number.parseInt(k.shm.sizeLimit, 10)}Gi`,
     resourceLines: wrap(`${m.cluster.perGpu.cpus} CPUs and ${m.cluster.perGpu.memoryGi} GiB per GPU, and the ${k.shm.sizeLimit} of /dev/shm: ${k.resources.why}`),
+    podSecurity: { uid: k.podSecurity.uid, gid: k.podSecurity.gid, seccompProfile: k.podSecurity.seccompProfile, dropCapabilities: k.podSecurity.dropCapabilities },
+    podSecurityLines: wrap(k.podSecurity.why),
     fsGroup: k.fsGroup.gid,
     fsGroupLines: wrap(k.fsGroup.why),
     affinity: affinity
