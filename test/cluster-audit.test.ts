@@ -3,7 +3,7 @@
 // given as the IP address its launcher compares with its own (not a host name).
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -35,6 +35,14 @@ const run = (argv: string[], env: Record<string, string>) => spawnSync(argv[0]!,
 
 describe.each(COMBOS)("$spec, $nodes node(s)", ({ spec, nodes, launcher }) => {
   const { files } = renderFor([spec], { gpus: "4", cluster: { with: "k8s,slurm", nodes: String(nodes) } });
+
+  it("pyxis: a script that uses --container-env says, in its header, which pyxis release it needs", () => {
+    const text = file(files, "slurm/train-pyxis.sbatch");
+    const header = text.slice(0, text.indexOf("\n#SBATCH")).replace(/\n# ?/g, " ");
+    expect(text).toContain("--container-env=");
+    expect(header).toContain(`Needs pyxis ${matrix.cluster.pyxis.containerEnv.since} or later`);
+    expect(file(files, "slurm/train.sbatch")).not.toContain("Needs pyxis");
+  });
 
   it("slurm: asks for CPUs and memory per GPU, and hands srun the CPUs again", () => {
     const per = matrix.cluster.perGpu;
@@ -78,7 +86,56 @@ function pods(files: { path: string; content: string }[]): { path: string; spec:
     }),
   );
 }
+/** The image user's ids, as the Dockerfile template sets them (ARG USER_UID=…, ARG USER_GID=…). */
+const DOCKERFILE_IDS = (() => {
+  const text = readFileSync(join(import.meta.dirname, "..", "templates", "Dockerfile.hbs"), "utf8");
+  return { uid: Number(/^ARG USER_UID=(\d+)$/m.exec(text)![1]), gid: Number(/^ARG USER_GID=(\d+)$/m.exec(text)![1]) };
+})();
 const gi = (q: string) => Number.parseInt(q, 10) * (q.endsWith("Gi") ? 1 : q.endsWith("Mi") ? 1 / 1024 : NaN);
+
+/**
+ * What the "restricted" Pod Security Standard refuses in a pod (https://kubernetes.io/docs/concepts/security/pod-security-standards/),
+ * plus the kubelet's own check: runAsNonRoot with an image whose USER is a name needs a numeric runAsUser.
+ */
+function restrictedProblems(pod: Obj): string[] {
+  const problems: string[] = [];
+  const psc = pod.securityContext ?? {};
+  const allowedVolumes = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
+  for (const v of pod.volumes ?? []) if (!Object.keys(v).filter((k) => k !== "name").every((k) => allowedVolumes.includes(k))) problems.push(`volume ${v.name}`);
+  if (pod.hostNetwork || pod.hostPID || pod.hostIPC) problems.push("host namespaces");
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers] as Obj[]) {
+    const sc = c.securityContext ?? {};
+    if ((sc.runAsNonRoot ?? psc.runAsNonRoot) !== true) problems.push(`${c.name}: runAsNonRoot`);
+    const uid = sc.runAsUser ?? psc.runAsUser;
+    if (!Number.isInteger(uid) || uid === 0) problems.push(`${c.name}: numeric non-zero runAsUser (the image's USER is a name)`);
+    if (sc.privileged) problems.push(`${c.name}: privileged`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name}: allowPrivilegeEscalation`);
+    if (!(sc.capabilities?.drop ?? []).includes("ALL")) problems.push(`${c.name}: drop ALL`);
+    if ((sc.capabilities?.add ?? []).some((a: string) => a !== "NET_BIND_SERVICE")) problems.push(`${c.name}: added capabilities`);
+    if (!["RuntimeDefault", "Localhost"].includes((sc.seccompProfile ?? psc.seccompProfile)?.type)) problems.push(`${c.name}: seccompProfile`);
+  }
+  return problems;
+}
+
+describe.each(COMBOS)("restricted Pod Security: $spec, $nodes node(s)", ({ spec, nodes }) => {
+  for (const k8sGfd of [false, true]) {
+    it(`every pod is admitted and runs as the image's user${k8sGfd ? " (--k8s-gfd)" : ""}`, () => {
+      const { files } = renderFor([spec], { gpus: "4", cluster: { with: "k8s", nodes: String(nodes), k8sGfd } });
+      const all = pods(files);
+      expect(all.length).toBeGreaterThan(0);
+      for (const { path, spec: pod } of all) {
+        expect(restrictedProblems(pod), path).toEqual([]);
+        expect(pod.securityContext, path).toMatchObject({ runAsUser: DOCKERFILE_IDS.uid, runAsGroup: DOCKERFILE_IDS.gid, fsGroup: DOCKERFILE_IDS.gid });
+      }
+    });
+  }
+});
+
+it("the pods' user and group are the Dockerfile's USER_UID and USER_GID defaults", () => {
+  const k = matrix.cluster.kubernetes;
+  expect({ uid: k.podSecurity.uid, gid: k.podSecurity.gid }).toEqual(DOCKERFILE_IDS);
+  expect(k.fsGroup.gid).toBe(DOCKERFILE_IDS.gid);
+});
 
 describe.each([
   ...COMBOS.map((c) => ({ ...c, platform: undefined as string | undefined })),

@@ -61,6 +61,13 @@ function podSpecs(doc: Obj): Obj[] {
   return [];
 }
 
+/**
+ * Node labels that GPU Feature Discovery publishes from its first release (gpu-feature-discovery
+ * v0.1.0 main.go, through v0.8.2) to the newest (k8s-device-plugin v0.15.0 to v0.20.0,
+ * internal/lm/nvml.go). The nvidia.com/cuda.driver-version.* labels are missing before v0.15.0.
+ */
+const PUBLISHED_BY_EVERY_GFD = ["nvidia.com/cuda.driver.major", "nvidia.com/cuda.driver.minor", "nvidia.com/cuda.driver.rev", "nvidia.com/gpu.compute.major", "nvidia.com/gpu.compute.minor"];
+
 /** The comment lines right above the first line that contains `needle` (and whose next line contains `next`). */
 function commentAbove(text: string, needle: string, next = ""): string {
   const lines = text.split("\n");
@@ -191,6 +198,17 @@ describe.each(CASES)("--with k8s: $name", (c) => {
     expect(service.metadata.name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
   });
 
+  it.runIf(c.nodes > 1)("job.yaml and train-multinode.yaml can both be applied: no object of the same kind and name, and the Service selects only the multi-node pods", () => {
+    const objects = docs.filter((d) => d.path === "k8s/job.yaml" || d.path === "k8s/train-multinode.yaml").map((d) => `${d.doc.kind}/${d.doc.metadata.name}`);
+    expect(new Set(objects).size, objects.join(" ")).toBe(objects.length);
+    const service = docs.find((d) => d.doc.kind === "Service")!.doc;
+    const selects = (labels: Obj) => Object.entries(service.spec.selector).every(([k, v]) => labels[k] === v);
+    const single = docs.find((d) => d.path === "k8s/job.yaml")!.doc;
+    const multi = docs.find((d) => d.path === "k8s/train-multinode.yaml" && d.doc.kind === "Job")!.doc;
+    expect(selects(single.spec.template.metadata.labels)).toBe(false);
+    expect(selects(multi.spec.template.metadata.labels)).toBe(true);
+  });
+
   it.runIf(trainer)("TrainJob: a runtime the Trainer ships, patched on its own job and container, one process per GPU for torch", () => {
     const tj = docs.find((d) => d.doc.kind === "TrainJob")!.doc;
     const runtime = matrix.cluster.trainer.runtimes.find((r) => r.framework === primary.framework)!;
@@ -219,6 +237,15 @@ describe.each(CASES)("--with k8s: $name", (c) => {
           expect(admits(terms, nodeLabels("999.99.99", cc)), `${path}: driver 999, sm ${cc}`).toBe(runs);
           expect(admits(terms, nodeLabels(justBelow(floor), cc)), `${path}: driver ${justBelow(floor)}, sm ${cc}`).toBe(false);
         }
+      }
+    }
+  });
+
+  it.runIf(!!c.flags?.k8sGfd)("GPU Feature Discovery affinity uses only labels that old and new GFD releases both publish", () => {
+    for (const { path, doc } of docs.filter((d) => d.doc.kind !== "Service")) {
+      for (const spec of podSpecs(doc)) {
+        const keys = spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.flatMap((t: Obj) => t.matchExpressions.map((e: Obj) => e.key));
+        for (const key of keys) expect(PUBLISHED_BY_EVERY_GFD, `${path}: ${key}`).toContain(key);
       }
     }
   });

@@ -751,6 +751,7 @@ export interface KubernetesFacts {
   shm: ShmFact;
   runtimeClass: ClusterFact;
   otherContainers: ClusterFact1;
+  podSecurity: PodSecurityFact;
   fsGroup: FsGroupFact;
 }
 export interface ArchLabelFact {
@@ -797,6 +798,28 @@ export interface ClusterFact1 {
   /**
    * one sentence: the mistake this line prevents
    */
+  why: string;
+  source: string;
+  note?: string;
+}
+/**
+ * the securityContext that the restricted Pod Security Standard admits, with the image user's numeric ids
+ */
+export interface PodSecurityFact {
+  /**
+   * the image's user (the Dockerfile's USER_UID default)
+   */
+  uid: number;
+  /**
+   * its group (the Dockerfile's USER_GID default)
+   */
+  gid: number;
+  seccompProfile: "RuntimeDefault";
+  /**
+   * @minItems 1
+   * @maxItems 1
+   */
+  dropCapabilities: ["ALL"];
   why: string;
   source: string;
   note?: string;
@@ -877,7 +900,17 @@ export interface ApptainerFacts {
 }
 export interface PyxisFacts {
   imageSyntax: string;
+  containerEnv: PyxisContainerEnv;
   registrySeparator: "#";
+  why: string;
+  source: string;
+  note?: string;
+}
+/**
+ * the first pyxis release with srun --container-env, which the pyxis script uses
+ */
+export interface PyxisContainerEnv {
+  since: string;
   why: string;
   source: string;
   note?: string;

@@ -32,6 +32,7 @@ export function clusterExplainLines(res: Resolution, m: Matrix, image: ImageRef,
     lines.push(line("toleration", `${k.toleration.key} ${k.toleration.operator} ${k.toleration.effect} — ${k.toleration.why}`, k.toleration.source));
     lines.push(line("/dev/shm", `emptyDir, medium Memory, sizeLimit ${k.shm.sizeLimit} — ${k.shm.why}`, k.shm.source));
     lines.push(line("containers", k.otherContainers.why, k.otherContainers.source));
+    lines.push(line("pod security", `runAsNonRoot, runAsUser ${k.podSecurity.uid}, runAsGroup ${k.podSecurity.gid}, seccomp ${k.podSecurity.seccompProfile}, no privilege escalation, capabilities dropped (${k.podSecurity.dropCapabilities.join(", ")}) — ${k.podSecurity.why}`, k.podSecurity.source));
     lines.push(line("fsGroup", `${k.fsGroup.gid} — ${k.fsGroup.why}`, k.fsGroup.source));
     lines.push(line("runtimeClass", `${cluster.runtimeClass ?? "left out (--runtime-class <name> sets it)"} — ${k.runtimeClass.why}`, k.runtimeClass.source));
     if (cluster.k8sGfd) {
@@ -55,6 +56,7 @@ export function clusterExplainLines(res: Resolution, m: Matrix, image: ImageRef,
     lines.push(line("caches", `APPTAINER_CACHEDIR and APPTAINER_TMPDIR under $SCRATCH (or $CUDA_SCAFFOLD_CACHE) — ${c.apptainer.cacheDir.why}`, c.apptainer.cacheDir.source));
     lines.push(line("user site", `PYTHONNOUSERSITE=1 — ${c.apptainer.userSite.why}`, c.apptainer.userSite.source));
     lines.push(line("pyxis", `--container-image=${image.pyxis} — ${c.pyxis.why}`, c.pyxis.source));
+    lines.push(line("pyxis env", `--container-env: pyxis ${c.pyxis.containerEnv.since} or later — ${c.pyxis.containerEnv.why}`, c.pyxis.containerEnv.source));
   }
   const nccl = ncclEnv(ctx);
   if (nccl.length) for (const n of nccl) lines.push(line("NCCL", `${n.name}=${n.value} — ${n.why}`, c.nccl.find((x) => x.name === n.name)?.source));

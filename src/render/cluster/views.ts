@@ -11,8 +11,17 @@ import { JAX_INIT, launchPlan, type EnvVar, type LaunchPlan } from "./launch.js"
 
 /** Where the project is inside the containers (the Dockerfile's WORKDIR). */
 export const WORKSPACE = "/workspace";
-/** Kubernetes object names are cut to this, so that pod host names (`<name>-<index>`) stay DNS labels. */
+/** Kubernetes object names are cut to this, so that pod host names (`<name>-multinode-<index>`) stay DNS labels. */
 const K8S_NAME_MAX = 40;
+/**
+ * What tells the two Jobs apart (k8s/job.yaml and k8s/train-multinode.yaml): applying both must not
+ * find the other's Job under the same name, and the headless Service must select only the
+ * multi-node pods. `app.kubernetes.io/component` is one of Kubernetes' recommended labels.
+ */
+export const JOB_KINDS = {
+  single: { suffix: "", component: "single-node" },
+  multi: { suffix: "-multinode", component: "multinode" },
+} as const;
 
 /** Comment text wrapped at word boundaries (a long word stays whole). */
 export function wrap(text: string, width = 92): string[] {
@@ -44,13 +53,16 @@ export interface ClusterContext {
   gpus: number;
   image: ImageRef;
   name: string;
+  /** the multi-node Job's and headless Service's name: its pods are <multiName>-<index>.<multiName> */
+  multiName: string;
   plan: LaunchPlan;
 }
 
 export function clusterContext(res: Resolution, m: Matrix, cluster: ClusterRequest, image: ImageRef): ClusterContext {
   const gpus = Number(res.request.gpus);
   const name = k8sName(res.request.name);
-  return { res, m, cluster, gpus, image, name, plan: launchPlan(res, m, gpus, cluster.nodes, name) };
+  const multiName = `${name}${JOB_KINDS.multi.suffix}`;
+  return { res, m, cluster, gpus, image, name, multiName, plan: launchPlan(res, m, gpus, cluster.nodes, multiName) };
 }
 
 /** NCCL variables the run needs: only with more than one GPU (or node), each with its reason. */
@@ -100,6 +112,8 @@ function podView(ctx: ClusterContext, nodes: number) {
     cpu: String(m.cluster.perGpu.cpus * ctx.gpus),
     memory: `${m.cluster.perGpu.memoryGi * ctx.gpus + Number.parseInt(k.shm.sizeLimit, 10)}Gi`,
     resourceLines: wrap(`${m.cluster.perGpu.cpus} CPUs and ${m.cluster.perGpu.memoryGi} GiB per GPU, and the ${k.shm.sizeLimit} of /dev/shm: ${k.resources.why}`),
+    podSecurity: { uid: k.podSecurity.uid, gid: k.podSecurity.gid, seccompProfile: k.podSecurity.seccompProfile, dropCapabilities: k.podSecurity.dropCapabilities },
+    podSecurityLines: wrap(k.podSecurity.why),
     fsGroup: k.fsGroup.gid,
     fsGroupLines: wrap(k.fsGroup.why),
     affinity: affinity
@@ -119,6 +133,8 @@ export function jobView(ctx: ClusterContext, header: string) {
   return {
     header,
     ...podView(ctx, 1),
+    jobName: `${ctx.name}${JOB_KINDS.single.suffix}`,
+    component: JOB_KINDS.single.component,
     intro: wrap(`One node, ${ctx.gpus} GPU${ctx.gpus === 1 ? "" : "s"}: kubectl apply -f k8s/job.yaml; kubectl logs -f job/${ctx.name}. ${plan.build.label} is launched with ${plan.single.slice(0, -1).join(" ") || plan.single[0]}.`),
     command: plan.single,
     env: envView(ncclEnv(ctx, 1)),
@@ -131,7 +147,9 @@ export function multinodeView(ctx: ClusterContext, header: string) {
   return {
     header,
     ...podView(ctx, cluster.nodes),
-    intro: wrap(`${cluster.nodes} nodes, ${ctx.gpus} GPU${ctx.gpus === 1 ? "" : "s"} each, with built-in Kubernetes only: an Indexed Job runs one pod per node (index 0 to ${cluster.nodes - 1}) and a headless Service gives each pod a DNS name (${ctx.name}-0.${ctx.name}). ${plan.multi.why}. kubectl apply -f k8s/train-multinode.yaml`),
+    jobName: ctx.multiName,
+    component: JOB_KINDS.multi.component,
+    intro: wrap(`${cluster.nodes} nodes, ${ctx.gpus} GPU${ctx.gpus === 1 ? "" : "s"} each, with built-in Kubernetes only: an Indexed Job runs one pod per node (index 0 to ${cluster.nodes - 1}) and a headless Service gives each pod a DNS name (${ctx.multiName}-0.${ctx.multiName}); its names and labels differ from k8s/job.yaml's, so both can be applied. ${plan.multi.why}. kubectl apply -f k8s/train-multinode.yaml`),
     nodes: cluster.nodes,
     port,
     command: plan.multi.command,
@@ -193,6 +211,7 @@ export function sbatchView(ctx: ClusterContext, header: string, pyxis: boolean) 
     imageLines: imageLines(ctx),
     imageSh: shellWord(pyxis ? image.pyxis : image.apptainer),
     pyxisLines: wrap(`${m.cluster.pyxis.why} Syntax: ${m.cluster.pyxis.imageSyntax}.`),
+    requirementLines: pyxis ? wrap(`Needs pyxis ${m.cluster.pyxis.containerEnv.since} or later on the cluster: ${m.cluster.pyxis.containerEnv.why}`) : [],
     sifSh: shellWord(`${ctx.name}-${image.tag}.sif`),
     cacheLines: wrap(`${a.cacheDir.why} Set CUDA_SCAFFOLD_CACHE to choose another directory; every node must see it.`),
     userSiteLines: wrap(a.userSite.why),
