@@ -139,6 +139,13 @@ describe.each(CASES)("--engine podman --gpus $gpus", ({ gpus, devices }) => {
     expect(RELABEL).toBe("z");
   });
 
+  it("compose: the volume an earlier file made as a subordinate id is named exactly, as Compose names it (<project>_<volume>)", () => {
+    const doc = parseYaml(compose) as { name: string; volumes: Record<string, unknown> };
+    const cache = Object.keys(doc.volumes).find((v) => /cache/.test(v));
+    expect(cache).toBeDefined();
+    expect(compose).toContain(`\n#   podman volume rm ${doc.name}_${cache}\n`);
+  });
+
   it.skipIf(!hasShared)("compose validates against the Compose Specification", () => {
     expect(composeProblems(compose)).toEqual([]);
   });

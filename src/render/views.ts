@@ -328,7 +328,7 @@ export function composeView(res: Resolution, header: string, m: Matrix) {
   // The same folder the Dockerfile's cache mounts use, so packages installed by hand are cached too.
   return {
     header, name, devImage: `${name}:dev`, devCpuImage: `${name}:dev-cpu`, appImage: `${name}:runtime`, shmSize: SHM_SIZE, cacheDir: cacheDir(res), buildArgs: composeBuildArgs(res, m), ...gpuSelection(res.request.gpus),
-    podman, cdiDevices: podman ? cdiDevices(res.request.gpus) : [], ...podmanMounts(m, podman),
+    podman, cdiDevices: podman ? cdiDevices(res.request.gpus) : [], ...podmanMounts(m, podman, name),
   };
 }
 
@@ -341,7 +341,7 @@ const COMPOSE_USER_IDS = { UID: "${USER_UID:-1000}", GID: "${USER_GID:-1000}" };
  * version rows). Docker's files keep neither: dockerd labels no container unless --selinux-enabled,
  * and maps no user ids unless userns-remap.
  */
-function podmanMounts(m: Matrix, podman: boolean) {
+function podmanMounts(m: Matrix, podman: boolean, project: string) {
   if (!podman) return { bindOption: "", usernsMode: null, podmanMountWhy: [] as string[] };
   const relabel = tool(m, "podmanBindRelabel");
   const v = (key: string) => tool(m, key);
@@ -354,8 +354,11 @@ function podmanMounts(m: Matrix, podman: boolean) {
       `It needs Podman ${v("podmanKeepIdOptionsSince")} or later (${v("podmanKeepIdRootfulSince")} as root) and podman-compose ${v("podmanComposeUsernsModeSince")} or later ` +
       "(with an older one, set PODMAN_USERNS to the userns_mode value for `podman-compose up`). " +
       `x-podman in_pod: false keeps podman-compose ${v("podmanComposeInPodKeySince")} and later from making a pod, where Podman refuses --userns; ` +
-      `podman-compose ${v("podmanComposePodDefaultSince")} makes one and reads no such key: run \`podman-compose --in-pod= up\` there.`,
+      `podman-compose ${v("podmanComposePodDefaultSince")} makes one and reads no such key: run \`podman-compose --in-pod= up\` there. ` +
+      "Containers started from an earlier file without userns_mode made the package cache as a subordinate id, which dev cannot write now: " +
+      "remove that volume once (it only holds downloads):",
   );
+  why.push(`  podman volume rm ${project}_package-cache`);
   return { bindOption: `:${relabel}`, usernsMode: fillTool(m, "podmanUsernsMode", COMPOSE_USER_IDS), podmanMountWhy: why };
 }
 
