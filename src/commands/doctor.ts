@@ -2,7 +2,7 @@
 // it lacks for GPU containers.
 import { matrix } from "../matrix/data.js";
 import { inspectHost, missing, probeHost, type HostFacts } from "../doctor/index.js";
-import { gpuFloors, hostFactsSummary } from "./host-stacks.js";
+import { gpuCeilings, gpuFloors, hostFactsSummary } from "./host-stacks.js";
 import { printable } from "../terminal-text.js";
 import { fail } from "../errors.js";
 
@@ -55,7 +55,7 @@ export async function doctor(opts: { from?: string; json?: boolean; network?: bo
   if (opts.mirror !== undefined || opts.timeout !== undefined || opts.allowInsecureMirror) fail({ code: "invalid-value", message: "--mirror, --allow-insecure-mirror and --timeout apply to doctor --network only.", hint: "Add --network to check the endpoints, or leave them out." });
   const facts = inspectHost(await probeHost(opts.from ? { from: opts.from } : {}));
   const { gpus, cuda, platform, stacks } = hostFactsSummary(matrix, facts);
-  const lacking = missing(facts, gpuFloors(matrix, facts.gpus));
+  const lacking = missing(facts, gpuFloors(matrix, facts.gpus), gpuCeilings(matrix, facts.gpus));
   if (opts.json) {
     print(JSON.stringify({ ...facts, cuda, gpus, platform, canRun: stacks, missing: lacking }, null, 2));
     return 0;

@@ -91,6 +91,21 @@ export function gpuFloors(m: Matrix, gpus: GpuFacts[]): { gpu: string; minDriver
   return [...rows.values()];
 }
 
+/**
+ * The last driver branch of each of the host's GPUs whose architecture NVIDIA left on a legacy
+ * branch (matrix/platform.yaml gpuChipFamilies lastDriverBranch: R580 for Maxwell, Pascal and
+ * Volta, R470 for Kepler), one row per distinct GPU.
+ */
+export function gpuCeilings(m: Matrix, gpus: GpuFacts[]): { gpu: string; architecture: string; lastBranch: string; source: string }[] {
+  const rows = new Map<string, { gpu: string; architecture: string; lastBranch: string; source: string }>();
+  for (const g of gpus) {
+    const row = gpuByName(m, g.name);
+    const family = row && m.platform.gpuChipFamilies.find((f) => f.architecture === row.architecture && f.lastDriverBranch);
+    if (row && family?.lastDriverBranch) rows.set(row.id, { gpu: g.name, architecture: family.architecture, lastBranch: family.lastDriverBranch, source: family.lastDriverBranchSource ?? family.source });
+  }
+  return [...rows.values()];
+}
+
 export function hostFactsSummary(m: Matrix, facts: HostFacts) {
   const gpus = withCapabilities(m, facts.gpus);
   const cuda = facts.cuda ?? (facts.driver ? newestCudaFor(m, facts.driver) : null);

@@ -3,7 +3,7 @@
 import {
   CDI_REFRESH_COMMANDS, CDI_REFRESH_DIR, CDI_REFRESH_SINCE, PODMAN_COMPOSE_PACKAGE, SELINUX_DEVICE_BOOLEAN, SELINUX_DEVICES_COMMANDS, cdiGenerateCommands,
   DOCKER_DAEMON_COMMANDS, DOCKER_PERMISSION_COMMANDS, GUIDES, NVIDIA_RUNTIME_COMMANDS,
-  dockerCommands, driverCommands, osFamily, toolkitCommands,
+  dockerCommands, driverCommands, osFamily, toolkitCommands, type OsFamily,
 } from "./fix-commands.js";
 import type { HostFacts, MissingId, MissingItem } from "./types.js";
 import { isNvidiaKind } from "./parse-cdi-spec.js";
@@ -36,6 +36,7 @@ function driverHints(facts: HostFacts, guess: string | undefined): (string | und
 
 const MESSAGES: Record<MissingId, string> = {
   "driver-too-old-for-gpu": "The NVIDIA driver is older than the first driver that supports this host's GPU.",
+  "driver-too-new-for-gpu": "The NVIDIA driver is newer than the last driver branch that supports this host's GPU.",
   driver: "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.",
   docker: "Docker is not installed.",
   "docker-daemon": "Docker is installed but its daemon is not running.",
@@ -59,7 +60,28 @@ export interface GpuFloor {
   source: string;
 }
 
-export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingItem[] {
+/** The last driver branch of a GPU NVIDIA left on a legacy branch (host-stacks gpuCeilings). */
+export interface GpuCeiling {
+  gpu: string;
+  architecture: string;
+  lastBranch: string;
+  source: string;
+}
+
+/**
+ * Commands that put a GPU's last driver branch in place of a newer driver: on Oracle Linux and the
+ * other RHEL family systems NVIDIA's dnf module stream of that branch (the proprietary modules,
+ * which these architectures need), as the host script does; elsewhere the distribution's package
+ * of that branch.
+ */
+function legacyDriverCommands(family: OsFamily, branch: string, installed: boolean): string[] {
+  const stream = `nvidia-driver:${branch}-dkms`;
+  if (family === "rhel") return [installed ? `sudo dnf -y module switch-to ${stream} --allowerasing` : `sudo dnf -y module enable ${stream}`, "sudo dnf -y install cuda-drivers", "sudo reboot"];
+  if (family === "ubuntu") return ["sudo apt-get update", `sudo apt-get install -y nvidia-driver-${branch}`, "sudo reboot"];
+  return [`# install the NVIDIA ${branch} driver branch from your distribution or NVIDIA, then reboot`];
+}
+
+export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = [], gpuCeilings: GpuCeiling[] = []): MissingItem[] {
   const family = osFamily(facts.os) ?? "ubuntu";
   const guess = osFamily(facts.os) ? undefined : `These are the Ubuntu commands; for ${facts.os?.prettyName ?? "this OS"} see`;
   const { docker, containerToolkit } = facts;
@@ -75,12 +97,28 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = []): MissingIt
   const wsl2 = facts.wsl === 2;
   if (facts.driver === null) {
     if (wsl2) items.push({ id: "driver", message: "No NVIDIA driver answers in WSL 2 (nvidia-smi, also in the folder WSL maps the Windows driver into).", ...wslDriverFix() });
-    else add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
+    // A GPU NVIDIA left on a legacy branch needs that branch: the default (open modules, newest branch) cannot drive it.
+    else if (gpuCeilings.length > 0) {
+      const branch = gpuCeilings.map((c) => c.lastBranch).sort(compare)[0]!;
+      const legacy = gpuCeilings.filter((c) => c.lastBranch === branch);
+      const [first, ...rest] = legacyDriverCommands(family, branch, false);
+      const setup = family === "rhel" ? driverCommands(family, facts.os, facts.kernel).slice(0, 4) : [];
+      add("driver", [...setup, first!, ...rest], [`${legacy.map((c) => c.gpu).join(", ")}: R${branch} is NVIDIA's last driver branch for ${legacy[0]!.architecture} GPUs (${legacy[0]!.source}).`, ...driverHints(facts, guess)]);
+    } else add("driver", driverCommands(family, facts.os, facts.kernel), driverHints(facts, guess));
   }
   for (const f of gpuFloors.filter((x) => facts.driver !== null && compare(facts.driver, x.minDriver) < 0)) {
     const message = `Driver ${facts.driver} cannot drive the ${f.gpu}: NVIDIA's first driver for it is ${f.minDriver}${/^[0-9]+$/.test(f.minDriver) ? ".x" : ""} (${f.source}).`;
     if (wsl2) items.push({ id: "driver-too-old-for-gpu", message, ...wslDriverFix(f.minDriver) });
     else items.push({ id: "driver-too-old-for-gpu", message, fix: join(driverCommands(family, facts.os, facts.kernel)), hint: `Install driver ${f.minDriver} or newer; no container can bring its own kernel driver.` });
+  }
+  // A driver newer than a GPU's last branch cannot drive it (on WSL 2 the Windows driver decides).
+  for (const c of gpuCeilings.filter((x) => !wsl2 && facts.driver !== null && compare(facts.driver.split(".")[0]!, x.lastBranch) > 0)) {
+    items.push({
+      id: "driver-too-new-for-gpu",
+      message: `Driver ${facts.driver} cannot drive the ${c.gpu}: R${c.lastBranch} is NVIDIA's last driver branch for ${c.architecture} GPUs (${c.source}).`,
+      fix: join(legacyDriverCommands(family, c.lastBranch, true)),
+      hint: `Install the ${c.lastBranch} branch (the host script does so for this GPU), and generate stacks for it: cuda-scaffold <framework> --driver ${c.lastBranch}.`,
+    });
   }
   if (dockerWanted && docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
   if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);

@@ -168,6 +168,7 @@ export interface HostFacts {
 export type MissingId =
   | "driver"
   | "driver-too-old-for-gpu"
+  | "driver-too-new-for-gpu"
   | "docker"
   | "docker-daemon"
   | "docker-permission"

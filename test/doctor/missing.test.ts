@@ -82,3 +82,40 @@ describe("a driver older than the host's GPU (issue 14, class 3: the same facts 
     expect(missing({ ...READY, driver: "580.82.07", gpus }, gpuFloors(matrix, gpus)).map((i) => i.id)).not.toContain("driver-too-old-for-gpu");
   });
 });
+
+describe("a driver newer than the last branch of the host's GPU (matrix/platform.yaml lastDriverBranch)", () => {
+  it.each([
+    ["Tesla V100-SXM2-32GB", "Volta", "590.48.01", "580"],
+    ["Tesla P100-PCIE-16GB", "Pascal", "595.12.01", "580"],
+    ["Tesla K80", "Kepler", "535.247.01", "470"],
+  ])("%s (%s) on %s is reported with R%s, its source and the command for the OS family", async (name, architecture, driver, branch) => {
+    const { matrix } = await import("../../src/matrix/data.js");
+    const { gpuCeilings } = await import("../../src/commands/host-stacks.js");
+    const gpus = [{ name, computeCapability: null }];
+    const ceilings = gpuCeilings(matrix, gpus);
+    const item = missing({ ...READY, driver, gpus }, [], ceilings).find((i) => i.id === "driver-too-new-for-gpu");
+    expect(item?.message).toBe(`Driver ${driver} cannot drive the ${name}: R${branch} is NVIDIA's last driver branch for ${architecture} GPUs (${ceilings[0]!.source}).`);
+    expect(ceilings[0]!.source).toMatch(/^https:\/\//);
+    expect(item?.hint).toContain(`--driver ${branch}`);
+    const ol = missing({ ...READY, driver, gpus, os: { id: "ol", versionId: "9.4", prettyName: "Oracle Linux Server 9.4" } as never }, [], ceilings).find((i) => i.id === "driver-too-new-for-gpu");
+    expect(ol?.fix).toContain(`nvidia-driver:${branch}-dkms`);
+  });
+  it("with no driver yet, a V100 host on Oracle Linux is given the 580 proprietary stream, not the open modules", async () => {
+    const { matrix } = await import("../../src/matrix/data.js");
+    const { gpuCeilings } = await import("../../src/commands/host-stacks.js");
+    const gpus = [{ name: "Tesla V100-SXM2-32GB", computeCapability: null }];
+    const os = { id: "ol", versionId: "9.4", prettyName: "Oracle Linux Server 9.4" } as never;
+    const item = missing({ ...READY, driver: null, gpus, os }, [], gpuCeilings(matrix, gpus)).find((i) => i.id === "driver");
+    expect(item?.fix).toContain("sudo dnf -y module enable nvidia-driver:580-dkms");
+    expect(item?.fix).not.toMatch(/open-dkms|nvidia-open/);
+    expect(item?.hint).toContain("R580 is NVIDIA's last driver branch for Volta GPUs");
+  });
+  it("the last branch itself, an older driver and a newer GPU are not reported", async () => {
+    const { matrix } = await import("../../src/matrix/data.js");
+    const { gpuCeilings } = await import("../../src/commands/host-stacks.js");
+    const v100 = [{ name: "Tesla V100-SXM2-32GB", computeCapability: null }];
+    for (const driver of ["580.126.09", "535.247.01"]) expect(missing({ ...READY, driver, gpus: v100 }, [], gpuCeilings(matrix, v100)).map((i) => i.id)).not.toContain("driver-too-new-for-gpu");
+    const t4 = [{ name: "Tesla T4", computeCapability: null }];
+    expect(gpuCeilings(matrix, t4)).toEqual([]);
+  });
+});
