@@ -125,7 +125,7 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     });
     const rpm = sb.driverRpm(RPM_OL8_124);
 
-    const first = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256);
+    const first = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256, "--replace-podman");
     expect(first.code, first.output).toBe(3);
     expect(first.output).toMatch(/REBOOT NEEDED \(step "NVIDIA driver"\): the nouveau driver holds the GPU/);
     expect(
@@ -146,13 +146,13 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(sb.file(CUDA_KEY_FILE)).toContain(`fake-fingerprint: ${CUDA_KEY_FPR}`);
     expect(sb.file(LOCK)).toBe("");
     expect(first.calls.some((call) => call.startsWith("modprobe"))).toBe(false);
-    expect(first.calls.some((call) => /docker/.test(call))).toBe(false);
+    expect(mutating(first.calls).some((call) => /docker/.test(call))).toBe(false);
     expect(sb.file("/etc/dkms/framework.conf.d/uek-gcc-toolset.conf")).toContain('build_environment="/etc/dkms/uek-gcc-toolset.env"');
     expect(sb.file("/etc/dkms/uek-gcc-toolset.env")).toContain("source /opt/rh/gcc-toolset-11/enable");
     expect(sb.file("/etc/modprobe.d/blacklist-nouveau.conf")).toMatch(/^blacklist nouveau$/m);
 
     sb.reboot();
-    const second = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256);
+    const second = sb.run("--driver-rpm", rpm.path, "--driver-rpm-sha256", rpm.sha256, "--replace-podman");
     expect(second.code, second.output).toBe(0);
     expect(second.output).toMatch(/removing packages that conflict with Docker CE: podman runc buildah[\s\S]*\+ dnf -y remove podman runc buildah/);
     expect(inOrder(second.calls, ["dnf -y remove podman runc buildah", ...CONTAINER_STACK])).toBeNull();
@@ -430,11 +430,22 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(result.calls.filter((call) => /^(rpm --install|dnf -y module|dnf -y install nvidia-open)/.test(call))).toEqual([]);
   });
 
+  it("stops before changing anything where Podman, Buildah or runc is installed, unless --replace-podman (Docker CE would remove them)", () => {
+    const sb = host({ os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, preinstalled: "podman,runc,buildah" });
+    const rpm = sb.driverRpm(RPM_OL9_130);
+    const result = sb.run("--driver-rpm", rpm.path);
+    expect(result.code, result.output).toBe(1);
+    expect(result.output).toContain("installed: podman runc buildah; Docker CE conflicts with them");
+    expect(result.output).toContain("Run again with --replace-podman");
+    expect(result.output).toContain("regenerate with --engine podman");
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
   it("--dry-run prints every command and changes nothing", () => {
     const sb = host({ os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, nouveau: "1", preinstalled: "podman,runc" });
     const rpm = sb.driverRpm(RPM_OL9_130);
     const before = sb.snapshot();
-    const result = sb.run("--dry-run", "--driver-rpm", rpm.path);
+    const result = sb.run("--dry-run", "--driver-rpm", rpm.path, "--replace-podman");
     expect(result.code, result.output).toBe(0);
     expect(mutating(result.calls)).toEqual([]);
     expect(sb.snapshot()).toEqual(before);

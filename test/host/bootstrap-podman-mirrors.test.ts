@@ -143,6 +143,7 @@ describe.skipIf(noSandbox !== null)("host bootstrap, --engine podman, on a restr
     [["--insecure-registry", "https://10.0.0.5"], "--insecure-registry 'https://10.0.0.5' is not a registry HOST[:PORT]"],
     [["--registry-ca", "harbor.example.com=/nonexistent/ca.crt"], "--registry-ca harbor.example.com=/nonexistent/ca.crt: no such readable file"],
     [["--docker-repo", "https://mirror.test/docker-ce"], "--docker-repo is a Docker option, and this script sets up Podman"],
+    [["--replace-podman"], "--replace-podman is a Docker option, and this script sets up Podman"],
   ])("refuses %j before changing anything", (args, message) => {
     const sb = host({ ...OL9, ...READY_DRIVER });
     const result = sb.run("--skip-driver", ...args);

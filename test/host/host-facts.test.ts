@@ -324,7 +324,7 @@ const RUNS: [string, Engine, Change, Settings, string[], (output: string, calls:
     "docker",
     withTool("dockerConflictsOracleLinux", "buildah podman-docker skopeo"),
     { os: "ol9", kernel: OL9_RHCK, gpu: H100, ...READY_DRIVER, preinstalled: `${READY_DRIVER.preinstalled},podman,runc,skopeo` },
-    ["--skip-driver"],
+    ["--skip-driver", "--replace-podman"],
     (_output, calls) => expect(calls).toContain("dnf -y remove podman runc skopeo"),
   ],
   [

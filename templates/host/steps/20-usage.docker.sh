@@ -22,6 +22,8 @@ Options:
   --kernel-modules open|proprietary
                              override the kernel module flavour chosen from the GPUs found
   --skip-driver              leave the driver alone (a suitable one is already installed)
+  --replace-podman           where Oracle Linux's podman, buildah or runc is installed: remove them for
+                             Docker CE (without it the script stops before changing anything)
   --dry-run                  print every command that would change the host, change nothing
                              (takes no lock; warns when another run is in progress)
   -h, --help                 show this help

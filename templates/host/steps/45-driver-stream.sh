@@ -51,4 +51,5 @@ preflight() {
   detect_secure_boot
   detect_driver
   plan_driver
+  preflight_engine
 }

@@ -14,6 +14,7 @@ engine_option() {
 }
 
 check_engine_options() {
+  ! $REPLACE_PODMAN || usage_error "--replace-podman is a Docker option, and this script sets up Podman (it was generated with --engine podman) and keeps it"
   [[ $SELINUX_MODE == auto || $SELINUX_MODE == enforcing || $SELINUX_MODE == skip ]] ||
     usage_error "--selinux-mode must be auto, enforcing or skip, not '$SELINUX_MODE'"
 }
@@ -23,3 +24,6 @@ check_source_options() {
   check_source_urls --toolkit-repo "$TOOLKIT_REPO" --cuda-repo "$CUDA_REPO_BASE"
   readonly TOOLKIT_REPO CUDA_REPO_BASE
 }
+
+# Podman comes from Oracle Linux itself: nothing of the host's to remove.
+preflight_engine() { :; }

@@ -24,6 +24,7 @@ parse_args() {
       --allow-insecure-mirror) ALLOW_INSECURE_MIRROR=true; CURL_PROTO='=https,http'; shift ;;
       --skip-driver) SKIP_DRIVER=true; shift ;;
       --dry-run) DRY_RUN=true; shift ;;
+      --replace-podman) REPLACE_PODMAN=true; shift ;;
       -h | --help) usage; exit 0 ;;
       *)
         engine_option "$@" || usage_error "unknown option: $1"
