@@ -21,6 +21,9 @@ missing_packages() {
   for pkg; do is_installed "$pkg" || printf '%s\n' "$pkg"; done
 }
 
+# installed_packages NAME...: those of them that are installed, one per line.
+installed_packages() { local pkg; for pkg; do if is_installed "$pkg"; then printf '%s\n' "$pkg"; fi; done; }
+
 repo_enabled() {
   dnf -q repolist --enabled 2>/dev/null | awk -v id="$1" '$1 == id { found = 1 } END { exit !found }'
 }

@@ -51,5 +51,4 @@ preflight() {
   detect_secure_boot
   detect_driver
   plan_driver
-  preflight_engine
 }

@@ -40,3 +40,20 @@ configure_registries() {
   write_file "$DAEMON_JSON" "$merged"
   run systemctl restart docker
 }
+
+# Docker CE's containerd.io replaces Oracle Linux's runc, so installing Docker CE removes Podman,
+# Buildah and what depends on them (DOCKER_CONFLICTS): only when asked, and checked right after the
+# pre-flight checks, before anything changes (the Podman script's twin refuses Docker CE).
+check_engine_conflicts() {
+  [[ -n $(missing_packages "${DOCKER_PACKAGES[@]}") ]] || return 0
+  local found
+  mapfile -t found < <(installed_packages "${DOCKER_CONFLICTS[@]}")
+  ((${#found[@]} > 0)) || return 0
+  if $REPLACE_PODMAN; then
+    ok "--replace-podman: ${found[*]} will be removed for Docker CE"
+    return 0
+  fi
+  die "installed: ${found[*]}; Docker CE conflicts with them (its containerd.io replaces Oracle Linux's runc), so installing it would remove them and what depends on them" \
+    "Run again with --replace-podman to remove them (images and containers in /var/lib/containers stay on disk)," \
+    "or keep Podman: regenerate with --engine podman, which gives Podman the GPUs (CDI) instead of Docker."
+}

@@ -30,10 +30,8 @@ enable_epel() {
 # Docker CE's containerd.io replaces runc, which Oracle Linux's Podman needs: refuse before changing
 # anything rather than remove another engine.
 check_engine_conflicts() {
-  local found=() pkg
-  for pkg in "${DOCKER_PACKAGES[@]}"; do
-    if is_installed "$pkg"; then found+=("$pkg"); fi
-  done
+  local found
+  mapfile -t found < <(installed_packages "${DOCKER_PACKAGES[@]}")
   if ((${#found[@]} == 0)); then
     ok "no Docker CE packages (their containerd.io replaces the runc Podman needs)"
     return 0

@@ -1,8 +1,6 @@
 remove_docker_conflicts() {
-  local found=() pkg
-  for pkg in "${DOCKER_CONFLICTS[@]}"; do
-    if is_installed "$pkg"; then found+=("$pkg"); fi
-  done
+  local found
+  mapfile -t found < <(installed_packages "${DOCKER_CONFLICTS[@]}")
   if ((${#found[@]} == 0)); then
     ok "no packages that conflict with Docker CE"
     return 0

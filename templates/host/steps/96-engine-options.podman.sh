@@ -24,6 +24,3 @@ check_source_options() {
   check_source_urls --toolkit-repo "$TOOLKIT_REPO" --cuda-repo "$CUDA_REPO_BASE"
   readonly TOOLKIT_REPO CUDA_REPO_BASE
 }
-
-# Podman comes from Oracle Linux itself: nothing of the host's to remove.
-preflight_engine() { :; }
