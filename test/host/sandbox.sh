@@ -68,95 +68,110 @@ kernel_packages() { # kernel_packages KREL: the rpm database lines of one instal
   fi
 }
 
+# The scenario's settings, by key (the last value of a key wins): read without a fork, since
+# forks are most of what a sandbox costs.
+declare -A SET=()
+load_settings() {
+  local line
+  SET=()
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ $line != *=* ]] || SET[${line%%=*}]=${line#*=}
+  done <"$1"
+}
+
 cmd_init() {
   local dir=$1
   shift
   check_dir "$dir"
-  mkdir -p "$dir"/{bin,state,tmp,fs/etc.upper,fs/etc.work,fs/var-log,fs/usr-src,fs/opt,fs/run}
-  local d
-  for d in "${ETC_DIRS[@]}"; do mkdir -p "$dir/fs/etc-d/$d"; done
-  chmod 755 "$dir" "$dir/bin"
-
   # Settings: defaults first, the caller's key=value pairs after (the last one wins).
   local os=ol9 kv
   for kv; do [[ $kv != os=* ]] || os=${kv#os=}; done
   local major=9 gcc=11 version=9.6 kernel=6.12.0-100.28.2.2.el9uek.x86_64
   if [[ $os == ol8 ]]; then major=8 gcc=8 version=8.10 kernel=5.15.0-209.161.7.2.el8uek.x86_64; fi
-  {
-    printf '%s\n' "os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" "page_size=4096" \
-      "secure_boot=disabled" "system_gcc=$gcc" "kernel_cc=gcc (GCC) $gcc.5.0 20240719 (Red Hat $gcc.5.0-5.0.1)" \
-      "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" "epel_compose=1.0.6" \
-      "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35" \
-      "toolkit_key_fpr=C95B321B61E88C1809C4F759DDCAE044F796ECB0" \
-      "cuda_key_fpr=610C7B14E068A878070DA4E99CD0A493D42D0685" \
-      "network_driver=580.95.05" "fixtures=$(cd "$HERE/../../fixtures/host" && pwd)"
-    printf '%s\n' "$@"
-  } >"$dir/state/settings"
-  get() { sed -n "s/^$1=//p" "$dir/state/settings" | sed -n '$p'; }
+  local lines=("os=$os" "os_major=$major" "os_version=$version" "kernel=$kernel" "arch=x86_64" "page_size=4096"
+    "secure_boot=disabled" "system_gcc=$gcc" "kernel_cc=gcc (GCC) $gcc.5.0 20240719 (Red Hat $gcc.5.0-5.0.1)"
+    "toolset_pulled=0" "dkms_version=3.3.0" "uek_repo_enabled=1" "epel_enabled_by_release=1" "epel_compose=1.0.6"
+    "docker_key_fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35"
+    "toolkit_key_fpr=C95B321B61E88C1809C4F759DDCAE044F796ECB0"
+    "cuda_key_fpr=610C7B14E068A878070DA4E99CD0A493D42D0685"
+    "network_driver=580.95.05" "fixtures=${HERE%/test/host}/fixtures/host" "$@")
+  SET=()
+  for kv in "${lines[@]}"; do [[ $kv != *=* ]] || SET[${kv%%=*}]=${kv#*=}; done
+  # Every folder at once (a fork each is what a sandbox costs most).
+  local folders=(state tmp fs/etc.upper fs/etc.work fs/var-log fs/usr-src fs/opt fs/run) d
+  for d in "${ETC_DIRS[@]}"; do folders+=("fs/etc-d/$d"); done
   # systemd runs as PID 1 (sd_booted: /run/systemd/system exists) unless systemd=0 (a WSL distribution without it).
-  if [[ $(get systemd) != 0 ]]; then mkdir -p "$dir/fs/run/systemd/system"; fi
+  if [[ ${SET[systemd]-} != 0 ]]; then folders+=(fs/run/systemd/system); fi
+  mkdir -p "${folders[@]/#/$dir/}"
+  printf '%s\n' "${lines[@]}" >"$dir/state/settings"
 
   # The fake /etc/os-release, in the overlay's upper layer.
-  case $(get os) in
+  case ${SET[os]-} in
     ubuntu)
       printf 'PRETTY_NAME="Ubuntu 22.04.5 LTS"\nNAME="Ubuntu"\nVERSION_ID="22.04"\nID=ubuntu\nID_LIKE=debian\n' ;;
     *)
       printf 'NAME="Oracle Linux Server"\nVERSION="%s"\nID="ol"\nID_LIKE="fedora"\nVERSION_ID="%s"\nPRETTY_NAME="Oracle Linux Server %s"\n' \
-        "$(get os_version)" "$(get os_version)" "$(get os_version)" ;;
+        "${SET[os_version]}" "${SET[os_version]}" "${SET[os_version]}" ;;
   esac >"$dir/fs/etc.upper/os-release"
 
   # Oracle's own repository definitions, as a fresh install has them.
-  local m
-  m=$(get os_major)
+  local m=${SET[os_major]}
   printf '[ol%s_baseos_latest]\nenabled=1\n\n[ol%s_appstream]\nenabled=1\n\n[ol%s_codeready_builder]\nenabled=0\n' "$m" "$m" "$m" \
     >"$dir/fs/etc-d/yum.repos.d/oracle-linux-ol$m.repo"
   # UEK R6 has no repository of its own on aarch64 (matrix/platform.yaml uekRepositories).
-  if [[ $m == 8 && $(get arch) == aarch64 ]]; then
-    printf '[ol8_UEKR7]\nenabled=%s\n' "$(get uek_repo_enabled)"
+  if [[ $m == 8 && ${SET[arch]} == aarch64 ]]; then
+    printf '[ol8_UEKR7]\nenabled=%s\n' "${SET[uek_repo_enabled]}"
   elif [[ $m == 8 ]]; then
-    printf '[ol8_UEKR6]\nenabled=0\n\n[ol8_UEKR7]\nenabled=%s\n' "$(get uek_repo_enabled)"
+    printf '[ol8_UEKR6]\nenabled=0\n\n[ol8_UEKR7]\nenabled=%s\n' "${SET[uek_repo_enabled]}"
   else
-    printf '[ol9_UEKR7]\nenabled=0\n\n[ol9_UEKR8]\nenabled=%s\n' "$(get uek_repo_enabled)"
+    printf '[ol9_UEKR7]\nenabled=0\n\n[ol9_UEKR8]\nenabled=%s\n' "${SET[uek_repo_enabled]}"
   fi >"$dir/fs/etc-d/yum.repos.d/uek-ol$m.repo"
 
   # The rpm database: installed kernels and whatever the scenario preinstalls.
   {
-    kernel_packages "$(get kernel)"
-    if [[ -n $(get extra_kernel) ]]; then kernel_packages "$(get extra_kernel)"; fi
-    local pkg
-    for pkg in $(get preinstalled | tr ',' ' '); do
+    kernel_packages "${SET[kernel]}"
+    if [[ -n ${SET[extra_kernel]-} ]]; then kernel_packages "${SET[extra_kernel]}"; fi
+    local pkg preinstalled=${SET[preinstalled]-}
+    for pkg in ${preinstalled//,/ }; do
       if [[ $pkg == *:* ]]; then echo "${pkg%%:*} ${pkg#*:} 1.el$m x86_64"; else echo "$pkg 1.0 1.el$m x86_64"; fi
     done
   } >"$dir/state/rpmdb"
   # A driver that is already there: its module stream, its DKMS build, the module in memory.
-  if [[ -n $(get module_stream) ]]; then get module_stream >"$dir/state/module_stream"; fi
-  if [[ $(get dkms_built) == 1 ]]; then get kernel >"$dir/state/dkms_built"; fi
-  if [[ -n $(get loaded_driver) ]]; then get loaded_driver >"$dir/state/loaded_driver"; fi
+  if [[ -n ${SET[module_stream]-} ]]; then echo "${SET[module_stream]}" >"$dir/state/module_stream"; fi
+  if [[ ${SET[dkms_built]-} == 1 ]]; then echo "${SET[kernel]}" >"$dir/state/dkms_built"; fi
+  if [[ -n ${SET[loaded_driver]-} ]]; then echo "${SET[loaded_driver]}" >"$dir/state/loaded_driver"; fi
   : >"$dir/state/services"
   : >"$dir/calls.log"
   # SELinux booleans: container-selinux's two GPU booleans, off as shipped, unless the scenario lists its own.
-  if [[ -n $(get sebool) ]]; then
-    sed -n 's/^sebool=//p' "$dir/state/settings" | tr ':' ' ' >"$dir/state/sebool"
-  else
-    printf '%s\n' "container_use_devices off" "container_use_xserver_devices off" >"$dir/state/sebool"
-  fi
   # The invoking user's subordinate ids live in the /etc overlay, so the real files are never read.
-  if [[ -n $(get sudo_user) ]]; then
-    sed -n 's/^subuid=//p' "$dir/state/settings" >"$dir/fs/etc.upper/subuid"
-    sed -n 's/^subgid=//p' "$dir/state/settings" >"$dir/fs/etc.upper/subgid"
-  fi
   # A CDI specification left by an earlier run (for a driver that may be gone).
-  local spec
-  for spec in $(sed -n 's/^cdi_spec=//p' "$dir/state/settings"); do
-    local path=${spec%%:*} folder
-    case $path in /etc/cdi/*) folder=$dir/fs/etc-d/cdi ;; /var/run/cdi/*) folder=$dir/fs/run/cdi ;; *) die "cdi_spec: $path" ;; esac
-    mkdir -p "$folder"
-    printf 'cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: all\ncontainerEdits:\n  mounts:\n  - hostPath: /usr/lib64/libcuda.so.%s\n' "${spec#*:}" >"$folder/${path##*/}"
+  local sebool=() subuid=() subgid=() path folder
+  for kv in "${lines[@]}"; do
+    case $kv in
+      sebool=*) kv=${kv#sebool=}; sebool+=("${kv//:/ }") ;;
+      subuid=*) subuid+=("${kv#subuid=}") ;;
+      subgid=*) subgid+=("${kv#subgid=}") ;;
+      cdi_spec=*)
+        kv=${kv#cdi_spec=} path=${kv%%:*}
+        case $path in /etc/cdi/*) folder=$dir/fs/etc-d/cdi ;; /var/run/cdi/*) folder=$dir/fs/run/cdi ;; *) die "cdi_spec: $path" ;; esac
+        [[ -d $folder ]] || mkdir -p "$folder"
+        printf 'cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: all\ncontainerEdits:\n  mounts:\n  - hostPath: /usr/lib64/libcuda.so.%s\n' "${kv#*:}" >"$folder/${path##*/}"
+        ;;
+    esac
   done
-  if [[ $(get nouveau) == 1 ]]; then : >"$dir/state/nouveau_loaded"; fi
-
+  ((${#sebool[@]})) || sebool=("container_use_devices off" "container_use_xserver_devices off")
+  printf '%s\n' "${sebool[@]}" >"$dir/state/sebool"
+  if [[ -n ${SET[sudo_user]-} ]]; then
+    printf '%s' "${subuid[@]/%/$'\n'}" >"$dir/fs/etc.upper/subuid"
+    printf '%s' "${subgid[@]/%/$'\n'}" >"$dir/fs/etc.upper/subgid"
+  fi
+  if [[ ${SET[nouveau]-} == 1 ]]; then : >"$dir/state/nouveau_loaded"; fi
+  # The stand-ins: one shared folder of links to stand-ins.sh (bin/), named after each command.
   local cmd
-  for cmd in "${STAND_INS[@]}" "${TRIPWIRES[@]}"; do ln -sf "$HERE/stand-ins.sh" "$dir/bin/$cmd"; done
+  for cmd in "${STAND_INS[@]}" "${TRIPWIRES[@]}"; do
+    [[ -L $HERE/bin/$cmd && $HERE/bin/$cmd -ef $HERE/stand-ins.sh ]] || die "test/host/bin/$cmd must be a link to ../stand-ins.sh"
+  done
+  chmod 755 "$dir"
 }
 
 cmd_run() {
@@ -179,10 +194,8 @@ cmd_inside() {
   if [[ ${1:-} == --as-nobody ]]; then as_nobody=true; shift; fi
   mount -t overlay overlay -o "lowerdir=/etc,upperdir=$dir/fs/etc.upper,workdir=$dir/fs/etc.work" /etc
   local d
-  for d in "${ETC_DIRS[@]}"; do
-    mkdir -p "/etc/$d"
-    mount --bind "$dir/fs/etc-d/$d" "/etc/$d"
-  done
+  mkdir -p "${ETC_DIRS[@]/#//etc/}"
+  for d in "${ETC_DIRS[@]}"; do mount --bind "$dir/fs/etc-d/$d" "/etc/$d"; done
   mount --bind "$dir/fs/var-log" /var/log
   mount --bind "$dir/fs/usr-src" /usr/src
   mount --bind "$dir/fs/opt" /opt
@@ -190,10 +203,9 @@ cmd_inside() {
   export SANDBOX=$dir TMPDIR=$dir/tmp LC_ALL=C STAND_INS_DIR=$HERE/stand-ins.d
   # The user who ran the script with sudo: the scenario's, never the test runner's own.
   unset SUDO_USER
-  local user
-  user=$(sed -n 's/^sudo_user=//p' "$dir/state/settings" | sed -n '$p')
-  if [[ -n $user ]]; then export SUDO_USER=$user; fi
-  export PATH="$dir/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  load_settings "$dir/state/settings"
+  if [[ -n ${SET[sudo_user]-} ]]; then export SUDO_USER=${SET[sudo_user]}; fi
+  export PATH="$HERE/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   if $as_nobody; then
     exec setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$dir/bootstrap.sh" "$@"
   fi
@@ -201,27 +213,40 @@ cmd_inside() {
 }
 
 cmd_reboot() {
-  local dir=$1 state=$1/state
+  local dir=$1 state=$1/state line
   check_dir "$dir"
-  get() { sed -n "s/^$1=//p" "$state/settings" | sed -n '$p'; }
+  load_settings "$state/settings"
   printf '%s\n' "REBOOT" >>"$dir/calls.log"
   # The host boots its newest kernel.
-  if [[ -n $(get extra_kernel) ]]; then echo "kernel=$(get extra_kernel)" >>"$state/settings"; fi
+  if [[ -n ${SET[extra_kernel]-} ]]; then
+    echo "kernel=${SET[extra_kernel]}" >>"$state/settings"
+    SET[kernel]=${SET[extra_kernel]}
+  fi
   # nouveau stays away once it is blacklisted.
   rm -f "$state/nouveau_loaded" "$state/loaded_driver"
-  if [[ $(get nouveau) == 1 ]] && ! grep -qsx 'blacklist nouveau' "$dir"/fs/etc-d/modprobe.d/*.conf; then
-    : >"$state/nouveau_loaded"
-  fi
+  local blacklisted=false conf
+  for conf in "$dir"/fs/etc-d/modprobe.d/*.conf; do
+    [[ -f $conf ]] || continue
+    while IFS= read -r line || [[ -n $line ]]; do [[ $line != "blacklist nouveau" ]] || blacklisted=true; done <"$conf"
+  done
+  if [[ ${SET[nouveau]-} == 1 ]] && ! $blacklisted; then : >"$state/nouveau_loaded"; fi
   # The NVIDIA module loads at boot when DKMS built it for this kernel and Secure Boot lets it.
-  local driver
-  driver=$(awk '$1 == "nvidia-driver" { print $2 }' "$state/rpmdb")
-  if [[ -n $driver && ! -e $state/nouveau_loaded && "$(cat "$state/dkms_built" 2>/dev/null)" == "$(get kernel)" ]] &&
-    [[ $(get secure_boot) != enabled || -e $state/mok_enrolled ]]; then
+  local driver="" built="" name version rest
+  while read -r name version rest; do [[ $name != nvidia-driver ]] || driver=$version; done <"$state/rpmdb"
+  [[ ! -f $state/dkms_built ]] || read -r built <"$state/dkms_built" || true
+  if [[ -n $driver && ! -e $state/nouveau_loaded && $built == "${SET[kernel]}" ]] &&
+    [[ ${SET[secure_boot]-} != enabled || -e $state/mok_enrolled ]]; then
     echo "$driver" >"$state/loaded_driver"
   fi
   # Enabled services start; the others stay down.
-  awk '{ print $1, $2, ($2 == "enabled" ? "active" : "inactive") }' "$state/services" >"$state/services.new"
-  mv "$state/services.new" "$state/services"
+  local services=() service enabled up
+  while read -r service enabled rest; do
+    [[ -n $service ]] || continue
+    up=inactive
+    [[ $enabled != enabled ]] || up=active
+    services+=("$service $enabled $up")
+  done <"$state/services"
+  printf '%s' "${services[@]/%/$'\n'}" >"$state/services"
 }
 
 case ${1:-} in

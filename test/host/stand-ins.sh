@@ -56,30 +56,46 @@ os_major() { setting os_major; }
 running_kernel() { setting kernel; }
 
 # --- Fake rpm database: "name version release arch" per line ----------------------------------
-db_find() { # db_find QUERY -> the first matching line (in bash: an rpm -q forked awk for it before)
+# In bash, without forks: a fork is most of what a stand-in costs, and a run makes a few hundred.
+# db_lookup QUERY: the first line matching a name, name-version, NVR or NVRA, into DB_NAME,
+# DB_VERSION, DB_RELEASE and DB_ARCH; false when none does.
+db_lookup() {
   local name version release arch
   while read -r name version release arch; do
     case $1 in
       "$name" | "$name-$version" | "$name-$version-$release" | "$name-$version-$release.$arch")
-        printf '%s %s %s %s\n' "$name" "$version" "$release" "$arch"
+        DB_NAME=$name DB_VERSION=$version DB_RELEASE=$release DB_ARCH=$arch
         return 0
         ;;
     esac
   done <"$STATE/rpmdb"
+  return 1
 }
-db_has() { [[ -n "$(db_find "$1")" ]]; }
-db_add() { db_del "$1"; printf '%s %s %s %s\n' "$1" "$2" "$3" "${4:-$(setting arch)}" >>"$STATE/rpmdb"; }
-db_del() { awk -v n="$1" '$1 != n' "$STATE/rpmdb" >"$STATE/rpmdb.new"; mv "$STATE/rpmdb.new" "$STATE/rpmdb"; }
-db_version() { db_find "$1" | awk '{ print $2 }'; }
+db_find() { if db_lookup "$1"; then printf '%s %s %s %s\n' "$DB_NAME" "$DB_VERSION" "$DB_RELEASE" "$DB_ARCH"; fi; }
+db_has() { db_lookup "$1"; }
+db_version() { if db_lookup "$1"; then printf '%s\n' "$DB_VERSION"; fi; }
+db_del() {
+  local line keep=()
+  while IFS= read -r line || [[ -n $line ]]; do [[ ${line%% *} == "$1" ]] || keep+=("$line"); done <"$STATE/rpmdb"
+  printf '%s' "${keep[@]/%/$'\n'}" >"$STATE/rpmdb"
+}
+db_add() { db_del "$1"; printf '%s %s %s %s\n' "$1" "$2" "$3" "${4:-${SETTING[arch]}}" >>"$STATE/rpmdb"; }
 
 # --- The network ------------------------------------------------------------------------------
-url_host() { sed -E 's|^[a-z]+://([^/:]*).*|\1|' <<<"$1"; }
-blocked() { settings_all blocked | grep -qxF "$1"; }
+url_host() { if [[ $1 =~ ^[a-z]+://([^/:]*) ]]; then printf '%s\n' "${BASH_REMATCH[1]}"; else printf '%s\n' "$1"; fi; }
+blocked() {
+  local line
+  for line in "${SETTING_LINES[@]}"; do [[ $line != "blocked=$1" ]] || return 0; done
+  return 1
+}
 
 version_ge() { [[ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | sed -n 1p)" == "$2" ]]; }
 
 # --- Services, modules, GPU -------------------------------------------------------------------
-service_state() { awk -v s="$1" '$1 == s { print $2, $3 }' "$STATE/services"; }
+service_state() {
+  local name rest
+  while read -r name rest; do [[ $name != "$1" ]] || printf '%s\n' "$rest"; done <"$STATE/services"
+}
 
 cuda_for_driver() {
   case ${1%%.*} in

@@ -4,47 +4,64 @@
 # shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
 
 # Split a kernel release (5.15.0-300.1.el9uek.x86_64) into "version release arch".
-split_kernel() { sed -E 's/^([^-]+)-(.+)\.([a-z0-9_]+)$/\1 \2 \3/' <<<"$1"; }
+split_kernel() {
+  if [[ $1 =~ ^([^-]+)-(.+)\.([a-z0-9_]+)$ ]]; then
+    printf '%s %s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+  else
+    printf '%s\n' "$1"
+  fi
+}
 
 # --- Repositories: the .repo files in the sandbox's /etc/yum.repos.d ---------------------------
-repo_enabled() {
-  local files=(/etc/yum.repos.d/*.repo)
-  ((${#files[@]})) || return 1
-  [[ "$(awk -v id="$1" '/^\[/ { sec = substr($0, 2, length($0) - 2) } sec == id && /^enabled=/ { v = substr($0, 9) } END { print v }' "${files[@]}")" == 1 ]]
-}
-repo_file_of() {
-  local f
+# repo_scan reads them all, in bash (a fork is most of what a stand-in costs): REPO_FILE[id] is the
+# first file with an [id] section; REPO_ENABLED[id] its last enabled= value; REPO_ON the ids with an
+# enabled=1 line, in order; FILE_DRIVER[file] a "# driver=" line (NVIDIA's repositories, from the
+# stand-in curl and rpm); FILE_HOSTS[file] the hosts of its baseurl lines.
+declare -A REPO_FILE=() REPO_ENABLED=() FILE_DRIVER=() FILE_HOSTS=()
+REPO_ON=()
+repo_scan() {
+  REPO_FILE=() REPO_ENABLED=() FILE_DRIVER=() FILE_HOSTS=() REPO_ON=()
+  local f line sec=""
   for f in /etc/yum.repos.d/*.repo; do
-    if grep -qx "\[$1\]" "$f"; then printf '%s\n' "$f"; return 0; fi
+    while IFS= read -r line || [[ -n $line ]]; do
+      case $line in
+        "["*) sec=${line:1}; sec=${sec%?}; [[ -n ${REPO_FILE[$sec]+set} ]] || REPO_FILE[$sec]=$f ;;
+        enabled=*) REPO_ENABLED[$sec]=${line#enabled=}; [[ $line != enabled=1* ]] || REPO_ON+=("$sec") ;;
+        "# driver="*) FILE_DRIVER[$f]=${line#"# driver="} ;;
+        baseurl=*) if [[ $line =~ ^baseurl=[a-z]*://([^/]*) ]]; then FILE_HOSTS[$f]+="${BASH_REMATCH[1]} "; fi ;;
+      esac
+    done <"$f"
   done
-  return 1
 }
+repo_enabled() { repo_scan; [[ ${REPO_ENABLED[$1]-} == 1 ]]; }
+repo_file_of() { repo_scan; [[ -n ${REPO_FILE[$1]-} ]] && printf '%s\n' "${REPO_FILE[$1]}"; }
 repo_set_enabled() {
-  local f
-  f=$(repo_file_of "$1") || fail "Error: No matching repo to modify: $1."
-  awk -v id="$1" '/^\[/ { sec = substr($0, 2, length($0) - 2) } sec == id && /^enabled=/ { $0 = "enabled=1" } { print }' "$f" >"$f.new"
-  mv "$f.new" "$f"
+  repo_scan
+  local f=${REPO_FILE[$1]-} line sec="" lines=()
+  [[ -n $f ]] || fail "Error: No matching repo to modify: $1."
+  while IFS= read -r line || [[ -n $line ]]; do
+    if [[ $line == "["* ]]; then sec=${line:1}; sec=${sec%?}; fi
+    if [[ $sec == "$1" && $line == enabled=* ]]; then line=enabled=1; fi
+    lines+=("$line")
+  done <"$f"
+  printf '%s\n' "${lines[@]}" >"$f"
 }
-enabled_repo_ids() {
-  local files=(/etc/yum.repos.d/*.repo)
-  ((${#files[@]})) || return 0
-  awk '/^\[/ { sec = substr($0, 2, length($0) - 2) } /^enabled=1/ { print sec }' "${files[@]}"
-}
+enabled_repo_ids() { repo_scan; ((${#REPO_ON[@]} == 0)) || printf '%s\n' "${REPO_ON[@]}"; }
 # The driver version offered by the enabled NVIDIA repositories (a "# driver=" line in their file).
 repo_driver_version() {
-  local id f best=""
-  for id in $(enabled_repo_ids); do
-    [[ $id == cuda-* ]] || continue
-    f=$(repo_file_of "$id") || continue
-    best=$(sed -n 's/^# driver=//p' "$f")
+  repo_scan
+  local id best=""
+  for id in "${REPO_ON[@]}"; do
+    [[ $id == cuda-* && -n ${REPO_FILE[$id]-} ]] || continue
+    best=${FILE_DRIVER[${REPO_FILE[$id]}]-}
   done
   printf '%s\n' "$best"
 }
 need_repo() {
   repo_enabled "$1" || fail "Error: Unable to find a match: $2 (repository $1 is not enabled)"
-  local f host
-  f=$(repo_file_of "$1") || return 0
-  for host in $(sed -n 's|^baseurl=[a-z]*://\([^/]*\).*|\1|p' "$f"); do
+  local f=${REPO_FILE[$1]-} host
+  [[ -n $f ]] || return 0
+  for host in ${FILE_HOSTS[$f]-}; do
     if blocked "$host"; then fail "Error: Failed to download metadata for repo '$1': Curl error (28): Timeout was reached for https://$host/ [Connection timed out after 30000 milliseconds]"; fi
   done
 }
@@ -66,7 +83,8 @@ install_kernel_devel() { # install_kernel_devel NAME KREL
   mkdir -p "/usr/src/kernels/$krel"
   printf 'CONFIG_CC_VERSION_TEXT="%s"\n' "$(setting kernel_cc)" >"/usr/src/kernels/$krel/.config"
   local cc_major
-  cc_major=$(sed -n 's/^gcc (GCC) \([0-9]*\)\..*/\1/p' <<<"$(setting kernel_cc)")
+  cc_major=""
+  if [[ ${SETTING[kernel_cc]-} =~ ^gcc\ \(GCC\)\ ([0-9]*)\. ]]; then cc_major=${BASH_REMATCH[1]}; fi
   if [[ $name == kernel-uek-devel && $(setting toolset_pulled) == 1 && $cc_major != "$(setting system_gcc)" ]]; then
     install_toolset "gcc-toolset-$cc_major-gcc"
   fi
@@ -84,7 +102,14 @@ install_toolset() {
 dkms_build() {
   local krel cc_major sys conf env_file
   krel=$(running_kernel)
-  cc_major=$(sed -n 's/^gcc (GCC) \([0-9]*\)\..*/\1/p' /usr/src/kernels/"$krel"/.config 2>/dev/null || true)
+  # The compiler that built the kernel, from its .config (as kernel-devel ships it).
+  local line
+  cc_major=""
+  if [[ -f /usr/src/kernels/$krel/.config ]]; then
+    while IFS= read -r line; do
+      if [[ $line =~ ^CONFIG_CC_VERSION_TEXT=\"gcc\ \(GCC\)\ ([0-9]+)\. ]]; then cc_major=${BASH_REMATCH[1]}; fi
+    done <"/usr/src/kernels/$krel/.config"
+  fi
   [[ -d /usr/src/kernels/$krel ]] || { echo "Error! Kernel headers for $krel cannot be found." >&2; return 0; }
   sys=$(setting system_gcc)
   if [[ -z $cc_major || $cc_major == "$sys" ]]; then echo "$krel" >"$STATE/dkms_built"; return 0; fi
@@ -208,7 +233,7 @@ dnf_install() {
       kernel-devel-matched)
         [[ $m == 9 ]] || fail "Error: Unable to find a match: kernel-devel-matched"
         need_repo "ol${m}_appstream" "$spec"
-        db_add kernel-devel-matched "$(split_kernel "$(running_kernel)" | awk '{ print $1 }')" 1
+        db_add kernel-devel-matched "${SETTING[kernel]%%-*}" 1
         install_kernel_devel kernel-devel "$(running_kernel)"
         ;;
       kernel-devel-*) need_repo "ol${m}_baseos_latest" "$spec"; install_kernel_devel kernel-devel "${spec#kernel-devel-}" ;;

@@ -66,7 +66,10 @@ PY
 
 # --- Podman, SELinux, users -------------------------------------------------------------------
 selinux_mode() { local m; m=$(setting selinux); echo "${m:-Enforcing}"; }
-sebool_state() { awk -v b="$1" '$1 == b { print $2 }' "$STATE/sebool"; }
+sebool_state() {
+  local name state
+  while read -r name state _; do [[ $name != "$1" ]] || printf '%s\n' "$state"; done <"$STATE/sebool"
+}
 
 # podman run --rm --device nvidia.com/gpu=all IMAGE nvidia-smi, as Podman would fail it: a short
 # image name (short-name-mode enforcing, no TTY), no CDI spec, a spec for another driver (the
@@ -132,8 +135,12 @@ stand_in_getsebool() {
 stand_in_setsebool() {
   [[ ${1:-} == -P && ${3:-} == on ]] || unsupported "$@"
   [[ -n $(sebool_state "$2") ]] || fail "Could not change boolean $2"
-  awk -v b="$2" '$1 == b { $2 = "on" } { print }' "$STATE/sebool" >"$STATE/sebool.new"
-  mv "$STATE/sebool.new" "$STATE/sebool"
+  local name state lines=()
+  while read -r name state; do
+    if [[ $name == "$2" ]]; then state=on; fi
+    lines+=("$name $state")
+  done <"$STATE/sebool"
+  printf '%s\n' "${lines[@]}" >"$STATE/sebool"
 }
 
 stand_in_getent() {

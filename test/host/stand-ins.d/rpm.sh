@@ -3,30 +3,27 @@
 # Sourced by test/host/stand-ins.sh for these commands only, after its shared helpers.
 # shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
 
-db_find_all() {
-  awk -v q="$1" '{ nvr = $1 "-" $2 "-" $3 }
-    q == $1 || q == nvr || q == nvr "." $4 || q == $1 "-" $2 { print }' "$STATE/rpmdb"
-}
-
 # --- rpm --------------------------------------------------------------------------------------
 local_repo_name() { # the package name inside NVIDIA's local repository rpm, from its file name
   [[ ${1##*/} =~ ^(cuda-repo-rhel[0-9]+-[0-9]+-[0-9]+-local)-[0-9.]+_([0-9.]+)-[0-9]+\.[a-z0-9_]+\.rpm$ ]] || return 1
   printf '%s %s\n' "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 }
 
-rpm_query() {
-  local qf='%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n' rc=0 q lines n v r a out
+rpm_query() { # every line matching a name, name-version, NVR or NVRA, in bash (no fork per query)
+  local qf='%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n' rc=0 q n v r a out found
   if [[ ${1:-} == --qf || ${1:-} == --queryformat ]]; then qf=$2; shift 2; fi
   for q; do
-    lines=$(db_find_all "$q")
-    if [[ -z $lines ]]; then echo "package $q is not installed"; rc=1; continue; fi
+    found=false
     while read -r n v r a; do
+      [[ $q == "$n" || $q == "$n-$v-$r" || $q == "$n-$v-$r.$a" || $q == "$n-$v" ]] || continue
+      found=true
       out=${qf//%\{NAME\}/$n}
       out=${out//%\{VERSION\}/$v}
       out=${out//%\{RELEASE\}/$r}
       out=${out//%\{ARCH\}/$a}
       printf '%b' "$out"
-    done <<<"$lines"
+    done <"$STATE/rpmdb"
+    if ! $found; then echo "package $q is not installed"; rc=1; fi
   done
   return "$rc"
 }

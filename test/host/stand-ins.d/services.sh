@@ -4,9 +4,10 @@
 # shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
 
 service_set() {
-  awk -v s="$1" '$1 != s' "$STATE/services" >"$STATE/services.new"
-  printf '%s %s %s\n' "$1" "$2" "$3" >>"$STATE/services.new"
-  mv "$STATE/services.new" "$STATE/services"
+  local line keep=()
+  while IFS= read -r line || [[ -n $line ]]; do [[ ${line%% *} == "$1" ]] || keep+=("$line"); done <"$STATE/services"
+  printf '%s' "${keep[@]/%/$'\n'}" >"$STATE/services"
+  printf '%s %s %s\n' "$1" "$2" "$3" >>"$STATE/services"
 }
 
 # The units a package or a written unit file brings: Docker's, the toolkit's nvidia-cdi-refresh
