@@ -320,7 +320,7 @@ function refuseStack(lists: Build[][], req: Request, targets: Target[], m: Matri
 function firstThatWorks(alternatives: Alternative[], m: Matrix): Alternative | null {
   for (const alt of alternatives.slice(0, 24)) {
     try {
-      const res = resolveStack(alt.req, m, { mirrorAlternatives: false });
+      const res = resolveStack(alt.req, m, { probe: true });
       if (!unreplacedEndpoints(m, alt.req, res.builds, res.plan).length) return alt;
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
@@ -329,7 +329,14 @@ function firstThatWorks(alternatives: Alternative[], m: Matrix): Alternative | n
   return null;
 }
 
-export function resolveStack(req: Request, m: Matrix, opts: { mirrorAlternatives?: boolean } = {}): Resolution {
+/** A probe's refusal: that the request does not resolve is all a probe needs (the reasons cost more than the search). */
+const PROBE_REFUSED = new UserError([{ code: "conflict", message: "The alternative does not resolve." }]);
+
+/**
+ * `probe`: only whether the request resolves, and to what: no mirror warnings (which would try
+ * alternatives of their own), and a refusal without its reasons and suggestions.
+ */
+export function resolveStack(req: Request, m: Matrix, opts: { probe?: boolean } = {}): Resolution {
   const problems: Problem[] = [];
   const targets = resolveTargets(req.gpu, m, problems);
   const lists = req.specs.map((s) => buildsFor(s, req, m, problems));
@@ -338,12 +345,14 @@ export function resolveStack(req: Request, m: Matrix, opts: { mirrorAlternatives
 
   const verdicts: Verdicts = new Map();
   const survivors = filterBuilds(lists, req, targets, m, verdicts);
+  if (opts.probe && survivors.some((list) => list.length === 0)) throw PROBE_REFUSED;
   survivors.forEach((list, k) => {
     if (list.length === 0) problems.push(refuseSpec(k, lists, req, targets, m, verdicts));
   });
   if (problems.length) throw new UserError(problems);
 
   const { chosen, conflicts } = search(survivors, req, m, verdicts);
+  if (!chosen && opts.probe) throw PROBE_REFUSED;
   if (!chosen) throw refuseStack(lists, req, targets, m, verdicts, conflicts);
 
   const chosenVersions = new Map(chosen.builds.map((b) => [b.framework, b.version]));
@@ -368,7 +377,7 @@ export function resolveStack(req: Request, m: Matrix, opts: { mirrorAlternatives
     warnings: [
       ...chosen.plan.warnings,
       ...stackWarnings(chosen.builds, chosen.plan, chosen.minDriver, targets, m, req.driver, chosen.ruleSources.length ? chosen.cuda : null),
-      ...(opts.mirrorAlternatives === false ? [] : mirrorWarnings(m, req, chosen.builds, chosen.plan, (alts) => firstThatWorks(alts, m))),
+      ...(opts.probe ? [] : mirrorWarnings(m, req, chosen.builds, chosen.plan, (alts) => firstThatWorks(alts, m))),
     ],
     explain: { candidates, conflicts, sources },
     // An arm64 resolution also depends on matrix/arm64.yaml, which has its own version.
