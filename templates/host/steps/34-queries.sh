@@ -4,26 +4,6 @@ version_ge() {
   [[ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | sed -n 1p)" == "$2" ]]
 }
 
-is_installed() { rpm -q "$1" >/dev/null 2>&1; }
-
-# installed_version NAME: VERSION-RELEASE of an installed package, or nothing.
-installed_version() {
-  if is_installed "$1"; then rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1" | sed -n 1p; fi
-}
-
-# install_missing PACKAGE: install one package unless it is installed already.
-install_missing() {
-  if is_installed "$1"; then ok "$1 is installed"; else run dnf -y install "$1"; fi
-}
-
-missing_packages() {
-  local pkg
-  for pkg; do is_installed "$pkg" || printf '%s\n' "$pkg"; done
-}
-
-# installed_packages NAME...: those of them that are installed, one per line.
-installed_packages() { local pkg; for pkg; do if is_installed "$pkg"; then printf '%s\n' "$pkg"; fi; done; }
-
 repo_enabled() {
   dnf -q repolist --enabled 2>/dev/null | awk -v id="$1" '$1 == id { found = 1 } END { exit !found }'
 }
