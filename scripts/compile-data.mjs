@@ -2,14 +2,13 @@
 // Validates matrix/*.yaml against matrix/schema/*.schema.json and precompiles the data and the
 // templates into generated/*.json, so that nothing parses YAML or reads a template at run time.
 // Broken data fails here, at build and test time, never in a user's run.
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join, dirname, relative } from "node:path";
+import { readdirSync, writeFileSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import Ajv from "ajv";
 import Handlebars from "handlebars";
-import { parse } from "yaml";
 import { INTERNED, REF, internColumns, releaseParts } from "./data-parts.mjs";
+import { loadData } from "./load-data.mjs";
 
 // --root <dir> checks another copy of the data (tests use it to prove broken data fails here).
 // --only <file> (with --check) checks that one file of matrix/ against its schema and nothing else:
@@ -18,67 +17,7 @@ const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 && process.argv.includes("--check") ? process.argv[onlyArg + 1] : null;
 const rootArg = process.argv.indexOf("--root");
 const root = rootArg > 0 ? process.argv[rootArg + 1] : join(dirname(fileURLToPath(import.meta.url)), "..");
-const schemaDir = join(root, "matrix/schema");
-const ajv = new Ajv({ allErrors: true, strict: true });
-for (const file of readdirSync(schemaDir).sort()) {
-  ajv.addSchema(JSON.parse(readFileSync(join(schemaDir, file), "utf8")));
-}
-
-const sources = {
-  cuda: ["cuda.yaml", "cuda.schema.json"],
-  images: ["images.yaml", "images.schema.json"],
-  gpus: ["gpus.yaml", "gpus.schema.json"],
-  platform: ["platform.yaml", "platform.schema.json"],
-  wheelPlatforms: ["wheel-platforms.yaml", "wheel-platforms.schema.json"],
-  companions: ["companions.yaml", "companions.schema.json"],
-  nvidiaPackages: ["nvidia-packages.yaml", "nvidia-packages.schema.json"],
-  experimentalPython: ["experimental-python.yaml", "experimental-python.schema.json"],
-  libraryCompat: ["library-compat.yaml", "library-compat.schema.json"],
-  cluster: ["cluster.yaml", "cluster.schema.json"],
-  mirrors: ["mirrors.yaml", "mirrors.schema.json"],
-  arm64: ["arm64.yaml", "arm64.schema.json"],
-  condaPackages: ["conda-packages.yaml", "conda-packages.schema.json"],
-};
-const frameworkFiles = readdirSync(join(root, "matrix/frameworks")).filter((f) => f.endsWith(".yaml")).sort();
-
-const problems = [];
-function load(rel, schemaId) {
-  if (only !== null && rel !== only) return undefined;
-  const path = join(root, "matrix", rel);
-  let data;
-  try {
-    data = parse(readFileSync(path, "utf8"), { uniqueKeys: true, prettyErrors: true });
-  } catch (err) {
-    problems.push(`${rel}: ${err.message}`);
-    return undefined;
-  }
-  const validate = ajv.getSchema(schemaId);
-  if (!validate(data)) {
-    for (const e of validate.errors) problems.push(`${rel}${e.instancePath}: ${e.message}`);
-  }
-  return data;
-}
-
-const out = { frameworks: {} };
-for (const [key, [file, schema]] of Object.entries(sources)) out[key] = load(file, schema);
-for (const file of frameworkFiles) {
-  const data = load(`frameworks/${file}`, "framework.schema.json");
-  if (data) out.frameworks[data.framework] = data;
-}
-
-const templates = {};
-// Plain shell parts (templates/host/steps/*.sh): text the renderer places as it is, never compiled.
-const shellParts = {};
-function collectTemplates(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    const name = relative(join(root, "templates"), path);
-    if (entry.isDirectory()) collectTemplates(path);
-    else if (entry.name.endsWith(".hbs")) templates[name.replace(/\.hbs$/, "")] = readFileSync(path, "utf8");
-    else if (entry.name.endsWith(".sh")) shellParts[name] = readFileSync(path, "utf8");
-  }
-}
-collectTemplates(join(root, "templates"));
+const { out, problems, templates, shellParts } = loadData(root, only);
 
 if (problems.length) {
   console.error(`matrix data is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):`);
