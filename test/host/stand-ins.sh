@@ -104,7 +104,7 @@ cuda_for_driver() {
 }
 
 stand_in_nvidia_smi() {
-  if [[ $(setting wsl) != 1 ]] && ! db_has nvidia-driver; then echo "bash: nvidia-smi: command not found" >&2; exit 127; fi
+  if [[ ${SETTING[wsl]-} != 1 ]] && ! db_has nvidia-driver; then echo "bash: nvidia-smi: command not found" >&2; exit 127; fi
   if [[ ! -s $STATE/loaded_driver ]]; then
     echo "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running."
     exit 9
@@ -120,11 +120,11 @@ stand_in_nvidia_smi() {
   if [[ ${1:-} == -q ]]; then
     local state=N/A fm
     fm=$(db_find nvidia-fabricmanager; db_find nvidia-fabric-manager)
-    if [[ -n $(setting nvswitch) ]]; then
+    if [[ -n ${SETTING[nvswitch]-} ]]; then
       state="In Progress"
       if [[ $(awk '{ print $2 }' <<<"$fm") == "$driver" && $(service_state nvidia-fabricmanager) == *" active" ]]; then state=Completed; fi
     fi
-    if [[ -n $(setting fabric_state) ]]; then state=$(setting fabric_state); fi
+    if [[ -n ${SETTING[fabric_state]-} ]]; then state=${SETTING[fabric_state]-}; fi
     settings_all gpu | while read -r _; do printf 'GPU 00000000:18:00.0\n    Fabric\n        State                             : %s\n        Status                            : N/A\n' "$state"; done
     return 0
   fi

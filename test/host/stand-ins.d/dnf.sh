@@ -69,10 +69,10 @@ need_repo() {
 # --- dnf --------------------------------------------------------------------------------------
 uek_repo_for() { # Oracle's layout: UEK R6 has no repository of its own on aarch64 (its base repository has it)
   case $1 in
-    5.4.17-*.aarch64) echo "ol$(os_major)_baseos_latest" ;;
-    5.4.17-*) echo "ol$(os_major)_UEKR6" ;;
-    5.15.0-*) echo "ol$(os_major)_UEKR7" ;;
-    6.12.0-*) echo "ol$(os_major)_UEKR8" ;;
+    5.4.17-*.aarch64) echo "ol${SETTING[os_major]-}_baseos_latest" ;;
+    5.4.17-*) echo "ol${SETTING[os_major]-}_UEKR6" ;;
+    5.15.0-*) echo "ol${SETTING[os_major]-}_UEKR7" ;;
+    6.12.0-*) echo "ol${SETTING[os_major]-}_UEKR8" ;;
   esac
 }
 
@@ -81,11 +81,11 @@ install_kernel_devel() { # install_kernel_devel NAME KREL
   read -r v r a <<<"$(split_kernel "$krel")"
   db_add "$name" "$v" "$r" "$a"
   mkdir -p "/usr/src/kernels/$krel"
-  printf 'CONFIG_CC_VERSION_TEXT="%s"\n' "$(setting kernel_cc)" >"/usr/src/kernels/$krel/.config"
+  printf 'CONFIG_CC_VERSION_TEXT="%s"\n' "${SETTING[kernel_cc]-}" >"/usr/src/kernels/$krel/.config"
   local cc_major
   cc_major=""
   if [[ ${SETTING[kernel_cc]-} =~ ^gcc\ \(GCC\)\ ([0-9]*)\. ]]; then cc_major=${BASH_REMATCH[1]}; fi
-  if [[ $name == kernel-uek-devel && $(setting toolset_pulled) == 1 && $cc_major != "$(setting system_gcc)" ]]; then
+  if [[ $name == kernel-uek-devel && ${SETTING[toolset_pulled]-} == 1 && $cc_major != "${SETTING[system_gcc]-}" ]]; then
     install_toolset "gcc-toolset-$cc_major-gcc"
   fi
 }
@@ -93,7 +93,7 @@ install_kernel_devel() { # install_kernel_devel NAME KREL
 install_toolset() {
   local n=${1#gcc-toolset-}
   n=${n%-gcc}
-  db_add "$1" "$n.2.1" "7.el$(os_major)"
+  db_add "$1" "$n.2.1" "7.el${SETTING[os_major]-}"
   mkdir -p "/opt/rh/gcc-toolset-$n"
   printf 'export PATH=/opt/rh/gcc-toolset-%s/root/usr/bin:$PATH\n' "$n" >"/opt/rh/gcc-toolset-$n/enable"
 }
@@ -101,7 +101,7 @@ install_toolset() {
 # DKMS builds the module at install time; it succeeds when it uses the kernel's compiler.
 dkms_build() {
   local krel cc_major sys conf env_file
-  krel=$(running_kernel)
+  krel=${SETTING[kernel]-}
   # The compiler that built the kernel, from its .config (as kernel-devel ships it).
   local line
   cc_major=""
@@ -111,14 +111,14 @@ dkms_build() {
     done <"/usr/src/kernels/$krel/.config"
   fi
   [[ -d /usr/src/kernels/$krel ]] || { echo "Error! Kernel headers for $krel cannot be found." >&2; return 0; }
-  sys=$(setting system_gcc)
+  sys=${SETTING[system_gcc]-}
   if [[ -z $cc_major || $cc_major == "$sys" ]]; then echo "$krel" >"$STATE/dkms_built"; return 0; fi
   # dkms sources the build_environment file for each build with $kernelver set (dkms.in; dkms(8)).
   for conf in /etc/dkms/framework.conf.d/*.conf; do
     env_file=$(sed -n 's/^build_environment="\(.*\)"$/\1/p' "$conf")
     [[ -n $env_file && -f $env_file ]] || continue
     if [[ $(kernelver=$krel PATH=/usr/bin bash -c '. "$1" >/dev/null 2>&1; echo "$PATH"' _ "$env_file") == *"/opt/rh/gcc-toolset-$cc_major/"* ]] &&
-      version_ge "$(setting dkms_version)" 3.3.0; then
+      version_ge "${SETTING[dkms_version]-}" 3.3.0; then
       echo "$krel" >"$STATE/dkms_built"
       return 0
     fi
@@ -134,26 +134,26 @@ install_driver() { # install_driver open|proprietary [META]
   db_has dkms || fail "Error: Problem: package kmod-nvidia-$flavour-dkms requires dkms, but none of the providers can be installed"
   # dnf -y would import the key named by the repository on first use; here it must be imported already.
   db_has "gpg-pubkey-$(cuda_key_id)" || fail "Error: GPG check FAILED (NVIDIA's CUDA key $(cuda_key_id) is not imported; the stand-in never imports keys on first use)"
-  db_add nvidia-driver "$version" "1.el$(os_major)"
+  db_add nvidia-driver "$version" "1.el${SETTING[os_major]-}"
   if [[ $flavour == open ]]; then
     db_del kmod-nvidia-latest-dkms
-    db_add kmod-nvidia-open-dkms "$version" "1.el$(os_major)"
+    db_add kmod-nvidia-open-dkms "$version" "1.el${SETTING[os_major]-}"
   else
     db_del kmod-nvidia-open-dkms
-    db_add kmod-nvidia-latest-dkms "$version" "1.el$(os_major)"
+    db_add kmod-nvidia-latest-dkms "$version" "1.el${SETTING[os_major]-}"
   fi
-  if [[ -n $meta ]]; then db_add "$meta" "$version" "1.el$(os_major)"; fi
+  if [[ -n $meta ]]; then db_add "$meta" "$version" "1.el${SETTING[os_major]-}"; fi
   dkms_build
 }
 
-cuda_key_id() { local fpr; fpr=$(setting cuda_key_fpr); fpr=${fpr: -8}; echo "${fpr,,}"; }
+cuda_key_id() { local fpr; fpr=${SETTING[cuda_key_fpr]-}; fpr=${fpr: -8}; echo "${fpr,,}"; }
 
 stream_flavour() { if [[ $1 == *open* ]]; then echo open; else echo proprietary; fi; }
 
 # dnf's module help lists its subcommands; dnf_switch_to=0: a dnf from before `switch-to` (dnf 4.5.1).
 dnf_module_help() {
   local commands="disable, enable, info, install, list, provides, remove, repoquery, reset, update"
-  [[ $(setting dnf_switch_to) == 0 ]] || commands+=", switch-to"
+  [[ ${SETTING[dnf_switch_to]-} == 0 ]] || commands+=", switch-to"
   printf 'usage: dnf module [-c [config file]] [-q] [-v] [--version] <modular command> [module-spec ...]\n\n'
   printf 'Module command-specific options:\n  <modular command>  %s\n' "$commands"
 }
@@ -211,8 +211,8 @@ dnf_module() {
 
 dnf_install() {
   local spec name v r m fail_pkg version
-  m=$(os_major)
-  fail_pkg=$(setting fail_install)
+  m=${SETTING[os_major]-}
+  fail_pkg=${SETTING[fail_install]-}
   for spec; do
     if [[ -n $fail_pkg && $spec == "$fail_pkg" ]]; then fail "Error: Transaction test error: $spec (simulated failure)"; fi
   done
@@ -223,7 +223,7 @@ dnf_install() {
         [[ $spec == "oracle-epel-release-el$m" ]] || fail "Error: Unable to find a match: $spec"
         db_add "$spec" 1.0 "5.el$m"
         printf '[ol%s_developer_EPEL]\nname=EPEL for Oracle Linux %s\nbaseurl=https://yum.oracle.com/repo/OracleLinux/OL%s/developer/EPEL/$basearch/\ngpgcheck=1\nenabled=%s\n' \
-          "$m" "$m" "$m" "$(setting epel_enabled_by_release)" >"/etc/yum.repos.d/oracle-epel-ol$m.repo"
+          "$m" "$m" "$m" "${SETTING[epel_enabled_by_release]-}" >"/etc/yum.repos.d/oracle-epel-ol$m.repo"
         ;;
       kernel-uek-devel-*)
         local krel=${spec#kernel-uek-devel-}
@@ -234,11 +234,11 @@ dnf_install() {
         [[ $m == 9 ]] || fail "Error: Unable to find a match: kernel-devel-matched"
         need_repo "ol${m}_appstream" "$spec"
         db_add kernel-devel-matched "${SETTING[kernel]%%-*}" 1
-        install_kernel_devel kernel-devel "$(running_kernel)"
+        install_kernel_devel kernel-devel "${SETTING[kernel]-}"
         ;;
       kernel-devel-*) need_repo "ol${m}_baseos_latest" "$spec"; install_kernel_devel kernel-devel "${spec#kernel-devel-}" ;;
       kernel-headers) db_add kernel-headers 1 1 ;;
-      dkms) need_repo "ol${m}_developer_EPEL" dkms; db_add dkms "$(setting dkms_version)" "1.el$m" noarch ;;
+      dkms) need_repo "ol${m}_developer_EPEL" dkms; db_add dkms "${SETTING[dkms_version]-}" "1.el$m" noarch ;;
       gcc-toolset-*-gcc) need_repo "ol${m}_appstream" "$spec"; install_toolset "$spec" ;;
       nvidia-open | cuda-drivers)
         local stream
@@ -275,7 +275,7 @@ dnf_install() {
         db_add podman 4.9.4 "1.0.1.el$m"
         db_add runc 1.1.12 "1.0.1.el$m"
         ;;
-      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "$(setting epel_compose)" "6.el$m" noarch ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "${SETTING[epel_compose]-}" "6.el$m" noarch ;;
       nvidia-container-toolkit-* | libnvidia-container-tools-* | libnvidia-container1-*)
         need_repo nvidia-container-toolkit "$spec"
         local key
@@ -296,12 +296,12 @@ dnf_install() {
 # upgrades; epel_compose sets the podman-compose release Oracle's EPEL mirror serves).
 dnf_upgrade() {
   local spec m
-  m=$(os_major)
+  m=${SETTING[os_major]-}
   for spec; do
     db_has "$spec" || fail "Error: Package $spec is not installed."
     case $spec in
       podman) need_repo "ol${m}_appstream" podman; db_add podman 4.9.4 "1.0.1.el$m" ;;
-      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "$(setting epel_compose)" "1.el$m" noarch ;;
+      podman-compose) need_repo "ol${m}_developer_EPEL" podman-compose; db_add podman-compose "${SETTING[epel_compose]-}" "1.el$m" noarch ;;
       *) unsupported upgrade "$spec" ;;
     esac
   done

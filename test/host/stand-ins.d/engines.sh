@@ -10,7 +10,7 @@ stand_in_docker() {
       # docker_desktop=1: the engine of Docker Desktop's WSL integration answers.
       [[ $# == 1 ]] || unsupported "$@"
       printf 'Client:\n Version:           28.3.3\n Context:           default\n\n'
-      if [[ $(setting docker_desktop) == 1 ]]; then printf 'Server: Docker Desktop 4.45.0 (203075)\n Engine:\n  Version:          28.3.3\n'; return 0; fi
+      if [[ ${SETTING[docker_desktop]-} == 1 ]]; then printf 'Server: Docker Desktop 4.45.0 (203075)\n Engine:\n  Version:          28.3.3\n'; return 0; fi
       local state
       read -r _ state <<<"$(service_state docker)"
       [[ $state == active ]] || fail "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
@@ -65,7 +65,7 @@ PY
 }
 
 # --- Podman, SELinux, users -------------------------------------------------------------------
-selinux_mode() { local m; m=$(setting selinux); echo "${m:-Enforcing}"; }
+selinux_mode() { local m; m=${SETTING[selinux]-}; echo "${m:-Enforcing}"; }
 sebool_state() {
   local name state
   while read -r name state _; do [[ $name != "$1" ]] || printf '%s\n' "$state"; done <"$STATE/sebool"
@@ -110,13 +110,13 @@ stand_in_podman() {
 rootless_podman() {
   printf '%s\n' "XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-} DBUS_SESSION_BUS_ADDRESS=${DBUS_SESSION_BUS_ADDRESS:-} PWD=$PWD" >"$STATE/rootless_env"
   grep -qs "^$1:" /etc/subuid || fail "Error: cannot find UID/GID for user $1: no subuid ranges found for user \"$1\" in /etc/subuid"
-  if [[ -n $(setting rootless_error) ]]; then fail "$(setting rootless_error)"; fi
+  if [[ -n ${SETTING[rootless_error]-} ]]; then fail "${SETTING[rootless_error]-}"; fi
 }
 
 # runuser -u USER -- COMMAND...: runs COMMAND as USER (only the scenario's sudo user exists).
 stand_in_runuser() {
   [[ ${1:-} == -u && ${3:-} == -- && $# -gt 3 ]] || unsupported "$@"
-  [[ $2 == "$(setting sudo_user)" ]] || fail "runuser: user $2 does not exist or the user entry does not contain all the required fields"
+  [[ $2 == "${SETTING[sudo_user]-}" ]] || fail "runuser: user $2 does not exist or the user entry does not contain all the required fields"
   local user=$2
   shift 3
   STAND_IN_RUNUSER=$user exec "$@"
@@ -144,7 +144,7 @@ stand_in_setsebool() {
 }
 
 stand_in_getent() {
-  [[ ${1:-} == passwd && -n ${2:-} && $2 == "$(setting sudo_user)" ]] || exit 2
+  [[ ${1:-} == passwd && -n ${2:-} && $2 == "${SETTING[sudo_user]-}" ]] || exit 2
   echo "$2:x:1000:1000::/home/$2:/bin/bash"
 }
 

@@ -17,14 +17,14 @@ stand_in_lspci() {
   local lines
   lines=$(settings_all gpu; settings_all nvswitch)
   # WSL 2 shows its paravirtual adapter, never the NVIDIA device (microsoft/WSL#9821).
-  if [[ $(setting wsl) == 1 ]]; then lines="3a16:00:00.0 3D controller [0302]: Microsoft Corporation Basic Render Driver [1414:008e]"; fi
+  if [[ ${SETTING[wsl]-} == 1 ]]; then lines="3a16:00:00.0 3D controller [0302]: Microsoft Corporation Basic Render Driver [1414:008e]"; fi
   if [[ " $* " == *" -d 10de: "* ]]; then grep '\[10de:' <<<"$lines" || true; else printf '%s\n' "$lines"; fi
 }
 
 stand_in_mokutil() {
   case ${1:-} in
     --sb-state)
-      case $(setting secure_boot) in
+      case ${SETTING[secure_boot]-} in
         enabled) echo "SecureBoot enabled" ;;
         disabled) echo "SecureBoot disabled" ;;
         *) echo "EFI variables are not supported on this system" >&2; exit 1 ;;
@@ -40,8 +40,8 @@ stand_in_mokutil() {
 stand_in_dkms() {
   db_has dkms || { echo "bash: dkms: command not found" >&2; exit 127; }
   case ${1:-} in
-    --version) echo "dkms-$(setting dkms_version)" ;;
-    status) if [[ -s $STATE/dkms_built ]]; then echo "nvidia/$(db_version nvidia-driver), $(cat "$STATE/dkms_built"), $(setting arch): installed"; fi ;;
+    --version) echo "dkms-${SETTING[dkms_version]-}" ;;
+    status) if [[ -s $STATE/dkms_built ]]; then echo "nvidia/$(db_version nvidia-driver), $(cat "$STATE/dkms_built"), ${SETTING[arch]-}: installed"; fi ;;
     *) unsupported "$@" ;;
   esac
 }

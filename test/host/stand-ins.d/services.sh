@@ -44,14 +44,14 @@ stand_in_systemctl() {
 
 stand_in_modprobe() {
   [[ ${1:-} == nvidia ]] || unsupported "$@"
-  db_has kmod-nvidia-open-dkms || db_has kmod-nvidia-latest-dkms || fail "modprobe: FATAL: Module nvidia not found in directory /lib/modules/$(running_kernel)"
-  [[ "$(cat "$STATE/dkms_built" 2>/dev/null)" == "$(running_kernel)" ]] || fail "modprobe: FATAL: Module nvidia not found in directory /lib/modules/$(running_kernel)"
+  db_has kmod-nvidia-open-dkms || db_has kmod-nvidia-latest-dkms || fail "modprobe: FATAL: Module nvidia not found in directory /lib/modules/${SETTING[kernel]-}"
+  [[ "$(cat "$STATE/dkms_built" 2>/dev/null)" == "${SETTING[kernel]-}" ]] || fail "modprobe: FATAL: Module nvidia not found in directory /lib/modules/${SETTING[kernel]-}"
   flag nouveau_loaded && fail "modprobe: ERROR: could not insert 'nvidia': No such device"
   # NVIDIA's R580 is the last branch for Maxwell, Pascal and Volta (matrix/platform.yaml): a newer one finds no device it drives.
   if (($(db_version nvidia-driver | cut -d. -f1) > 580)) && settings_all gpu | grep -qE '\b(GM|GP|GV)[0-9]{3}'; then
     fail "modprobe: ERROR: could not insert 'nvidia': No such device"
   fi
-  if [[ $(setting secure_boot) == enabled ]] && ! flag mok_enrolled; then fail "modprobe: ERROR: could not insert 'nvidia': Key was rejected by service"; fi
+  if [[ ${SETTING[secure_boot]-} == enabled ]] && ! flag mok_enrolled; then fail "modprobe: ERROR: could not insert 'nvidia': Key was rejected by service"; fi
   db_version nvidia-driver >"$STATE/loaded_driver"
 }
 
