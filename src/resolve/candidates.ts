@@ -21,7 +21,21 @@ function buildLabel(framework: string, version: string, b: FrameworkBuild): stri
   return `${framework}${extras} ${version} (${cudaTag(b.cuda)})`;
 }
 
+// A build row's Build, made once for the data, framework and release it was made from (a test's
+// copy of the data makes its own): it depends on nothing else, and is never changed after. A
+// refusal lists every version that would work, and so converts every build of the framework;
+// matching each against the rules of matrix/ was most of a refusal's time.
+const converted = new WeakMap<FrameworkBuild, { m: Matrix; fw: FrameworkMatrix; release: FrameworkRelease; build: Build }>();
+
 export function toBuild(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
+  const known = converted.get(b);
+  if (known && known.m === m && known.fw === fw && known.release === release) return known.build;
+  const build = convert(m, fw, release, b);
+  converted.set(b, { m, fw, release, build });
+  return build;
+}
+
+function convert(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: FrameworkBuild): Build {
   const key = { framework: fw.framework, version: release.version, cuda: b.cuda };
   const platform = wheelPlatform(m, key);
   const caps = capsFor(m, key);
