@@ -39,6 +39,26 @@ describe.skipIf(noSandbox !== null)("host bootstrap on a restricted network", ()
     expect(result.output).toMatch(/ERROR in step "Docker CE": command failed \(exit 1\): dnf config-manager --add-repo https:\/\/download\.docker\.com/);
   });
 
+  it("a failed download names what to check: the proxy that sudo leaves out, and the option that takes a mirror of its host", () => {
+    const ready = { preinstalled: "nvidia-driver:580.95.05,kmod-nvidia-open-dkms:580.95.05,dkms:3.3.0", dkms_built: "1", loaded_driver: "580.95.05" };
+    const docker = host({ os: "ol9", kernel: OL9_RHCK, gpu: L40S, blocked: BLOCKED, sudo_user: "admin", ...ready }).run("--skip-driver");
+    expect(docker.code, docker.output).toBe(1);
+    expect(docker.output).toMatch(/command failed \(exit 1\): dnf config-manager --add-repo https:\/\/download\.docker\.com\S*\n {4}No proxy is set for this run: sudo leaves proxy variables out\./);
+    expect(docker.output).toContain("sudo --preserve-env=https_proxy,http_proxy,no_proxy bash ");
+    expect(docker.output).toContain("Where download.docker.com is blocked or slow from here, --docker-repo URL takes a mirror of it (see --help).");
+    // NVIDIA's CUDA repository, fetched with curl (exit 28, the stand-in's timeout).
+    const cuda = host({ os: "ol9", kernel: OL9_UEK8, gpu: H100, blocked: BLOCKED, sudo_user: "admin" }).run("--driver-source", "network");
+    expect(cuda.code, cuda.output).toBe(1);
+    expect(cuda.output).toMatch(/command failed \(exit 28\): curl [^\n]*developer\.download\.nvidia\.com/);
+    expect(cuda.output).toContain("Where developer.download.nvidia.com is blocked or slow from here, --cuda-repo URL takes a mirror of it (see --help).");
+    // With a proxy set, or without sudo, there is nothing to say about sudo.
+    const proxied = host({ os: "ol9", kernel: OL9_RHCK, gpu: L40S, blocked: BLOCKED, sudo_user: "admin", https_proxy: "http://proxy.test:3128", ...ready }).run("--skip-driver");
+    expect(proxied.output).not.toContain("No proxy is set");
+    expect(proxied.output).toContain("--docker-repo URL takes a mirror of it");
+    const root = host({ os: "ol9", kernel: OL9_RHCK, gpu: L40S, blocked: BLOCKED, ...ready }).run("--skip-driver");
+    expect(root.output).not.toContain("No proxy is set");
+  });
+
   it("--docker-repo, --toolkit-repo, --cuda-repo and --registry-mirror: everything through the mirrors, daemon.json merged, a second run changes nothing", () => {
     const sb = host({ os: "ol9", kernel: OL9_UEK8, gpu: H100, blocked: BLOCKED, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1" });
     daemonJson(sb, JSON.stringify({ "log-driver": "journald", "data-root": "/data/docker", "registry-mirrors": ["https://existing.mirror.test"] }, null, 2));

@@ -23,6 +23,7 @@
 # (Podman) selinux=Enforcing|Permissive|Disabled sebool=NAME:on|off (repeatable; replaces the default
 # pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
 # rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT)
+# https_proxy=URL (the run's proxy variable; none otherwise, whatever the test runner has)
 # epel_compose=VERSION (the podman-compose release `dnf upgrade` finds in EPEL; 1.0.6 by default).
 set -euo pipefail
 
@@ -205,6 +206,9 @@ cmd_inside() {
   unset SUDO_USER
   load_settings "$dir/state/settings"
   if [[ -n ${SET[sudo_user]-} ]]; then export SUDO_USER=${SET[sudo_user]}; fi
+  # A proxy only where the scenario sets one (https_proxy=URL), never the test runner's own.
+  unset https_proxy http_proxy HTTPS_PROXY HTTP_PROXY no_proxy NO_PROXY
+  if [[ -n ${SET[https_proxy]-} ]]; then export https_proxy=${SET[https_proxy]}; fi
   export PATH="$HERE/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
   if $as_nobody; then
     exec setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$dir/bootstrap.sh" "$@"
