@@ -83,7 +83,7 @@ describe("doctor on synthetic hosts", () => {
 });
 
 describe("doctor's report, as a person reads it", () => {
-  const hosts = ["driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "driver-not-loaded", "podman-cdi-fresh", "podman-cdi-stale", "podman-compose-docker", "wsl1", "wsl2-driver537", "wsl2-no-driver"];
+  const hosts = ["driver470", "hgx-fabric-not-ready", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "driver-not-loaded", "podman-cdi-fresh", "podman-cdi-stale", "podman-compose-docker", "wsl1", "wsl2-driver537", "wsl2-no-driver"];
   it.each(hosts)("%s", async (name) => {
     const r = cli(["doctor", "--from", `fixtures/hosts/${name}`], ROOT);
     expect(r.code, r.stderr).toBe(0);

@@ -39,6 +39,7 @@ function toFacts(g: GpuReport): GpuFacts {
   if (g.memoryMiB !== undefined) facts.memoryMiB = g.memoryMiB;
   if (g.busId !== undefined) facts.busId = g.busId;
   if (g.architecture !== undefined) facts.architecture = g.architecture;
+  if (g.fabricState !== undefined) facts.fabricState = g.fabricState;
   return facts;
 }
 

@@ -37,6 +37,7 @@ function driverHints(facts: HostFacts, guess: string | undefined): (string | und
 const MESSAGES: Record<MissingId, string> = {
   "driver-too-old-for-gpu": "The NVIDIA driver is older than the first driver that supports this host's GPU.",
   "driver-too-new-for-gpu": "The NVIDIA driver is newer than the last driver branch that supports this host's GPU.",
+  "fabric-manager": "The GPUs' NVLink fabric is not ready: NVIDIA Fabric Manager of the driver's version is not running.",
   driver: "No NVIDIA driver found: neither nvidia-smi nor /proc/driver/nvidia/version reports one.",
   docker: "Docker is not installed.",
   "docker-daemon": "Docker is installed but its daemon is not running.",
@@ -66,6 +67,31 @@ export interface GpuCeiling {
   architecture: string;
   lastBranch: string;
   source: string;
+}
+
+/**
+ * GPUs whose NVLink fabric is not ready: on an NVSwitch board (HGX, DGX) nvidia-smi works, but CUDA
+ * fails with error 802 until NVIDIA Fabric Manager of the driver's exact version runs
+ * (matrix/platform.yaml fabricStateReady and the fabricManager rows, which the host script uses too).
+ */
+function fabricItems(facts: HostFacts, family: OsFamily): MissingItem[] {
+  const ready = tool(matrix, "fabricStateReady");
+  const waiting = facts.gpus.filter((g) => g.fabricState !== undefined && g.fabricState !== ready);
+  if (waiting.length === 0 || facts.driver === null || facts.wsl === 2) return [];
+  const driver = facts.driver;
+  const renamed = compare(driver.split(".")[0]!, tool(matrix, "fabricManagerRenamedSince")) >= 0;
+  const pkg = tool(matrix, renamed ? "fabricManagerPackage" : "fabricManagerPackageBefore");
+  const service = tool(matrix, "fabricManagerService");
+  const states = [...new Set(waiting.map((g) => `"${g.fabricState}"`))].join(", ");
+  const install = family === "rhel" ? `sudo dnf -y install ${pkg}-${driver}` : `# install NVIDIA Fabric Manager ${driver} (the driver's exact version) from NVIDIA's CUDA repository`;
+  return [
+    {
+      id: "fabric-manager",
+      message: `${waiting.length} of ${facts.gpus.length} GPUs report their NVLink fabric as ${states}, not "${ready}" (${matrix.platform.tools["fabricStateReady"]!.source}): on an NVSwitch board CUDA fails with error 802 (cudaErrorSystemNotReady) until NVIDIA Fabric Manager of the driver's exact version, ${driver}, runs (${matrix.platform.tools["fabricManagerService"]!.source}).`,
+      fix: join([install, `sudo systemctl enable --now ${service}`]),
+      hint: `The host script installs and starts it where lspci lists NVSwitch chips. Then every GPU's Fabric State in nvidia-smi -q reads ${ready}.`,
+    },
+  ];
 }
 
 /**
@@ -120,6 +146,7 @@ export function missing(facts: HostFacts, gpuFloors: GpuFloor[] = [], gpuCeiling
       hint: `Install the ${c.lastBranch} branch (the host script does so for this GPU), and generate stacks for it: cuda-scaffold <framework> --driver ${c.lastBranch}.`,
     });
   }
+  items.push(...fabricItems(facts, family));
   if (dockerWanted && docker.state === "not-installed") add("docker", dockerCommands(family), [guess && `${guess} ${GUIDES.docker}`]);
   if (docker.state === "not-running") add("docker-daemon", DOCKER_DAEMON_COMMANDS);
   if (docker.state === "permission-denied") add("docker-permission", DOCKER_PERMISSION_COMMANDS, ["Or log out and in again after the usermod."]);

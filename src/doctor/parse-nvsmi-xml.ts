@@ -1,5 +1,5 @@
-// `nvidia-smi -q -x`: driver and CUDA versions, and per GPU its name, architecture, memory, bus id
-// and UUID. Compute capability only where the XML carries it (no driver up to 580 does; newer
+// `nvidia-smi -q -x`: driver and CUDA versions, and per GPU its name, architecture, memory, bus id,
+// UUID and NVLink fabric state. Compute capability only where the XML carries it (no driver up to 580 does; newer
 // ones might, as <compute_cap> or <cuda_compute_capability>).
 import type { GpuReport, NvsmiReport } from "./types.js";
 import { failureReport, nvsmiFailure } from "./nvsmi-errors.js";
@@ -27,12 +27,14 @@ function gpuReport(gpu: XmlElement, index: number): GpuReport {
   const architecture = clean(textAt(gpu, "product_architecture"));
   const memoryMiB = parseMiB(textAt(gpu, "fb_memory_usage/total"));
   const cc = computeCap(gpu);
+  const fabricState = clean(textAt(gpu, "fabric/state"));
   if (name) r.name = name;
   if (cc) r.computeCapability = cc;
   if (memoryMiB !== undefined) r.memoryMiB = memoryMiB;
   if (busId && isBusId(busId)) r.busId = busId;
   if (uuid && isGpuUuid(uuid)) r.uuid = uuid;
   if (architecture) r.architecture = architecture;
+  if (fabricState) r.fabricState = fabricState;
   return r;
 }
 

@@ -11,6 +11,8 @@ export interface GpuReport {
   busId?: string;
   uuid?: string;
   architecture?: string;
+  /** The GPU's NVLink fabric state (nvidia-smi -q -x <fabric><state>), where it has a fabric. */
+  fabricState?: string;
 }
 
 /** What one nvidia-smi output says. `gpus: []` means "no GPUs"; an absent `gpus` means "silent". */
@@ -28,6 +30,8 @@ export interface GpuFacts {
   memoryMiB?: number;
   busId?: string;
   architecture?: string;
+  /** Its NVLink fabric state, where it has a fabric (an NVSwitch board): "Completed" once Fabric Manager has set it up. */
+  fabricState?: string;
 }
 
 export interface OsFacts {
@@ -169,6 +173,7 @@ export type MissingId =
   | "driver"
   | "driver-too-old-for-gpu"
   | "driver-too-new-for-gpu"
+  | "fabric-manager"
   | "docker"
   | "docker-daemon"
   | "docker-permission"

@@ -16,7 +16,7 @@ const expected = (variant: string): Expected => JSON.parse(readFileSync(join(HOS
 
 describe("synthetic hosts", () => {
   it("has the variants the doctor is tested on", () => {
-    expect(variants()).toEqual(["driver-not-loaded", "driver470", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "podman-cdi-fresh", "podman-cdi-stale", "podman-compose-docker", "wsl1", "wsl2-driver537", "wsl2-no-driver"]);
+    expect(variants()).toEqual(["driver-not-loaded", "driver470", "hgx-fabric-not-ready", "multi-gpu", "no-compute-cap", "no-gpu", "no-nvidia-smi", "podman-cdi-fresh", "podman-cdi-stale", "podman-compose-docker", "wsl1", "wsl2-driver537", "wsl2-no-driver"]);
   });
 
   it.each(variants())("%s: facts", async (variant) => {

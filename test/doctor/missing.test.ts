@@ -119,3 +119,38 @@ describe("a driver newer than the last branch of the host's GPU (matrix/platform
     expect(gpuCeilings(matrix, t4)).toEqual([]);
   });
 });
+
+// An NVSwitch board's GPUs report their fabric "In Progress" until NVIDIA Fabric Manager of the
+// driver's version runs (matrix/platform.yaml fabricStateReady, fabricManager*): CUDA fails with 802.
+describe("NVLink fabric not ready (fabric-manager)", () => {
+  const OL = { id: "ol", versionId: "9.6", prettyName: "Oracle Linux Server 9.6" } as OsFacts;
+  const h200 = (fabricState?: string) => ({ name: "NVIDIA H200", computeCapability: "9.0", ...(fabricState ? { fabricState } : {}) });
+  const item = (f: Partial<HostFacts>) => missing({ ...READY, os: OL, ...f }).find((i) => i.id === "fabric-manager");
+
+  it.each([
+    ["R580 and later: nvidia-fabricmanager of the driver's version", "580.95.05", "sudo dnf -y install nvidia-fabricmanager-580.95.05 && sudo systemctl enable --now nvidia-fabricmanager"],
+    ["before R580: nvidia-fabric-manager", "570.172.08", "sudo dnf -y install nvidia-fabric-manager-570.172.08 && sudo systemctl enable --now nvidia-fabricmanager"],
+  ])("%s", (_what, driver, fix) => {
+    const i = item({ driver, gpus: Array.from({ length: 8 }, () => h200("In Progress")) });
+    expect(i?.fix).toBe(fix);
+    expect(i?.message).toMatch(/^8 of 8 GPUs report their NVLink fabric as "In Progress", not "Completed" \(https:\/\/\S+\): on an NVSwitch board CUDA fails with error 802/);
+  });
+
+  it("names every state that is not ready, once", () => {
+    expect(item({ driver: "580.95.05", gpus: [h200("In Progress"), h200("Not Started"), h200("Completed"), h200("In Progress")] })?.message).toMatch(/^3 of 4 GPUs report their NVLink fabric as "In Progress", "Not Started", not "Completed"/);
+  });
+
+  it("on Ubuntu, where the data has no package name, a comment says what to install", () => {
+    const i = item({ os: os("ubuntu", "24.04", ["debian"]), driver: "580.95.05", gpus: [h200("In Progress")] });
+    expect(i?.fix).toBe("# install NVIDIA Fabric Manager 580.95.05 (the driver's exact version) from NVIDIA's CUDA repository && sudo systemctl enable --now nvidia-fabricmanager");
+  });
+
+  it.each([
+    ["a ready fabric", { driver: "580.95.05", gpus: [h200("Completed")] }],
+    ["no fabric (a PCIe GPU: N/A, so no state)", { driver: "580.95.05", gpus: [h200()] }],
+    ["no driver", { driver: null, gpus: [h200("In Progress")] }],
+    ["WSL 2 (the Windows driver's fabric)", { driver: "580.95.05", wsl: 2 as const, gpus: [h200("In Progress")] }],
+  ] as [string, Partial<HostFacts>][])("nothing for %s", (_what, f) => {
+    expect(item(f)).toBeUndefined();
+  });
+});

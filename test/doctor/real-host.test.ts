@@ -45,6 +45,13 @@ describe.skipIf(!hasRealHost)("real capture h200-driver580", () => {
     expect(parseNvsmiXml(readCapture(REAL_HOST, "nvidia-smi-q.xml")).gpus?.[0]?.computeCapability).toBeUndefined();
   });
 
+  it("the XML's fabric state is N/A on this GPU (no NVSwitch), so no state is kept; a state it names is", () => {
+    const xml = readCapture(REAL_HOST, "nvidia-smi-q.xml");
+    expect(xml).toMatch(/<fabric>\s*<state>N\/A<\/state>/);
+    expect(parseNvsmiXml(xml).gpus?.[0]?.fabricState).toBeUndefined();
+    expect(parseNvsmiXml(xml.replace(/(<fabric>\s*<state>)N\/A/, "$1In Progress")).gpus?.[0]?.fabricState).toBe("In Progress");
+  });
+
   it.each([
     ["proc version", () => parseProcVersion(readCapture(REAL_HOST, "host-info.txt")), { driver: "580.159.04", kernelModule: "open" }],
     ["nvcc", () => parseNvcc(readCapture(REAL_HOST, "host-info.txt")), { version: "13.0.88" }],
