@@ -11,7 +11,7 @@ run() {
   local rc=0 hints=()
   "$@" || rc=$?
   if ((rc == 0)); then return 0; fi
-  if [[ $1 == curl || "${*:1:3}" == "dnf config-manager --add-repo" ]]; then mapfile -t hints < <(download_hints "$@"); fi
+  if [[ $1 == curl || ($1 == dnf && ${2:-} == config-manager && ${3:-} == --add-repo) ]]; then mapfile -t hints < <(download_hints "$@"); fi
   die "command failed (exit $rc): $text" "${hints[@]}"
 }
 
