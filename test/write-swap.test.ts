@@ -10,26 +10,11 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "./support/cli.js";
-import { FILES, contents, generation, inParallel, runAsync, tree, type Outcome } from "./support/write-tree.js";
+import { FILES, checkNow, contents, generation, inParallel, runAsync, tree, type Outcome } from "./support/write-tree.js";
 import { renderFor } from "./support/render.js";
 import { planWrites } from "../src/write/plan-writes.js";
 import { applyWrites } from "../src/write/apply-writes.js";
 import { UserError } from "../src/errors.js";
-import { check as checkCommand } from "../src/commands/check.js";
-
-/** `check --json` in this process (a second Node per trial doubled the file's time). */
-function checkNow(out: string): Outcome {
-  let stdout = "";
-  try {
-    const code = checkCommand({ out, json: true }, (s) => {
-      stdout += s;
-    });
-    return { code, signal: null, stdout, stderr: "" };
-  } catch (err) {
-    if (err instanceof UserError) return { code: err.exitCode, signal: null, stdout, stderr: err.message };
-    throw err;
-  }
-}
 
 const OLD = ["torch@1.9.0", "--name", "demo"];
 const NEW = ["torch@1.9.0", "--name", "demo", "--python", "3.8"];

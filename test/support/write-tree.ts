@@ -5,6 +5,8 @@ import { cpSync, readdirSync, readFileSync, lstatSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, tempDir } from "./cli.js";
 import { ROOT } from "./shared.js";
+import { UserError } from "../../src/errors.js";
+import { check as checkCommand } from "../../src/commands/check.js";
 
 export const FILES = ["Dockerfile", "docker-compose.yml", ".devcontainer/devcontainer.json", "host/bootstrap-oraclelinux.sh", "cuda-scaffold.lock.json"];
 
@@ -31,6 +33,20 @@ export function runAsync(args: string[], extra: Record<string, string> = {}): Pr
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));
   });
+}
+
+/** `check --out DIR --json` in this process: the command the CLI runs, without a Node start per call. */
+export function checkNow(out: string): Outcome {
+  let stdout = "";
+  try {
+    const code = checkCommand({ out, json: true }, (s) => {
+      stdout += s;
+    });
+    return { code, signal: null, stdout, stderr: "" };
+  } catch (err) {
+    if (err instanceof UserError) return { code: err.exitCode, signal: null, stdout, stderr: err.message };
+    throw err;
+  }
 }
 
 /** Every entry under `dir` (hidden ones too): "mode:content" for files, "->target" for links, "/" for folders. */
