@@ -169,10 +169,15 @@ describe("the host script's facts (matrix/platform.yaml tools and uekRepositorie
 });
 
 describe("broken data fails the build, never a user's run", () => {
-  it("a row without its source is refused by the data compiler", () => {
+  /** A copy of the data and templates, for the compiler's --root. */
+  const copyOfData = () => {
     const dir = tempDir();
     cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
     cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    return dir;
+  };
+  it("a row without its source is refused by the data compiler", () => {
+    const dir = copyOfData();
     const path = join(dir, "matrix/gpus.yaml");
     writeFileSync(path, readFileSync(path, "utf8").replace(/, source: https:\/\/developer\.nvidia\.com\/cuda-gpus([,}])/, "$1"));
     const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--root", dir], { encoding: "utf8" });
@@ -208,9 +213,7 @@ describe("broken data fails the build, never a user's run", () => {
   // Only the broken file is checked (--only): its row, through the same schema as in a build.
   const brokenRows = [...hostRows.map((r) => ["platform.yaml", ...r] as const), ...condaRows.map((r) => ["conda-packages.yaml", ...r] as const)];
   it.each(brokenRows)("matrix/%s: %s is refused by the data compiler", (file, _name, row, replacement, where, message) => {
-    const dir = tempDir();
-    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
-    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    const dir = copyOfData();
     const path = join(dir, "matrix", file);
     const before = readFileSync(path, "utf8");
     expect(before).toMatch(row);
@@ -220,9 +223,7 @@ describe("broken data fails the build, never a user's run", () => {
   });
 
   it("the compiler itself exits 1 on such a row, with the row's problem (--check --only)", () => {
-    const dir = tempDir();
-    cpSync(join(ROOT, "matrix"), join(dir, "matrix"), { recursive: true });
-    cpSync(join(ROOT, "templates"), join(dir, "templates"), { recursive: true });
+    const dir = copyOfData();
     const path = join(dir, "matrix/platform.yaml");
     writeFileSync(path, readFileSync(path, "utf8").replace(/^(  longTermDriverBranch:\n    value: )"580"/m, '$1"R580"'));
     const r = spawnSync(process.execPath, [join(ROOT, "scripts/compile-data.mjs"), "--check", "--only", "platform.yaml", "--root", dir], { encoding: "utf8" });

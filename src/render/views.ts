@@ -10,7 +10,7 @@ import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/recor
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
-import { installOf, leftOutText, wheelUrl } from "../resolve/install.js";
+import { installOf, leftOutText, wheelUrl, type Install } from "../resolve/install.js";
 import { regenerateCommand } from "./header.js";
 
 export const USER = "dev";
@@ -102,7 +102,7 @@ function pipArgs(builds: Build[], uv: boolean, m: Matrix, ms: MirrorSet): string
   return args.length ? ` ${args.join(" ")}` : "";
 }
 
-function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet, python: string): string[] {
+function installWhy(b: Build, install: Install, all: Build[], m: Matrix, ms: MirrorSet, python: string): string[] {
   // The URL the build fetches by default: the public one, or the mirror chosen.
   const effective = (u: string | undefined) => (u === undefined ? undefined : switchable(m, ms, u).effective);
   const index = effective(b.pip.indexUrl ?? b.pip.extraIndexUrl);
@@ -125,7 +125,7 @@ function installWhy(b: Build, all: Build[], m: Matrix, ms: MirrorSet, python: st
       ? "Its wheels bring the CUDA runtime and cuDNN themselves; the image only needs the host's driver."
       : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}` : ""} from the image, which is why the base carries them.`,
   );
-  const leftOut = installOf(b, python).leftOut;
+  const leftOut = install.leftOut;
   if (leftOut) lines.push(leftOutText(b, leftOut), `(${leftOut.source})`);
   return lines;
 }
@@ -277,7 +277,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     pipUpgrade: shellQuote(pipSpec ? `pip${pipSpec}` : "pip"),
     os: plan.os.name,
     frameworkInstall: frameworks.length > 0,
-    installWhy: [...frameworks.flatMap((b) => installWhy(b, frameworks, m, ms, plan.python.version)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
+    installWhy: [...frameworks.flatMap((b, i) => installWhy(b, installs[i]!, frameworks, m, ms, plan.python.version)), ...caps.flatMap((c) => c.why.map((w) => `${c.requirement}: ${w}`))].flatMap((l) => wrap(l)),
     pipArgs: pipArgs(frameworks, !system, m, ms),
     // Where an extra cannot be installed, its nvidia-* wheels are pinned by name, and held by the constraints like the framework.
     pinLines: continued([...installs.flatMap((i) => [...i.packages.map((p) => requirementWord(p, plan.python.version, m, ms)), ...i.wheels.map(shellQuote)]), ...caps.map((c) => shellQuote(c.requirement))]),

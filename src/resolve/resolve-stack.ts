@@ -85,10 +85,6 @@ function wheelConflict(a: Build, b: Build): string | undefined {
   return undefined;
 }
 
-/**
- * Two builds whose bounds on a shared package (declared in their metadata, or capped by us) no one
- * version meets: torch 2.7.1 requires typing-extensions>=4.10.0, TensorFlow 2.13.0 <4.6.0,>=3.6.6.
- */
 interface Bound {
   package: string;
   spec: string;
@@ -126,6 +122,10 @@ function specsMeet(a: string, b: string): boolean {
   return known;
 }
 
+/**
+ * Two builds whose bounds on a shared package (declared in their metadata, or capped by us) no one
+ * version meets: torch 2.7.1 requires typing-extensions>=4.10.0, TensorFlow 2.13.0 <4.6.0,>=3.6.6.
+ */
 function boundsConflict(a: Build, b: Build): string | undefined {
   const others = bounds(b).byPackage;
   for (const ra of bounds(a).list) {
