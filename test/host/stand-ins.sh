@@ -52,7 +52,6 @@ settings_all() {
   for line in "${SETTING_LINES[@]}"; do [[ $line != "$1="* ]] || printf '%s\n' "${line#"$1="}"; done
 }
 flag() { [[ -e $STATE/$1 ]]; }
-os_major() { setting os_major; }
 running_kernel() { setting kernel; }
 
 # --- Fake rpm database: "name version release arch" per line ----------------------------------

@@ -34,7 +34,6 @@ repo_scan() {
   done
 }
 repo_enabled() { repo_scan; [[ ${REPO_ENABLED[$1]-} == 1 ]]; }
-repo_file_of() { repo_scan; [[ -n ${REPO_FILE[$1]-} ]] && printf '%s\n' "${REPO_FILE[$1]}"; }
 repo_set_enabled() {
   repo_scan
   local f=${REPO_FILE[$1]-} line sec="" lines=()
