@@ -18,8 +18,18 @@ export function framework(m: Matrix, name: FrameworkName): FrameworkMatrix | und
   return m.frameworks[name];
 }
 
+const toolkitIndex = new WeakMap<Matrix, Map<string, CudaToolkit>>();
+
+/** The toolkit row of a CUDA minor (X.Y) or of the minor of a release (X.Y.Z); indexed once per matrix. */
 export function toolkit(m: Matrix, cudaMinor: string): CudaToolkit | undefined {
-  return m.cuda.toolkits.find((t) => t.version === majorMinor(cudaMinor));
+  let index = toolkitIndex.get(m);
+  if (!index) {
+    index = new Map();
+    // The first row of a minor wins, as a search of the list would find it.
+    for (const t of m.cuda.toolkits) if (!index.has(t.version)) index.set(t.version, t);
+    toolkitIndex.set(m, index);
+  }
+  return index.get(majorMinor(cudaMinor));
 }
 
 /** Driver floor of a CUDA release (X.Y.Z) or, for X.Y, of its first release. */

@@ -529,11 +529,10 @@ function hostFactValues(m: Matrix, arm64: boolean) {
  */
 function driverCapValues(res: Resolution, m: Matrix, toolVersion: string) {
   const branches = [...new Set(m.platform.gpuChipFamilies.map((r) => r.lastDriverBranch).filter((b): b is string => !!b))].sort(compare);
+  // Each toolkit's floor once, not once per branch.
+  const floors = m.cuda.toolkits.map((t) => ({ version: t.version, floor: driverFloor(m, t.version) }));
   const newestCuda = (branch: string): string => {
-    const fits = m.cuda.toolkits.filter((t) => {
-      const floor = driverFloor(m, t.version);
-      return floor !== undefined && major(floor) <= Number(branch);
-    });
+    const fits = floors.filter(({ floor }) => floor !== undefined && major(floor) <= Number(branch));
     return fits.map((t) => t.version).sort(newestFirst)[0] ?? "";
   };
   return {
