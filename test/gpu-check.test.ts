@@ -26,8 +26,9 @@ const hb = Handlebars.create();
 hb.registerPartial("gpu-check", hb.compile(readFileSync(join(root, "templates/partials/gpu-check.hbs"), "utf8"), { noEscape: true, strict: true }));
 const dockerfileLike = hb.compile("{{> gpu-check}}", { noEscape: true, strict: true });
 
-function render(frameworks: Framework[], gpuOptional: boolean, cudaMajor = "12"): string {
-  const view: Record<string, unknown> = { gpuOptional, cudaMajor };
+/** tensorflowXla: the check of a TensorFlow build that compiles with XLA (2.11-2.13 on the system CUDA). */
+function render(frameworks: Framework[], gpuOptional: boolean, cudaMajor = "12", tensorflowXla = false): string {
+  const view: Record<string, unknown> = { gpuOptional, cudaMajor, checkTensorflowXla: tensorflowXla };
   for (const f of FRAMEWORKS) view[FLAG[f]] = frameworks.includes(f);
   return dockerfileLike(view);
 }
@@ -165,6 +166,8 @@ class Tensor(object):
         if TF1:
             raise AttributeError("'Tensor' object has no attribute 'numpy'")
         return self.compute()
+    def __truediv__(self, other):
+        return _op(lambda: self.compute() / other)
 
 def _op(compute):
     if _devices[-1].upper() != "/CPU:0":
@@ -183,6 +186,17 @@ def identity(t):
 
 def matmul(a, b):
     return _op(lambda: a.compute().dot(b.compute()))
+
+def exp(t):
+    return _op(lambda: _np.exp(t.compute()))
+
+# FAKE_NO_PTXAS=1: XLA cannot compile, as without CUDA's ptxas.
+def function(f, jit_compile=None):
+    def compiled(*args):
+        if jit_compile and os.environ.get("FAKE_NO_PTXAS") == "1":
+            raise RuntimeError("INTERNAL: Failed to launch ptxas\\nmore detail")
+        return f(*args)
+    return compiled
 
 class nn:
     @staticmethod
@@ -227,7 +241,21 @@ class Array(object):
     def __array__(self, dtype=None, copy=None):
         return self.array if dtype is None else self.array.astype(dtype)
     def __matmul__(self, other):
+        import os
+        if os.environ.get("FAKE_NO_PTXAS") == "matmul":
+            raise RuntimeError("INTERNAL: No candidates could be compiled.")
         return Array(self.array.dot(other.array))
+    def __truediv__(self, other):
+        return Array(self.array / other)
+
+# FAKE_NO_PTXAS=1: XLA cannot compile, as without CUDA's ptxas.
+def jit(f):
+    def compiled(*args):
+        import os
+        if os.environ.get("FAKE_NO_PTXAS") == "1":
+            raise RuntimeError("INTERNAL: Failed to launch ptxas\\nmore detail")
+        return f(*args)
+    return compiled
 
 def devices(backend=None):
     if backend not in (None, "cpu"):
@@ -246,6 +274,10 @@ import numpy as _np
 def asarray(a):
     import jax
     return jax.Array(_np.array(a))
+
+def exp(a):
+    import jax
+    return jax.Array(_np.exp(a.array))
 `,
   "jax/lax.py": `
 from _fake_common import conv_nchw
@@ -533,6 +565,36 @@ describe.skipIf(!hasNumpy)("gpu-check run here (no GPU, stand-in frameworks)", (
     expect(r.out).toContain("OK   conv2d on CPU");
   });
 
+  it("jax, and TensorFlow where the build compiles with XLA, check an XLA-compiled exp(matmul); other TensorFlow builds do not", () => {
+    const jax = runScript(render(["jax"], true));
+    expect(jax.code, jax.out).toBe(0);
+    expect(jax.out).toMatch(/^OK   XLA-compiled exp\(matmul\) on CpuDevice\(id=0\) \(cpu\)$/m);
+    const tfXla = runScript(render(["tensorflow"], true, "11", true));
+    expect(tfXla.code, tfXla.out).toBe(0);
+    expect(tfXla.out).toContain("OK   XLA-compiled exp(matmul) on CPU");
+    const tf = runScript(render(["tensorflow"], true));
+    expect(tf.code, tf.out).toBe(0);
+    expect(tf.out).not.toContain("XLA");
+    expect(render(["tensorflow"], false)).not.toContain("jit_compile=True");
+    expect(render(["tensorflow"], false, "12", true)).toContain("jit_compile=True");
+  });
+
+  it.each([
+    ["jax", render(["jax"], true)],
+    ["tensorflow", render(["tensorflow"], true, "11", true)],
+  ])("%s: XLA that cannot compile (no ptxas) is a FAIL naming ptxas and libdevice, exit 1", (framework, script) => {
+    const r = runScript(script, { env: { FAKE_NO_PTXAS: "1" } });
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain("OK   conv2d on ");
+    expect(r.out).toMatch(new RegExp(`^FAIL ${framework} XLA-compiled exp\\(matmul\\) on .*: RuntimeError: INTERNAL: Failed to launch ptxas \\(XLA cannot compile for this device: CUDA's ptxas or libdevice is missing`, "m"));
+  });
+
+  it("jax: a matmul XLA cannot compile (its autotuner, without ptxas) is a FAIL with the XLA advice, not the driver's", () => {
+    const r = runScript(render(["jax"], true), { env: { FAKE_NO_PTXAS: "matmul" } });
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/^FAIL jax matmul on .*: RuntimeError: INTERNAL: No candidates could be compiled\. \(XLA cannot compile for this device: CUDA's ptxas or libdevice is missing/m);
+  });
+
   it("PaddlePaddle 1.x (fluid dygraph) runs on the CPU", () => {
     const r = runScript(render(["paddle"], true), { env: { FAKE_PADDLE1: "1" } });
     expect(r.code, r.out).toBe(0);
@@ -579,9 +641,10 @@ describe("record of a real GPU run (fixtures/gpu-check/h200-*.txt)", () => {
     expect(readFileSync(join(dir, "gpu-check-jax.py"), "utf8")).toBe(render(["jax"], false, "13"));
   });
 
-  it.each(["torch", "jax"])("h200-%s.txt records exit 0 with the versions and OK for round trip, matmul and conv2d", (framework) => {
+  it.each(["torch", "jax"])("h200-%s.txt records exit 0 with the versions and OK for round trip, matmul and conv2d (and jax's XLA check)", (framework) => {
     const text = readFileSync(join(dir, `h200-${framework}.txt`), "utf8");
-    expect(text.split("\n")[0]).toMatch(/^# .*python3 fixtures\/gpu-check\/gpu-check-.*2026-12-01.*H200.*driver \d+/);
+    expect(text.split("\n")[0]).toMatch(/^# .*python3 fixtures\/gpu-check\/gpu-check-.*2026-12-02.*H200.*driver \d+/);
+    if (framework === "jax") expect(text).toMatch(/^OK   XLA-compiled exp\(matmul\) on .*H200.*$/m);
     expect(text).toMatch(/^GPU  NVIDIA H200/m);
     expect(text).toMatch(/^numpy \d+\.\d+/m);
     expect(text).toMatch(/cuDNN \d+\.\d+\.\d+/);
@@ -590,5 +653,13 @@ describe("record of a real GPU run (fixtures/gpu-check/h200-*.txt)", () => {
     expect(text).toMatch(/^OK   conv2d on .*H200.* \(cuDNN \d+\.\d+\.\d+\)$/m);
     expect(text).not.toMatch(/^FAIL/m);
     expect(text).toMatch(/^# exit code: 0$/m);
+  });
+
+  it("h200-jax-no-cuda-toolkit.txt: the same jax with the CUDA toolkit hidden cannot compute, and the FAIL gives the XLA advice", () => {
+    const text = readFileSync(join(dir, "h200-jax-no-cuda-toolkit.txt"), "utf8");
+    expect(text.split("\n")[0]).toMatch(/^# .*unshare -m .*mount -t tmpfs none \/usr\/local\/cuda-13\.0.*gpu-check-jax\.py.*2026-12-02.*H200/);
+    expect(text).toContain("Can't find libdevice directory ${CUDA_DIR}/nvvm/libdevice");
+    expect(text).toMatch(/^FAIL jax matmul on .*H200.*No candidates could be compiled\. \(XLA cannot compile for this device: CUDA's ptxas or libdevice is missing/m);
+    expect(text).toMatch(/^# exit code: 1$/m);
   });
 });

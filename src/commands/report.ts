@@ -1,10 +1,13 @@
 // Human-readable text for resolutions; shared by the default command, resolve and explain.
 import type { Resolution } from "../resolve/types.js";
+import { devStagePackages } from "../resolve/plan-base.js";
 import { stackSummary } from "../render/views.js";
 
 export function summaryLines(res: Resolution): string[] {
   const lines = [`  ${stackSummary(res)}`, `  image   ${res.image}  (${res.plan.base.why})`];
-  if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${res.plan.devPackages.join(" ")})`);
+  const compiler = res.plan.compiler;
+  if (compiler) lines.push(`  ptxas   adds CUDA's ptxas and libdevice (${compiler.packages.join(" ")}): XLA compiles GPU code when the program runs`);
+  if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${devStagePackages(res.plan).join(" ")})`);
   lines.push(`  driver  ${res.minDriver} or newer on the host`);
   if (res.warnings.length) {
     lines.push("", "warnings:");

@@ -2,7 +2,7 @@
 // matrix/experimental-python.yaml, matrix/library-compat.yaml):
 // which rows apply to one framework build. Pure functions of (matrix, build).
 import type { FrameworkName, Matrix } from "./data.js";
-import type { CompanionCap, CompanionRequirement, LibraryCompatRule, UnversionedNamesRule, WheelPlatformRule } from "./types.gen.js";
+import type { CompanionCap, CompanionRequirement, LibraryCompatRule, RuntimeCompilerRule, UnversionedNamesRule, WheelPlatformRule } from "./types.gen.js";
 import { satisfies } from "./versions.js";
 
 interface BuildKey {
@@ -49,4 +49,9 @@ export function libraryCompat(m: Matrix, b: BuildKey): LibraryCompatRule | undef
 /** The bare library names (libcublas.so) a build's own loader dlopens, which only -dev packages ship (matrix/library-compat.yaml unversionedNames). */
 export function unversionedNames(m: Matrix, b: BuildKey): UnversionedNamesRule | undefined {
   return m.libraryCompat.unversionedNames.find((r) => applies({ ...r, cuda: undefined }, b));
+}
+
+/** Whether a build compiles GPU code when the program runs, with CUDA's ptxas and libdevice (matrix/library-compat.yaml runtimeCompiler). */
+export function runtimeCompiler(m: Matrix, b: BuildKey): RuntimeCompilerRule | undefined {
+  return m.libraryCompat.runtimeCompiler.find((r) => applies({ ...r, cuda: undefined }, b));
 }

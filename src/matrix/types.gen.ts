@@ -674,6 +674,10 @@ export interface LibraryCompatMatrix {
    * library names without a version suffix (libcublas.so) that a framework's own loader passes to dlopen, for builds that load the system CUDA libraries (bundlesCuda false). Only NVIDIA's -dev packages ship these names, so the image links each one to the versioned library it has
    */
   unversionedNames: UnversionedNamesRule[];
+  /**
+   * frameworks whose builds that load the system CUDA (bundlesCuda false) compile GPU code when the program runs, through XLA, with the CUDA toolkit's ptxas and libdevice; NVIDIA's runtime images and runtime packages carry neither, so the image adds the nvcc role of matrix/nvidia-packages.yaml
+   */
+  runtimeCompiler: RuntimeCompilerRule[];
 }
 export interface LibraryCompatRule {
   framework: "torch" | "tensorflow" | "jax" | "paddle";
@@ -707,6 +711,22 @@ export interface UnversionedNamesRule {
    * @minItems 1
    */
   names: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  sources: [string, ...string[]];
+  note?: string;
+}
+export interface RuntimeCompilerRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * node-semver range over release versions as written in matrix/frameworks/*.yaml
+   */
+  versions: string;
+  /**
+   * what in the framework compiles at run time, in a few words, for the Dockerfile's comment ("every jax computation on the GPU is compiled by XLA")
+   */
+  why: string;
   /**
    * @minItems 1
    */

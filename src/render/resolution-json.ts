@@ -20,6 +20,8 @@ export function resolutionJson(res: Resolution) {
         ...b.pip,
         // The bare library names its loader dlopens, which the Dockerfile links (matrix/library-compat.yaml).
         ...(b.unversionedNames ? { unversionedNames: b.unversionedNames } : {}),
+        // What compiles GPU code when the program runs, for which the image carries CUDA's ptxas (matrix/library-compat.yaml).
+        ...(b.runtimeCompiler ? { runtimeCompiler: b.runtimeCompiler } : {}),
       };
     }),
     cuda: res.cuda,

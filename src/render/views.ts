@@ -9,6 +9,7 @@ import { commentText, shellQuote, shellWord } from "./quote.js";
 import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
+import { devStagePackages } from "../resolve/plan-base.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
 import { installOf, leftOutText, wheelUrl, type Install } from "../resolve/install.js";
 import { regenerateCommand } from "./header.js";
@@ -238,6 +239,26 @@ export function unversionedLinks(res: Resolution): { names: string[]; why: strin
   };
 }
 
+/**
+ * The comment over the base stage's install when it adds CUDA's ptxas and libdevice for builds that
+ * compile GPU code when the program runs (matrix/library-compat.yaml runtimeCompiler), and, on a
+ * plain OS image, the /usr/local/cuda link and PATH entry that NVIDIA's images set and XLA searches.
+ */
+function compilerView(res: Resolution) {
+  const compiler = res.plan.compiler;
+  if (!compiler) return { compilerWhy: [] as string[], compilerLink: "" };
+  const why = compiler.why.join("; ");
+  const text =
+    `${compiler.labels.join(" and ")}: ${why}, which assembles the code with CUDA's ptxas and links CUDA's libdevice. ` +
+    `NVIDIA's runtime images and packages have neither, so ${compiler.packages.join(" ")} (nvcc's package, which brings both) is installed here; ` +
+    `without it the first computation on the GPU fails ("Failed to launch ptxas") (matrix/library-compat.yaml runtimeCompiler; ${compiler.sources[0]}).`;
+  const plain = res.plan.base.kind === "os";
+  return {
+    compilerWhy: [...wrap(text), ...(plain ? wrap(`XLA finds ptxas on PATH and libdevice under /usr/local/cuda, which NVIDIA's images set up and this plain image gets below.`) : [])].map(commentText),
+    compilerLink: plain ? `cuda-${res.cuda}` : "",
+  };
+}
+
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
@@ -263,7 +284,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     debian,
     setNvidiaEnv: plan.base.kind === "os",
     basePackages,
-    baseNvidiaPackages: plan.base.packages.map(shellQuote),
+    baseNvidiaPackages: [...new Set([...plan.base.packages, ...(plan.compiler?.packages ?? [])])].map(shellQuote),
+    ...compilerView(res),
     baseDownloads: sources.downloads,
     unversionedLinks: unversionedLinks(res),
     ...keyringView(res, m),
@@ -287,6 +309,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     ...project,
     checkTorch: has("torch"),
     checkTensorflow: has("tensorflow"),
+    // TensorFlow builds that compile with XLA on the GPU (matrix/library-compat.yaml runtimeCompiler) check that XLA can.
+    checkTensorflowXla: res.builds.some((b) => b.framework === "tensorflow" && b.runtimeCompiler),
     checkJax: has("jax"),
     checkPaddle: has("paddle"),
     checkCuda: has("cuda"),
@@ -295,7 +319,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     cudaMajor: String(major(res.cuda)),
     cuda: res.cuda,
     nvidiaRepo: plan.os.nvidiaRepo,
-    devPackages: plan.devPackages.map(shellQuote),
+    devPackages: devStagePackages(plan).map(shellQuote),
     devOsPackages: debian ? ["ca-certificates", "build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
     devCudaHome: plan.devPackages.length ? `/usr/local/cuda-${res.cuda}` : "",
     torchArch: torchArchList(res, m),

@@ -3,7 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { isUnverified, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
-import { capsFor, experimentalPythons, libraryCompat, requiresFor, unversionedNames, wheelPlatform } from "../matrix/rules.js";
+import { capsFor, experimentalPythons, libraryCompat, requiresFor, runtimeCompiler, unversionedNames, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -41,6 +41,7 @@ function convert(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: F
   const caps = capsFor(m, key);
   const compat = b.bundlesCuda ? undefined : libraryCompat(m, key);
   const bare = b.bundlesCuda ? undefined : unversionedNames(m, key);
+  const compiler = b.bundlesCuda ? undefined : runtimeCompiler(m, key);
   const pip: Build["pip"] = {};
   if (b.indexUrl) pip.indexUrl = b.indexUrl;
   if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
@@ -61,6 +62,7 @@ function convert(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: F
     experimentalPython: experimentalPythons(m, key),
     systemLibs: compat ? { cudnnFloor: compat.cudnnFloor, newerCudaMinor: compat.newerCudaMinor, sources: compat.sources } : null,
     unversionedNames: bare ? { names: bare.names, sources: bare.sources } : null,
+    runtimeCompiler: compiler ? { why: compiler.why, sources: compiler.sources } : null,
     arch: b.arch,
     ptx: b.ptx,
     cudaSm: toolkit(m, b.cuda)?.sm ?? [],
@@ -95,6 +97,7 @@ function bareCuda(m: Matrix, version: string): Build {
     experimentalPython: [],
     systemLibs: null,
     unversionedNames: null,
+    runtimeCompiler: null,
     arch: tk.sm,
     ptx: [top],
     cudaSm: tk.sm,

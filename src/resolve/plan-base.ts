@@ -16,6 +16,8 @@ export interface StackNeeds {
   cudnnFloor: boolean;
   /** some framework loads the system CUDA libraries */
   systemCuda: boolean;
+  /** builds that compile GPU code when the program runs, with CUDA's ptxas and libdevice (matrix/library-compat.yaml runtimeCompiler); null when none does */
+  compiler: { labels: string[]; why: string[]; sources: string[] } | null;
   pythons: string[];
   /** Pythons some build marks experimental: chosen only when --python asks for one */
   experimentalPythons: string[];
@@ -42,7 +44,11 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
     .map((b) => ({ version: b.wheelPlatform!.glibc, label: b.label, tag: b.wheelPlatform!.tag }))
     .sort((a, b) => newestFirst(a.version, b.version))[0] ?? null;
   const experimentalPythons = [...new Set(builds.flatMap((b) => b.experimentalPython))];
-  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, pythons, variant, os, pythonPin, driver, glibc };
+  const compiling = system.filter((b) => b.runtimeCompiler);
+  const compiler = compiling.length
+    ? { labels: compiling.map((b) => b.label), why: [...new Set(compiling.map((b) => b.runtimeCompiler!.why))], sources: [...new Set(compiling.flatMap((b) => b.runtimeCompiler!.sources))] }
+    : null;
+  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, compiler, pythons, variant, os, pythonPin, driver, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
@@ -50,16 +56,22 @@ const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
 
 /**
  * NVIDIA's package names for CUDA X.Y in this OS's package family (matrix/nvidia-packages.yaml):
- * nvcc and the development libraries for the dev target, the runtime libraries otherwise.
+ * nvcc and the development libraries for the dev target, nvcc alone (with ptxas and libdevice) for
+ * a runtime that compiles GPU code, the runtime libraries otherwise.
  * Undefined when the recorded repository has no such package for this CUDA.
  */
-export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev", os: ContainerOs): string[] | undefined {
+export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev" | "compiler", os: ContainerOs): string[] | undefined {
   const [X = "", Y = ""] = tk.version.split(".");
   const family = m.nvidiaPackages.families.find((f) => f.family === (os.family === "debian" ? "deb" : "rpm") && f.repos.includes(os.nvidiaRepo));
-  const roles = kind === "dev" ? (["nvcc", "dev"] as const) : (["runtime"] as const);
+  const roles = kind === "dev" ? (["nvcc", "dev"] as const) : kind === "compiler" ? (["nvcc"] as const) : (["runtime"] as const);
   const perRole = roles.map((role) => (family?.packages ?? []).filter((p) => p.role === role && satisfies(tk.version, p.cuda)).map((p) => p.name));
   if (perRole.some((names) => names.length === 0)) return undefined;
   return [...new Set(perRole.flat().map((n) => n.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
+}
+
+/** The packages the dev stage adds: its nvcc and -dev packages, less what the base stage already installs (nvcc, for a runtime compiler). */
+export function devStagePackages(plan: BasePlan): string[] {
+  return plan.devPackages.filter((p) => !plan.compiler?.packages.includes(p));
 }
 
 /**
@@ -159,6 +171,16 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   }
   const flavor = needs.variant === "devel" ? "devel" : needs.variant === "runtime" && needs.systemCuda ? "runtime" : "base";
   const inRepo = tk.repos.includes(os.nvidiaRepo);
+  // A devel image or stack has nvcc, and with it ptxas and libdevice; a runtime one has neither.
+  let compiler: BasePlan["compiler"];
+  if (needs.compiler && flavor === "runtime") {
+    const packages = inRepo ? cudaPackages(m, tk, "compiler", os) : undefined;
+    if (!packages) {
+      const repo = inRepo ? `our record of NVIDIA's ${os.nvidiaRepo} repository names no CUDA ${needs.cuda} nvcc package` : `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}`;
+      return { ok: false, kind: "no-base-image", reason: `${needs.compiler.labels.join(" and ")} ${needs.compiler.labels.length > 1 ? "compile" : "compiles"} GPU code when the program runs, with CUDA's ptxas, which no runtime image has, and ${repo} (--variant devel carries it)` };
+    }
+    compiler = { packages, ...needs.compiler };
+  }
   const warnings: Warning[] = [];
   const floors: DriverFloor[] = [];
   const live = liveImage(m, needs, os, flavor);
@@ -213,7 +235,7 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });
     }
   }
-  return { ok: true, plan: { os, base, devPackages, python, floors, warnings } };
+  return { ok: true, plan: { os, base, devPackages, ...(compiler ? { compiler } : {}), python, floors, warnings } };
 }
 
 /**

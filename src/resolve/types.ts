@@ -50,6 +50,8 @@ export interface Build {
   systemLibs: { cudnnFloor: boolean; newerCudaMinor: boolean; sources: string[] } | null;
   /** for builds that load the system CUDA libraries: the bare names (libcublas.so) their loader dlopens, which the image links to its versioned libraries (matrix/library-compat.yaml unversionedNames) */
   unversionedNames: { names: string[]; sources: string[] } | null;
+  /** for builds that load the system CUDA and compile GPU code when the program runs (XLA): what compiles, and the sources (matrix/library-compat.yaml runtimeCompiler) */
+  runtimeCompiler: { why: string; sources: string[] } | null;
   arch: string[];
   ptx: string[];
   /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */
@@ -94,6 +96,12 @@ export interface BasePlan {
   base: StagePlan;
   /** packages the dev stage adds for nvcc (empty when the base is a devel image) */
   devPackages: string[];
+  /**
+   * CUDA's ptxas and libdevice in the base stage (NVIDIA's nvcc package of the stack's CUDA), for
+   * builds that compile GPU code when the program runs (matrix/library-compat.yaml runtimeCompiler),
+   * where the base is not a devel image; absent otherwise
+   */
+  compiler?: { packages: string[]; labels: string[]; why: string[]; sources: string[] };
   python: { version: string; source: "uv" | "system" };
   floors: DriverFloor[];
   warnings: Warning[];

@@ -29,6 +29,10 @@ export function goldenCases(): Case[] {
     { name: "paddle-newest", specs: [`paddle@${newest("paddle")}`] },
     // Paddle 2.x loads the system CUDA by bare library names, linked in the base stage; 2.4.2 is on the plain OS image with NVIDIA's packages.
     { name: "paddle-2.4.2", specs: ["paddle@2.4.2"] },
+    // Builds that load the system CUDA and compile GPU code when they run (XLA) get nvcc's package,
+    // with ptxas and libdevice, in the base stage: on NVIDIA's runtime image, and on a plain OS image.
+    { name: "jax-0.3.25", specs: ["jax@0.3.25"] },
+    { name: "tensorflow-2.13-ubuntu22.04", specs: ["tensorflow@2.13"], opts: { os: "ubuntu22.04" } },
     { name: "cuda-12.4", specs: ["cuda@12.4"] },
     { name: "cuda-12.4-ubi9-devel", specs: ["cuda@12.4"], opts: { os: "ubi9", variant: "devel" } },
   ];
