@@ -4,7 +4,7 @@
 // cap, and no two declared bounds conflict. A new release or rule in the data is swept here too.
 import { describe, expect, it } from "vitest";
 import { matrix } from "../src/matrix/data.js";
-import { FRAMEWORK_NAMES } from "../src/matrix/lookup.js";
+import { FRAMEWORK_NAMES, tool } from "../src/matrix/lookup.js";
 import { capsFor, requiresFor, wheelPlatform } from "../src/matrix/rules.js";
 import { compare, satisfies, specsIntersect } from "../src/matrix/versions.js";
 import { UserError } from "../src/errors.js";
@@ -91,7 +91,8 @@ function recordedNvidiaPackages(res: Resolution): Set<string> {
   return names;
 }
 
-const OS_PACKAGES = new Set(["ca-certificates", "build-essential", "git", "gcc", "gcc-c++", "make", "python3", "python3-venv"]);
+// The OS's own packages the templates name, and the C compiler of matrix/platform.yaml (hostCompiler).
+const OS_PACKAGES = new Set(["ca-certificates", "build-essential", "git", "gcc", "gcc-c++", "make", "python3", "python3-venv", ...["hostCompilerDebPackages", "hostCompilerRpmPackages"].flatMap((k) => tool(matrix, k).split(" "))]);
 
 describe("every stack the data can produce", () => {
   it("the sweep renders a large share of the data and refuses the rest with a reason", () => {

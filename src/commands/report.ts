@@ -7,6 +7,8 @@ export function summaryLines(res: Resolution): string[] {
   const lines = [`  ${stackSummary(res)}`, `  image   ${res.image}  (${res.plan.base.why})`];
   const compiler = res.plan.compiler;
   if (compiler) lines.push(`  ptxas   adds CUDA's ptxas and libdevice (${compiler.packages.join(" ")}): XLA compiles GPU code when the program runs`);
+  const cc = res.builds.find((b) => b.hostCompiler);
+  if (cc) lines.push(`  cc      adds a C compiler: ${cc.hostCompiler!.why}`);
   if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${devStagePackages(res.plan).join(" ")})`);
   lines.push(`  driver  ${res.minDriver} or newer on the host`);
   if (res.warnings.length) {

@@ -2,7 +2,7 @@
 // matrix/experimental-python.yaml, matrix/library-compat.yaml):
 // which rows apply to one framework build. Pure functions of (matrix, build).
 import type { FrameworkName, Matrix } from "./data.js";
-import type { CompanionCap, CompanionRequirement, LibraryCompatRule, RuntimeCompilerRule, UnversionedNamesRule, WheelPlatformRule } from "./types.gen.js";
+import type { CompanionCap, CompanionRequirement, HostCompilerRule, LibraryCompatRule, RuntimeCompilerRule, UnversionedNamesRule, WheelPlatformRule } from "./types.gen.js";
 import { satisfies } from "./versions.js";
 
 interface BuildKey {
@@ -54,4 +54,9 @@ export function unversionedNames(m: Matrix, b: BuildKey): UnversionedNamesRule |
 /** Whether a build compiles GPU code when the program runs, with CUDA's ptxas and libdevice (matrix/library-compat.yaml runtimeCompiler). */
 export function runtimeCompiler(m: Matrix, b: BuildKey): RuntimeCompilerRule | undefined {
   return m.libraryCompat.runtimeCompiler.find((r) => applies({ ...r, cuda: undefined }, b));
+}
+
+/** Whether a build compiles host (C) code when the program runs, with the system's C compiler (matrix/library-compat.yaml hostCompiler). */
+export function hostCompiler(m: Matrix, b: BuildKey): HostCompilerRule | undefined {
+  return m.libraryCompat.hostCompiler.find((r) => applies({ ...r, cuda: undefined }, b));
 }

@@ -678,6 +678,10 @@ export interface LibraryCompatMatrix {
    * frameworks whose builds that load the system CUDA (bundlesCuda false) compile GPU code when the program runs, through XLA, with the CUDA toolkit's ptxas and libdevice; NVIDIA's runtime images and runtime packages carry neither, so the image adds the nvcc role of matrix/nvidia-packages.yaml
    */
   runtimeCompiler: RuntimeCompilerRule[];
+  /**
+   * frameworks whose builds compile host (C) code when the program runs, with the system's C compiler; NVIDIA's runtime images and plain OS images have none, so the image adds the C compiler of matrix/platform.yaml (hostCompilerDebPackages, hostCompilerRpmPackages)
+   */
+  hostCompiler: HostCompilerRule[];
 }
 export interface LibraryCompatRule {
   framework: "torch" | "tensorflow" | "jax" | "paddle";
@@ -725,6 +729,22 @@ export interface RuntimeCompilerRule {
   versions: string;
   /**
    * what in the framework compiles at run time, in a few words, for the Dockerfile's comment ("every jax computation on the GPU is compiled by XLA")
+   */
+  why: string;
+  /**
+   * @minItems 1
+   */
+  sources: [string, ...string[]];
+  note?: string;
+}
+export interface HostCompilerRule {
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
+  /**
+   * node-semver range over release versions as written in matrix/frameworks/*.yaml
+   */
+  versions: string;
+  /**
+   * what compiles at run time, in a few words, for the Dockerfile's comment
    */
   why: string;
   /**

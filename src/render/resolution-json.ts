@@ -22,6 +22,7 @@ export function resolutionJson(res: Resolution) {
         ...(b.unversionedNames ? { unversionedNames: b.unversionedNames } : {}),
         // What compiles GPU code when the program runs, for which the image carries CUDA's ptxas (matrix/library-compat.yaml).
         ...(b.runtimeCompiler ? { runtimeCompiler: b.runtimeCompiler } : {}),
+        ...(b.hostCompiler ? { hostCompiler: b.hostCompiler } : {}),
       };
     }),
     cuda: res.cuda,

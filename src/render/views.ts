@@ -259,6 +259,22 @@ function compilerView(res: Resolution) {
   };
 }
 
+/**
+ * The C compiler of the base stage, for builds that compile host code when the program runs
+ * (matrix/library-compat.yaml hostCompiler: Triton under torch.compile), with the comment over the
+ * install; none where no build does.
+ */
+export function hostCompilerView(res: Resolution, m: Matrix): { packages: string[]; why: string[] } {
+  const builds = res.builds.filter((b) => b.hostCompiler);
+  if (builds.length === 0) return { packages: [], why: [] };
+  const packages = tool(m, res.plan.os.family === "debian" ? "hostCompilerDebPackages" : "hostCompilerRpmPackages").split(" ");
+  const text =
+    `${builds.map((b) => b.label).join(" and ")}: ${[...new Set(builds.map((b) => b.hostCompiler!.why))].join("; ")}, ` +
+    `so ${packages.join(" and ")} ${packages.length > 1 ? "are" : "is"} installed here, as PyTorch's own CUDA runtime images now do; without a C compiler the first compiled call fails ("Failed to find C compiler") ` +
+    `(matrix/library-compat.yaml hostCompiler; ${builds[0]!.hostCompiler!.sources[1] ?? builds[0]!.hostCompiler!.sources[0]}).`;
+  return { packages, why: wrap(text).map(commentText) };
+}
+
 export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const { plan } = res;
   const debian = plan.os.family === "debian";
@@ -269,7 +285,8 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const has = (name: string) => res.builds.some((b) => b.framework === name);
   const system = plan.python.source === "system";
   const project = projectView(res.request.project.read);
-  const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : []), ...(project.needsGit ? ["git"] : [])];
+  const cc = hostCompilerView(res, m);
+  const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : []), ...(project.needsGit ? ["git"] : []), ...cc.packages];
   const pipSpec = pythonRelease(m, plan.python.version)?.pip;
   const caps = capRequirements(frameworks);
   const installs = frameworks.map((b) => installOf(b, plan.python.version));
@@ -286,6 +303,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     basePackages,
     baseNvidiaPackages: [...new Set([...plan.base.packages, ...(plan.compiler?.packages ?? [])])].map(shellQuote),
     ...compilerView(res),
+    hostCompilerWhy: cc.why,
     baseDownloads: sources.downloads,
     unversionedLinks: unversionedLinks(res),
     ...keyringView(res, m),

@@ -3,7 +3,7 @@
 import type { Matrix, FrameworkName } from "../matrix/data.js";
 import type { FrameworkBuild, FrameworkMatrix, FrameworkRelease } from "../matrix/types.gen.js";
 import { isUnverified, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
-import { capsFor, experimentalPythons, libraryCompat, requiresFor, runtimeCompiler, unversionedNames, wheelPlatform } from "../matrix/rules.js";
+import { capsFor, experimentalPythons, hostCompiler, libraryCompat, requiresFor, runtimeCompiler, unversionedNames, wheelPlatform } from "../matrix/rules.js";
 import { compare, isExact, newestFirst, satisfies } from "../matrix/versions.js";
 import { suggest, type Problem } from "../errors.js";
 import type { Spec } from "../request/types.js";
@@ -42,6 +42,7 @@ function convert(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: F
   const compat = b.bundlesCuda ? undefined : libraryCompat(m, key);
   const bare = b.bundlesCuda ? undefined : unversionedNames(m, key);
   const compiler = b.bundlesCuda ? undefined : runtimeCompiler(m, key);
+  const cc = hostCompiler(m, key);
   const pip: Build["pip"] = {};
   if (b.indexUrl) pip.indexUrl = b.indexUrl;
   if (b.extraIndexUrl) pip.extraIndexUrl = b.extraIndexUrl;
@@ -63,13 +64,14 @@ function convert(m: Matrix, fw: FrameworkMatrix, release: FrameworkRelease, b: F
     systemLibs: compat ? { cudnnFloor: compat.cudnnFloor, newerCudaMinor: compat.newerCudaMinor, sources: compat.sources } : null,
     unversionedNames: bare ? { names: bare.names, sources: bare.sources } : null,
     runtimeCompiler: compiler ? { why: compiler.why, sources: compiler.sources } : null,
+    hostCompiler: cc ? { why: cc.why, sources: cc.sources } : null,
     arch: b.arch,
     ptx: b.ptx,
     cudaSm: toolkit(m, b.cuda)?.sm ?? [],
     wheelPlatform: platform ? { tag: platform.platform, glibc: platform.glibc, source: platform.source } : null,
     caps: caps.map((c) => ({ package: c.package, spec: c.spec, why: c.why, source: c.source })),
     requires: requiresFor(m, key).map((r) => ({ package: r.package, spec: r.spec, source: r.source })),
-    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source), ...(bare?.sources ?? [])].filter((s): s is string => !!s),
+    sources: [release.source, b.source, b.archSource, b.cudaWheelsSource, platform?.source, ...caps.map((c) => c.source), ...(bare?.sources ?? []), ...(compiler?.sources ?? []), ...(cc?.sources ?? [])].filter((s): s is string => !!s),
     label: buildLabel(fw.framework, release.version, b),
     ...(isUnverified(release) ? { unverified: { reason: unverifiedReason(release), sources: release.unverifiedSources ?? [] } } : {}),
   };
@@ -98,6 +100,7 @@ function bareCuda(m: Matrix, version: string): Build {
     systemLibs: null,
     unversionedNames: null,
     runtimeCompiler: null,
+    hostCompiler: null,
     arch: tk.sm,
     ptx: [top],
     cudaSm: tk.sm,

@@ -52,6 +52,8 @@ export interface Build {
   unversionedNames: { names: string[]; sources: string[] } | null;
   /** for builds that load the system CUDA and compile GPU code when the program runs (XLA): what compiles, and the sources (matrix/library-compat.yaml runtimeCompiler) */
   runtimeCompiler: { why: string; sources: string[] } | null;
+  /** for builds that compile host (C) code when the program runs (Triton): what compiles, and the sources (matrix/library-compat.yaml hostCompiler) */
+  hostCompiler: { why: string; sources: string[] } | null;
   arch: string[];
   ptx: string[];
   /** the architectures the build's CUDA release can target (matrix/cuda.yaml sm), for PTX */
