@@ -58,6 +58,17 @@ describe.skipIf(!canSandbox)("NVIDIA's apt repository on every kind of image", (
     expect(r.code).not.toBe(0);
   });
 
+  // The base stage of a jax build on the system CUDA adds nvcc's package (ptxas, libdevice) to
+  // NVIDIA's runtime image (matrix/library-compat.yaml runtimeCompiler), through the same steps.
+  it.each(["keyring-1.1", "keyring-1.0", "apt-key-list"])("jax@0.4.7's base stage, which adds nvcc's package to NVIDIA's runtime image, on %s", (image) => {
+    const base = nvidiaStep(["jax@0.4.7"], "base");
+    const r = sandbox(image, base);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toContain("apt-get install -y --no-install-recommends cuda-nvcc-11-8");
+    expect(r.out).toContain("list cuda-ubuntu2204-x86_64.list");
+    expect(r.out).not.toContain("list cuda.list");
+  });
+
   it("TensorFlow 1.15: cuDNN and NCCL are downloaded files, and no apt source names the machine-learning repository", () => {
     const docker = file(renderFor(["tensorflow@1.15"]).files, "Dockerfile");
     expect(docker).not.toMatch(/machine-learning\/repos\/\S+ \/"? >/);
