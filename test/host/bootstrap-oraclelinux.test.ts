@@ -264,11 +264,30 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(result.calls.filter((call) => call.startsWith("docker run"))).toEqual([]);
   });
 
-  it("OL9 RHCK from NVIDIA's network repository: reboot into the newest kernel first, then kernel-devel-matched", () => {
+  it("an older kernel pinned as GRUB's default entry is the one the driver is built for: no reboot into the newest", () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_OLD, extra_kernel: OL9_RHCK_NEW, default_kernel: OL9_RHCK_OLD, gpu: GPU.l40s });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(0);
+    expect(result.calls).toContain("grubby --default-kernel");
+    expect(result.output).toContain(`${OL9_RHCK_OLD} is the default boot kernel`);
+    expect(result.output).toContain(`a newer RHCK kernel (${OL9_RHCK_NEW}) is installed but not the default; the driver is built for ${OL9_RHCK_OLD}`);
+    expect(result.output).not.toContain("REBOOT NEEDED");
+  });
+
+  it("without grubby the newest installed kernel stands for the default entry", () => {
+    const sb = host({ os: "ol9", kernel: OL9_RHCK_OLD, extra_kernel: OL9_RHCK_NEW, no_grubby: "1", gpu: GPU.l40s });
+    const result = sb.run("--driver-source", "network");
+    expect(result.code, result.output).toBe(3);
+    expect(result.output).toContain(`the running kernel ${OL9_RHCK_OLD} is not the newest installed RHCK kernel (${OL9_RHCK_NEW})`);
+    expect(mutating(result.calls)).toEqual([]);
+  });
+
+  it("OL9 RHCK from NVIDIA's network repository: reboot into the default (newest) kernel first, then kernel-devel-matched", () => {
     const sb = host({ os: "ol9", kernel: OL9_RHCK_OLD, extra_kernel: OL9_RHCK_NEW, gpu: GPU.l40s });
     const first = sb.run("--driver-source", "network");
     expect(first.code, first.output).toBe(3);
-    expect(first.output).toContain(`the running kernel ${OL9_RHCK_OLD} is not the newest installed RHCK kernel (${OL9_RHCK_NEW})`);
+    expect(first.output).toContain(`the running kernel ${OL9_RHCK_OLD} is not the default boot kernel (${OL9_RHCK_NEW})`);
+    expect(first.output).toContain(`or make ${OL9_RHCK_OLD} the default: grubby --set-default /boot/vmlinuz-${OL9_RHCK_OLD}`);
     expect(mutating(first.calls)).toEqual([]);
 
     sb.reboot();

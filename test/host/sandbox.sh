@@ -13,6 +13,8 @@
 #   sandbox.sh reboot DIR                 what a reboot changes: newest kernel, modules, services
 #
 # Settings (init): os=ol8|ol9|ubuntu os_version kernel extra_kernel arch page_size gpu (repeatable)
+# default_kernel=KREL (GRUB's default entry, which `grubby --default-kernel` names and a reboot
+# boots; the newest kernel by default) no_grubby=1 (no grubby on the host)
 # nouveau=1 secure_boot=enabled|disabled|none kernel_cc system_gcc toolset_pulled dkms_version
 # uek_repo_enabled epel_enabled_by_release preinstalled=a,b:version fail_install=PKG
 # docker_key_fpr toolkit_key_fpr cuda_key_fpr network_driver network_branch (repeatable: an older branch's driver
@@ -30,8 +32,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
 readonly STAND_INS=(dnf rpm systemctl nvidia-smi modprobe lsmod docker nvidia-ctk curl gpg uname lspci mokutil dkms gcc
-  podman podman-compose getenforce getsebool setsebool usermod getent getconf runuser)
-readonly TRIPWIRES=(grubby dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
+  podman podman-compose getenforce getsebool setsebool usermod getent getconf runuser grubby)
+readonly TRIPWIRES=(dracut reboot shutdown poweroff insmod rmmod yum apt apt-get setenforce needs-restarting)
 readonly ETC_DIRS=(modprobe.d docker yum.repos.d dkms pki cdi systemd containers)
 
 die() { printf 'sandbox.sh: %s\n' "$*" >&2; exit 2; }
@@ -221,10 +223,11 @@ cmd_reboot() {
   check_dir "$dir"
   load_settings "$state/settings"
   printf '%s\n' "REBOOT" >>"$dir/calls.log"
-  # The host boots its newest kernel.
-  if [[ -n ${SET[extra_kernel]-} ]]; then
-    echo "kernel=${SET[extra_kernel]}" >>"$state/settings"
-    SET[kernel]=${SET[extra_kernel]}
+  # The host boots GRUB's default entry: default_kernel where set, else its newest kernel.
+  local boots=${SET[default_kernel]:-${SET[extra_kernel]-}}
+  if [[ -n $boots ]]; then
+    echo "kernel=$boots" >>"$state/settings"
+    SET[kernel]=$boots
   fi
   # nouveau stays away once it is blacklisted.
   rm -f "$state/nouveau_loaded" "$state/loaded_driver"

@@ -155,6 +155,7 @@ case $CMD in
   mokutil) source "$PARTS/facts.sh"; stand_in_mokutil "$@" ;;
   dkms) source "$PARTS/facts.sh"; stand_in_dkms "$@" ;;
   gcc) source "$PARTS/facts.sh"; stand_in_gcc "$@" ;;
+  grubby) source "$PARTS/facts.sh"; stand_in_grubby "$@" ;;
   getconf) [[ ${1:-} == PAGESIZE ]] || unsupported "$@"; setting page_size ;;
   podman) source "$PARTS/engines.sh"; stand_in_podman "$@" ;;
   podman-compose) echo "podman-compose version 1.0.6" ;;

@@ -23,10 +23,20 @@ detect_kernel() {
   ok "running kernel $KREL ($KFLAVOUR)"
   if $WSL; then return 0; fi
   check_kernel_supported || return 0
-  local packages newest
+  local packages newest default=""
   if [[ $KFLAVOUR == UEK ]]; then packages=(kernel-uek-core kernel-uek); else packages=(kernel-core); fi
   newest=$(rpm -q --qf '%{VERSION}-%{RELEASE}.%{ARCH}\n' "${packages[@]}" 2>/dev/null | grep -v ' ' | sort -V | sed -n '$p' || true)
-  if [[ -z $newest ]]; then
+  # The kernel the host boots is GRUB's default entry: the newest unless an admin pinned another.
+  if command -v grubby >/dev/null 2>&1; then default=$(grubby --default-kernel 2>/dev/null || true); fi
+  default=${default#/boot/vmlinuz-}
+  if [[ -n $default && $default != "$KREL" ]]; then
+    need_reboot "the running kernel $KREL is not the default boot kernel ($default)" \
+      "The driver must be built for the kernel the host will run; boot into $default first," \
+      "or make $KREL the default: grubby --set-default /boot/vmlinuz-$KREL"
+  elif [[ -n $default ]]; then
+    ok "$KREL is the default boot kernel"
+    if [[ -n $newest && $newest != "$KREL" ]]; then note "a newer $KFLAVOUR kernel ($newest) is installed but not the default; the driver is built for $KREL"; fi
+  elif [[ -z $newest ]]; then
     warn "could not list the installed $KFLAVOUR kernels (${packages[*]}); assuming $KREL is the newest"
   elif [[ $newest != "$KREL" ]]; then
     need_reboot "the running kernel $KREL is not the newest installed $KFLAVOUR kernel ($newest)" \

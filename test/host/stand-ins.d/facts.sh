@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Stand-ins for uname, lspci, mokutil, dkms, gcc and getconf: small facts about the host.
+# Stand-ins for uname, lspci, mokutil, dkms, gcc, getconf and grubby: small facts about the host.
 # Sourced by test/host/stand-ins.sh for these commands only, after its shared helpers.
 # shellcheck disable=SC2016 # the $PATH and $basearch written into files stay literal
 
@@ -49,4 +49,14 @@ stand_in_dkms() {
 stand_in_gcc() {
   [[ ${1:-} == -dumpversion ]] || unsupported "$@"
   setting system_gcc
+}
+
+# grubby only answers which kernel boots by default; changing the boot entry must never happen here.
+stand_in_grubby() {
+  if [[ ${SETTING[no_grubby]-} == 1 ]]; then echo "bash: grubby: command not found" >&2; exit 127; fi
+  if [[ $* != --default-kernel ]]; then
+    printf 'TRIPWIRE: grubby %s was called inside the sandbox\n' "$*" | tee -a "$CALLS" >&2
+    exit 99
+  fi
+  printf '/boot/vmlinuz-%s\n' "${SETTING[default_kernel]:-${SETTING[extra_kernel]:-${SETTING[kernel]-}}}"
 }
