@@ -1,8 +1,9 @@
 // torch.compile runs Triton, which builds a C launcher with the system's C compiler the first time it
-// runs; NVIDIA's runtime and base images and plain OS images have none, and the first compiled call
-// failed with "Failed to find C compiler" (matrix/library-compat.yaml hostCompiler; the H200 record in
-// fixtures/torch-compile/). Every torch stack from 2.0 on must install the data's C compiler in the
-// stage both targets start from, against a Python that has its headers; no other stack gets one.
+// runs, and for CPU tensors TorchInductor builds C++ with g++; NVIDIA's runtime and base images and
+// plain OS images have neither, and the first compiled call failed with "Failed to find C compiler"
+// or "No working C++ compiler found" (matrix/library-compat.yaml hostCompiler; the H200 records in
+// fixtures/torch-compile/). Every torch stack from 2.0 on must install the data's compilers in the
+// stage both targets start from, against a Python that has its headers; no other stack gets them.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,7 +49,7 @@ function installed(shell: string): string[] {
   return [...shell.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: [^ \\\n]+)+)/g)].flatMap((m) => m[1]!.trim().split(" ")).map((p) => p.replace(/=.*$/, ""));
 }
 
-describe("torch 2.0 and later get a C compiler for Triton; nothing else does", () => {
+describe("torch 2.0 and later get C and C++ compilers for torch.compile; nothing else does", () => {
   const all = stacks();
   const deb = tool(matrix, "hostCompilerDebPackages").split(" ");
   const rpm = tool(matrix, "hostCompilerRpmPackages").split(" ");
@@ -78,7 +79,7 @@ describe("torch 2.0 and later get a C compiler for Triton; nothing else does", (
       const packages = res.plan.os.family === "debian" ? deb : rpm;
       const has = packages.filter((p) => base.includes(p));
       if (want && has.length !== packages.length) bad.push(`${label}: base stage installs ${base.join(" ")}, lacking ${packages.filter((p) => !has.includes(p))}`);
-      if (!want && base.some((p) => p === "gcc" || p === "libc6-dev")) bad.push(`${label}: base stage installs a C compiler though nothing compiles host code`);
+      if (!want && base.some((p) => ["gcc", "g++", "gcc-c++", "libc6-dev"].includes(p))) bad.push(`${label}: base stage installs a C compiler though nothing compiles host code`);
       // Triton compiles against Python.h: the uv-managed Python (python-build-standalone) carries it; an OS Python would need its -dev package.
       if (want && res.plan.python.source !== "uv") bad.push(`${label}: Python ${res.plan.python.version} is the OS's, without its headers`);
     }
@@ -103,5 +104,18 @@ describe("torch 2.0 and later get a C compiler for Triton; nothing else does", (
     expect(without).toMatch(/^# exit code: 1$/m);
     const script = readFileSync(join(dir, "compile-check.py"), "utf8");
     expect(script).toContain("torch.compile(");
+  });
+
+  it("the H200 record on the CPU: torch.compile ran with g++ and failed with gcc alone (no C++ compiler)", () => {
+    const dir = join(root, "fixtures/torch-compile");
+    const withGxx = readFileSync(join(dir, "h200-cpu-with-gxx.txt"), "utf8");
+    expect(withGxx).toMatch(/^torch.compile on the CPU, max error [0-9.e-]+$/m);
+    expect(withGxx).toMatch(/^# exit code: 0$/m);
+    const gccOnly = readFileSync(join(dir, "h200-cpu-gcc-without-gxx.txt"), "utf8");
+    expect(gccOnly).toContain("InvalidCxxCompiler: No working C++ compiler found");
+    expect(gccOnly).toMatch(/^# exit code: 1$/m);
+    // So the data's packages hold a C++ compiler on both families, not gcc alone.
+    expect(tool(matrix, "hostCompilerDebPackages").split(" ")).toEqual(expect.arrayContaining(["gcc", "g++"]));
+    expect(tool(matrix, "hostCompilerRpmPackages").split(" ")).toEqual(expect.arrayContaining(["gcc", "gcc-c++"]));
   });
 });

@@ -34,7 +34,7 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   lines.push("", `stack: ${stackSummary(res)}`, "", "base image:", `  ${res.plan.base.why}`);
   const compiler = res.plan.compiler;
   if (compiler) lines.push(`  adds ${compiler.packages.join(" ")} (CUDA's ptxas and libdevice) from NVIDIA's ${res.plan.os.nvidiaRepo} repository to every target: ${compiler.labels.join(" and ")}: ${compiler.why.join("; ")} (${compiler.sources[0]})`);
-  for (const b of res.builds.filter((x) => x.hostCompiler)) lines.push(`  adds a C compiler to every target: ${b.label}: ${b.hostCompiler!.why} (${b.hostCompiler!.sources[0]})`);
+  for (const b of res.builds.filter((x) => x.hostCompiler)) lines.push(`  adds C and C++ compilers to every target: ${b.label}: ${b.hostCompiler!.why} (${b.hostCompiler!.sources[0]})`);
   if (res.plan.devPackages.length) lines.push(`  dev target adds ${devStagePackages(res.plan).join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
   for (const b of res.builds.filter((x) => x.unversionedNames)) {
     lines.push(`  links ${b.unversionedNames!.names.join(" ")} to the image's versioned libraries: ${b.label} dlopens them by those bare names, which only NVIDIA's -dev packages ship (${b.unversionedNames!.sources[0]})`);

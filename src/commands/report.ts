@@ -8,7 +8,7 @@ export function summaryLines(res: Resolution): string[] {
   const compiler = res.plan.compiler;
   if (compiler) lines.push(`  ptxas   adds CUDA's ptxas and libdevice (${compiler.packages.join(" ")}): XLA compiles GPU code when the program runs`);
   const cc = res.builds.find((b) => b.hostCompiler);
-  if (cc) lines.push(`  cc      adds a C compiler: ${cc.hostCompiler!.why}`);
+  if (cc) lines.push(`  cc      adds C and C++ compilers: ${cc.hostCompiler!.why}`);
   if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${devStagePackages(res.plan).join(" ")})`);
   lines.push(`  driver  ${res.minDriver} or newer on the host`);
   if (res.warnings.length) {

@@ -268,9 +268,10 @@ export function hostCompilerView(res: Resolution, m: Matrix): { packages: string
   const builds = res.builds.filter((b) => b.hostCompiler);
   if (builds.length === 0) return { packages: [], why: [] };
   const packages = tool(m, res.plan.os.family === "debian" ? "hostCompilerDebPackages" : "hostCompilerRpmPackages").split(" ");
+  const list = packages.length > 1 ? `${packages.slice(0, -1).join(", ")} and ${packages.at(-1)}` : packages[0]!;
   const text =
     `${builds.map((b) => b.label).join(" and ")}: ${[...new Set(builds.map((b) => b.hostCompiler!.why))].join("; ")}, ` +
-    `so ${packages.join(" and ")} ${packages.length > 1 ? "are" : "is"} installed here, as PyTorch's own CUDA runtime images now do; without a C compiler the first compiled call fails ("Failed to find C compiler") ` +
+    `so ${list} ${packages.length > 1 ? "are" : "is"} installed here (PyTorch's own CUDA runtime images now install gcc for this); without them the first compiled call fails ("Failed to find C compiler", or "No working C++ compiler found" on the CPU) ` +
     `(matrix/library-compat.yaml hostCompiler; ${builds[0]!.hostCompiler!.sources[1] ?? builds[0]!.hostCompiler!.sources[0]}).`;
   return { packages, why: wrap(text).map(commentText) };
 }
