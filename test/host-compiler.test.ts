@@ -14,7 +14,7 @@ import { compare } from "../src/matrix/versions.js";
 import { UserError } from "../src/errors.js";
 import type { RawRequest } from "../src/request/parse-request.js";
 import type { Resolution } from "../src/resolve/types.js";
-import { runSteps } from "./support/dockerfile.js";
+import { installedPackages, runSteps } from "./support/dockerfile.js";
 import { file, renderFor } from "./support/render.js";
 
 const root = join(import.meta.dirname, "..");
@@ -44,11 +44,6 @@ function stacks(): Stack[] {
   return out;
 }
 
-/** The packages a RUN step installs with apt-get or dnf. */
-function installed(shell: string): string[] {
-  return [...shell.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: [^ \\\n]+)+)/g)].flatMap((m) => m[1]!.trim().split(" ")).map((p) => p.replace(/=.*$/, ""));
-}
-
 describe("torch 2.0 and later get C and C++ compilers for torch.compile; nothing else does", () => {
   const all = stacks();
   const deb = tool(matrix, "hostCompilerDebPackages").split(" ");
@@ -74,7 +69,7 @@ describe("torch 2.0 and later get C and C++ compilers for torch.compile; nothing
   it("the base stage installs the OS family's C compiler exactly where a build compiles host code, and that Python has its headers", () => {
     const bad: string[] = [];
     for (const { label, res, dockerfile } of all) {
-      const base = runSteps(dockerfile).filter((s) => s.stage === "base").flatMap((s) => installed(s.shell));
+      const base = runSteps(dockerfile).filter((s) => s.stage === "base").flatMap((s) => installedPackages(s.shell).map((p) => p.replace(/=.*$/, "")));
       const want = res.builds.some((b) => b.hostCompiler);
       const packages = res.plan.os.family === "debian" ? deb : rpm;
       const has = packages.filter((p) => base.includes(p));

@@ -9,6 +9,7 @@ import { capsFor, requiresFor, wheelPlatform } from "../src/matrix/rules.js";
 import { compare, satisfies, specsIntersect } from "../src/matrix/versions.js";
 import { UserError } from "../src/errors.js";
 import { file, renderFor } from "./support/render.js";
+import { installedPackages } from "./support/dockerfile.js";
 import type { Resolution } from "../src/resolve/types.js";
 import type { GeneratedFile } from "../src/render/render-files.js";
 import { shellQuote } from "../src/render/quote.js";
@@ -56,15 +57,6 @@ function sweep(): { rendered: Rendered[]; refused: number } {
 
 const { rendered, refused } = sweep();
 
-/** Package names an `apt-get install`/`dnf install` line of the Dockerfile installs. */
-function installedPackages(dockerfile: string): string[] {
-  const names: string[] = [];
-  const joined = dockerfile.replace(/\\\n/g, " ");
-  for (const m of joined.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: +(?!&&)[^\s;&]+)+)/g)) {
-    names.push(...m[1]!.trim().split(/\s+/).map((w) => w.replace(/^'|'$/g, "")));
-  }
-  return names;
-}
 
 /** NVIDIA package names the data records for this repository and CUDA: CUDA meta packages and cuDNN. */
 function recordedNvidiaPackages(res: Resolution): Set<string> {

@@ -12,7 +12,7 @@ import { UserError } from "../src/errors.js";
 import { parseRequest, type RawRequest } from "../src/request/parse-request.js";
 import { resolveStack } from "../src/resolve/resolve-stack.js";
 import type { Resolution } from "../src/resolve/types.js";
-import { runSteps } from "./support/dockerfile.js";
+import { installedPackages, runSteps } from "./support/dockerfile.js";
 import { file, renderFor } from "./support/render.js";
 
 interface Stack {
@@ -57,11 +57,6 @@ function stacks(): Stack[] {
   return out;
 }
 
-/** The packages a RUN step installs with apt-get or dnf. */
-function installed(shell: string): string[] {
-  return [...shell.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: [^ \\\n]+)+)/g)].flatMap((m) => m[1]!.trim().split(" ")).map((p) => p.replace(/=.*$/, ""));
-}
-
 describe("builds that compile GPU code when they run get CUDA's ptxas and libdevice", () => {
   const all = stacks();
 
@@ -93,8 +88,8 @@ describe("builds that compile GPU code when they run get CUDA's ptxas and libdev
     const bad: string[] = [];
     for (const { label, res, dockerfile } of all) {
       const steps = runSteps(dockerfile);
-      const base = steps.filter((s) => s.stage === "base").flatMap((s) => installed(s.shell));
-      const dev = steps.filter((s) => s.stage === "dev").flatMap((s) => installed(s.shell));
+      const base = steps.filter((s) => s.stage === "base").flatMap((s) => installedPackages(s.shell).map((p) => p.replace(/=.*$/, "")));
+      const dev = steps.filter((s) => s.stage === "dev").flatMap((s) => installedPackages(s.shell).map((p) => p.replace(/=.*$/, "")));
       const nvcc = base.filter((p) => /^cuda-nvcc-|^cuda-minimal-build-|^cuda-core-/.test(p));
       const compiles = res.builds.some((b) => b.runtimeCompiler);
       const devel = res.request.variant === "devel";

@@ -27,3 +27,13 @@ export function runSteps(dockerfile: string): RunStep[] {
   }
   return steps;
 }
+
+/** Package names the `apt-get install`/`dnf install` lines of a Dockerfile (or of one RUN step) install, as written (NAME=VERSION where pinned). */
+export function installedPackages(dockerfile: string): string[] {
+  const names: string[] = [];
+  const joined = dockerfile.replace(/\\\n/g, " ");
+  for (const m of joined.matchAll(/(?:apt-get install -y --no-install-recommends|dnf install -y(?: --setopt=\S+)*)((?: +(?!&&)[^\s;&]+)+)/g)) {
+    names.push(...m[1]!.trim().split(/\s+/).map((w) => w.replace(/^'|'$/g, "")));
+  }
+  return names;
+}
