@@ -655,6 +655,15 @@ describe("record of a real GPU run (fixtures/gpu-check/h200-*.txt)", () => {
     expect(text).toMatch(/^# exit code: 0$/m);
   });
 
+  it("h200-jax-no-libdevice.txt: with only libdevice hidden the older checks pass and the XLA-compiled exp fails, so it is the step that catches a missing libdevice", () => {
+    const text = readFileSync(join(dir, "h200-jax-no-libdevice.txt"), "utf8");
+    expect(text.split("\n")[0]).toMatch(/^# .*mount -t tmpfs none \/usr\/local\/cuda-13\.0\/nvvm\/libdevice.*gpu-check-jax\.py.*2026-12-02.*H200/);
+    for (const step of ["NumPy round trip through jax", "matmul", "conv2d"]) expect(text).toMatch(new RegExp(`^OK   ${step} on .*H200`, "m"));
+    expect(text).toContain("libdevice is required by this HLO module but was not found");
+    expect(text).toMatch(/^FAIL jax XLA-compiled exp\(matmul\) on .*H200.*\(XLA cannot compile for this device: CUDA's ptxas or libdevice is missing/m);
+    expect(text).toMatch(/^# exit code: 1$/m);
+  });
+
   it("h200-jax-no-cuda-toolkit.txt: the same jax with the CUDA toolkit hidden cannot compute, and the FAIL gives the XLA advice", () => {
     const text = readFileSync(join(dir, "h200-jax-no-cuda-toolkit.txt"), "utf8");
     expect(text.split("\n")[0]).toMatch(/^# .*unshare -m .*mount -t tmpfs none \/usr\/local\/cuda-13\.0.*gpu-check-jax\.py.*2026-12-02.*H200/);
