@@ -10,7 +10,6 @@ import { clusterImage } from "../render/render-files.js";
 import { clusterExplainLines } from "../render/cluster/explain-lines.js";
 import { TOOL_VERSION } from "../version.js";
 import { installOf, leftOutText } from "../resolve/install.js";
-import { devStagePackages } from "../resolve/plan-base.js";
 
 const MARK = { chosen: "✔ chosen  ", viable: "· viable  ", rejected: "✘ rejected" } as const;
 
@@ -35,7 +34,7 @@ export function explain(specs: string[], opts: RequestOptions, print: (s: string
   const compiler = res.plan.compiler;
   if (compiler) lines.push(`  adds ${compiler.packages.join(" ")} (CUDA's ptxas and libdevice) from NVIDIA's ${res.plan.os.nvidiaRepo} repository to every target: ${compiler.labels.join(" and ")}: ${compiler.why.join("; ")} (${compiler.sources[0]})`);
   for (const b of res.builds.filter((x) => x.hostCompiler)) lines.push(`  adds C and C++ compilers to every target: ${b.label}: ${b.hostCompiler!.why} (${b.hostCompiler!.sources[0]})`);
-  if (res.plan.devPackages.length) lines.push(`  dev target adds ${devStagePackages(res.plan).join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
+  if (res.plan.devPackages.length) lines.push(`  dev target adds ${res.plan.devPackages.join(" ")} from NVIDIA's ${res.plan.os.nvidiaRepo} repository`);
   for (const b of res.builds.filter((x) => x.unversionedNames)) {
     lines.push(`  links ${b.unversionedNames!.names.join(" ")} to the image's versioned libraries: ${b.label} dlopens them by those bare names, which only NVIDIA's -dev packages ship (${b.unversionedNames!.sources[0]})`);
   }

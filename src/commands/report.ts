@@ -1,6 +1,5 @@
 // Human-readable text for resolutions; shared by the default command, resolve and explain.
 import type { Resolution } from "../resolve/types.js";
-import { devStagePackages } from "../resolve/plan-base.js";
 import { stackSummary } from "../render/views.js";
 
 export function summaryLines(res: Resolution): string[] {
@@ -9,7 +8,7 @@ export function summaryLines(res: Resolution): string[] {
   if (compiler) lines.push(`  ptxas   adds CUDA's ptxas and libdevice (${compiler.packages.join(" ")}): XLA compiles GPU code when the program runs`);
   const cc = res.builds.find((b) => b.hostCompiler);
   if (cc) lines.push(`  cc      adds C and C++ compilers: ${cc.hostCompiler!.why}`);
-  if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${devStagePackages(res.plan).join(" ")})`);
+  if (res.plan.devPackages.length) lines.push(`  dev     adds nvcc for CUDA ${res.cuda} (${res.plan.devPackages.join(" ")})`);
   lines.push(`  driver  ${res.minDriver} or newer on the host`);
   if (res.warnings.length) {
     lines.push("", "warnings:");

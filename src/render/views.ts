@@ -9,7 +9,6 @@ import { commentText, shellQuote, shellWord } from "./quote.js";
 import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
-import { devStagePackages } from "../resolve/plan-base.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
 import { installOf, leftOutText, wheelUrl, type Install } from "../resolve/install.js";
 import { regenerateCommand } from "./header.js";
@@ -264,7 +263,7 @@ function compilerView(res: Resolution) {
  * (matrix/library-compat.yaml hostCompiler: Triton under torch.compile), with the comment over the
  * install; none where no build does.
  */
-export function hostCompilerView(res: Resolution, m: Matrix): { packages: string[]; why: string[] } {
+function hostCompilerView(res: Resolution, m: Matrix): { packages: string[]; why: string[] } {
   const builds = res.builds.filter((b) => b.hostCompiler);
   if (builds.length === 0) return { packages: [], why: [] };
   const packages = tool(m, res.plan.os.family === "debian" ? "hostCompilerDebPackages" : "hostCompilerRpmPackages").split(" ");
@@ -272,7 +271,7 @@ export function hostCompilerView(res: Resolution, m: Matrix): { packages: string
   const text =
     `${builds.map((b) => b.label).join(" and ")}: ${[...new Set(builds.map((b) => b.hostCompiler!.why))].join("; ")}, ` +
     `so ${list} ${packages.length > 1 ? "are" : "is"} installed here (PyTorch's own CUDA runtime images now install gcc for this); without them the first compiled call fails ("Failed to find C compiler", or "No working C++ compiler found" on the CPU) ` +
-    `(matrix/library-compat.yaml hostCompiler; ${builds[0]!.hostCompiler!.sources[1] ?? builds[0]!.hostCompiler!.sources[0]}).`;
+    `(matrix/library-compat.yaml hostCompiler; ${builds[0]!.hostCompiler!.sources[0]}).`;
   return { packages, why: wrap(text).map(commentText) };
 }
 
@@ -338,7 +337,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     cudaMajor: String(major(res.cuda)),
     cuda: res.cuda,
     nvidiaRepo: plan.os.nvidiaRepo,
-    devPackages: devStagePackages(plan).map(shellQuote),
+    devPackages: plan.devPackages.map(shellQuote),
     devOsPackages: debian ? ["ca-certificates", "build-essential", "git"] : ["gcc", "gcc-c++", "make", "git"],
     devCudaHome: plan.devPackages.length ? `/usr/local/cuda-${res.cuda}` : "",
     torchArch: torchArchList(res, m),

@@ -69,11 +69,6 @@ export function cudaPackages(m: Matrix, tk: CudaToolkit, kind: "runtime" | "dev"
   return [...new Set(perRole.flat().map((n) => n.replace(/\{X\}/g, X).replace(/\{Y\}/g, Y)))];
 }
 
-/** The packages the dev stage adds: its nvcc and -dev packages, less what the base stage already installs (nvcc, for a runtime compiler). */
-export function devStagePackages(plan: BasePlan): string[] {
-  return plan.devPackages.filter((p) => !plan.compiler?.packages.includes(p));
-}
-
 /**
  * Does a cuDNN version satisfy what a framework asks for, at the precision it asks ("7" or "8.1")?
  * A floor (JAX) is met by the same major at that version or later.
@@ -229,7 +224,8 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   if (flavor !== "devel") {
     const dev = inRepo ? cudaPackages(m, tk, "dev", os) : undefined;
     if (dev) {
-      devPackages = dev;
+      // What the base stage installs already (nvcc, for a runtime compiler) is not installed again.
+      devPackages = dev.filter((p) => !compiler?.packages.includes(p));
       floors.push(nvccFloor(m, tk, needs.driver));
     } else {
       warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });

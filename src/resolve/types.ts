@@ -96,7 +96,7 @@ export interface BasePlan {
   os: ContainerOs;
   /** the shared base stage = the final image */
   base: StagePlan;
-  /** packages the dev stage adds for nvcc (empty when the base is a devel image) */
+  /** packages the dev stage adds for nvcc, less those the base stage installs (empty when the base is a devel image) */
   devPackages: string[];
   /**
    * CUDA's ptxas and libdevice in the base stage (NVIDIA's nvcc package of the stack's CUDA), for
