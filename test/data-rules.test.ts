@@ -154,6 +154,39 @@ describe("system-library builds NVIDIA never published an exact image for run on
   });
 });
 
+describe("TensorFlow's cuDNN is a floor from cuDNN 7 (matrix/library-compat.yaml)", () => {
+  const tfRule = matrix.libraryCompat.rules.find((r) => r.framework === "tensorflow")!;
+  it.each(["tensorflow@2.12.1", "tensorflow@2.13.1"])("%s runs on a supported OS's 11.8 image, whose cuDNN 8.9 it accepts, not on ubuntu18.04 (out of support)", (spec) => {
+    const res = resolveFor([spec]);
+    expect(res.image).toBe("nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04");
+    expect(res.warnings.map((w) => w.code)).not.toContain("os-eol");
+    expect(res.cudnn).toBe("8.9.6.50");
+    expect(res.plan.laterCudnn).toEqual({ version: "8.9.6.50", sources: tfRule.sources });
+    expect(res.plan.base.why).toContain("it carries cuDNN 8.9.6.50, a later 8.x than the 8.6 the build was compiled with");
+    for (const s of tfRule.sources) expect(res.explain.sources).toContain(s);
+  });
+  it("--os ubuntu22.04 uses NVIDIA's live image rather than calling it deleted and rebuilding it on the plain OS", () => {
+    const res = resolveFor(["tensorflow@2.13.1"], { os: "ubuntu22.04" });
+    expect(res.plan.base.kind).toBe("nvidia");
+    expect(res.warnings.map((w) => w.code)).not.toContain("base-image-deleted");
+  });
+  it("the Dockerfile says the build takes this cuDNN or a later one", () => {
+    const docker = renderFor(["tensorflow@2.13.1"]).files.find((f) => f.path === "Dockerfile")!.content;
+    expect(docker).toMatch(/It loads CUDA 11\.8 and cuDNN 8\.6 or a later 8\.x from the image/);
+  });
+  it("releases before 1.13 (cuDNN 7 by major, or 5.1 and 6, which TensorFlow pins) are outside the rule", () => {
+    for (const r of matrix.frameworks.tensorflow!.releases) {
+      const sysCudnn = r.builds.find((b) => !b.bundlesCuda && b.cudnn)?.cudnn;
+      if (!sysCudnn || satisfies(r.version, tfRule.versions)) continue;
+      expect(sysCudnn.includes(".") ? Number(sysCudnn.split(".")[0]) < 7 : true, `${r.version} ${sysCudnn}`).toBe(true);
+    }
+    expect(resolveFor(["tensorflow@1.4.1"]).builds[0]!.systemLibs).toBeNull();
+  });
+  it("a cuDNN equal to the build's at major.minor is no later cuDNN", () => {
+    expect(resolveFor(["jax@0.3.25"]).plan.laterCudnn).toBeUndefined();
+  });
+});
+
 describe("rows whose facts no primary source confirmed (class 7)", () => {
   it("every unverified row says why, and names a source that suggests it exists", () => {
     const rows = matrix.cuda.toolkits.filter((t) => t.verified === false);
@@ -167,7 +200,7 @@ describe("rows whose facts no primary source confirmed (class 7)", () => {
     const res = resolveFor(["cuda@13.4"]);
     expect(res.cuda).toBe("13.4");
     expect(res.warnings.find((w) => w.code === "unverified")?.message).toMatch(/CUDA 13\.4 is in our data as unverified: .*615\.71\.09/s);
-    expect(res.warnings.find((w) => w.code === "base-image-deleted")?.message).toMatch(/^our data records no nvidia\/cuda 13\.4 image/);
+    expect(res.warnings.find((w) => w.code === "base-image-unavailable")?.message).toMatch(/^our data records no nvidia\/cuda 13\.4 image/);
   });
   it("an unverified row is never chosen unless named: cuda@13 stays on 13.3, and no stack moves onto it", () => {
     expect(resolveFor(["cuda@13"]).cuda).toBe("13.3");

@@ -164,6 +164,41 @@ describe("every stack the data can produce", () => {
     expect(bad).toEqual([]);
   });
 
+  it("says NVIDIA deleted an image only when it did: every image of that CUDA minor, OS and flavour is deleted", () => {
+    // A live image whose cuDNN does not suit the build is not a deleted one (tensorflow 2.13 --os
+    // ubuntu22.04 once said so), nor is a CUDA minor NVIDIA never published for the OS (jax 0.4.13
+    // --os ubuntu24.04, CUDA 12.0).
+    const bad: string[] = [];
+    let deleted = 0;
+    for (const { label, res } of rendered) {
+      const w = res.warnings.find((x) => x.code === "base-image-deleted");
+      if (!w) continue;
+      deleted++;
+      const tag = /^NVIDIA has deleted nvidia\/cuda:(\S+?);/.exec(w.message)?.[1];
+      if (!tag) { bad.push(`${label}: ${w.message}`); continue; }
+      const flavor = ["devel", "runtime", "base"].find((f) => tag.includes(`-${f}-`))!;
+      const rows = matrix.images.images.filter((i) => i.os === res.plan.os.name && (i.cuda === res.cuda || i.cuda.startsWith(`${res.cuda}.`)) && i.flavors.includes(flavor as never));
+      if (!rows.length || rows.some((i) => i.status !== "deleted")) bad.push(`${label}: says ${tag} is deleted; rows: ${rows.map((i) => `${i.cuda} ${i.status}`).join(", ") || "none"}`);
+    }
+    expect(bad).toEqual([]);
+    expect(deleted).toBeGreaterThan(50);
+  });
+
+  it("the image's system cuDNN is the build's, or a later minor of its major where the build accepts one (matrix/library-compat.yaml)", () => {
+    const bad: string[] = [];
+    for (const { label, res } of rendered) {
+      const b = res.builds.find((x) => !x.bundlesCuda && x.cudnn);
+      const have = res.plan.base.cudnn ?? res.plan.laterCudnn?.version;
+      if (!b || !have) continue;
+      // Compared at major.minor, as the frameworks' checks do (patch releases are compatible both ways).
+      const need = b.cudnn!.split(".").slice(0, 2).join(".");
+      const ok = b.systemLibs?.cudnnFloor ? have.split(".")[0] === need.split(".")[0] && compare(have.split(".").slice(0, 2).join("."), need) >= 0 : need.split(".").every((p, i) => have.split(".")[i] === p);
+      if (!ok) bad.push(`${label}: ${b.label} needs cuDNN ${b.cudnn}${b.systemLibs?.cudnnFloor ? " or later" : ""}, image has ${have}`);
+      if (res.plan.laterCudnn && !b.systemLibs?.cudnnFloor) bad.push(`${label}: a later cuDNN for a build that pins it`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it("no two bounds in a stack (declared or capped) exclude each other", () => {
     const bad: string[] = [];
     for (const { label, res } of rendered) {

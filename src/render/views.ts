@@ -123,7 +123,7 @@ function installWhy(b: Build, install: Install, all: Build[], m: Matrix, ms: Mir
   lines.push(
     b.bundlesCuda
       ? "Its wheels bring the CUDA runtime and cuDNN themselves; the image only needs the host's driver."
-      : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}` : ""} from the image, which is why the base carries them.`,
+      : `It loads CUDA ${b.cuda}${b.cudnn ? ` and cuDNN ${majorMinor(b.cudnn)}${b.systemLibs?.cudnnFloor ? ` or a later ${major(b.cudnn)}.x` : ""}` : ""} from the image, which is why the base carries them.`,
   );
   const leftOut = install.leftOut;
   if (leftOut) lines.push(leftOutText(b, leftOut), `(${leftOut.source})`);

@@ -14,6 +14,8 @@ export interface StackNeeds {
   systemCudnn: string | null;
   /** the system cuDNN is a floor within its major, not a pin: JAX's wheels check cuDNN >= the version they were built with, and so do the builds of matrix/library-compat.yaml */
   cudnnFloor: boolean;
+  /** the sources of the rule that makes it a floor (empty when it is a pin) */
+  cudnnFloorSources: string[];
   /** some framework loads the system CUDA libraries */
   systemCuda: boolean;
   /** builds that compile GPU code when the program runs, with CUDA's ptxas and libdevice (matrix/library-compat.yaml runtimeCompiler); null when none does */
@@ -48,7 +50,7 @@ export function stackNeeds(builds: Build[], cuda: string, variant: Variant, os: 
   const compiler = compiling.length
     ? { labels: compiling.map((b) => b.label), why: [...new Set(compiling.map((b) => b.runtimeCompiler!.why))], sources: [...new Set(compiling.flatMap((b) => b.runtimeCompiler!.sources))] }
     : null;
-  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.systemLibs?.cudnnFloor === true, systemCuda: system.length > 0, compiler, pythons, variant, os, pythonPin, driver, glibc };
+  return { cuda, experimentalPythons, systemCudnn: precision, cudnnFloor: cudnnBuild?.systemLibs?.cudnnFloor === true, cudnnFloorSources: cudnnBuild?.systemLibs?.cudnnFloor ? cudnnBuild.systemLibs.sources : [], systemCuda: system.length > 0, compiler, pythons, variant, os, pythonPin, driver, glibc };
 }
 
 const OS_PREFERENCE = (a: ContainerOs, b: ContainerOs): number =>
@@ -99,20 +101,20 @@ export interface Download {
  * the machine-learning repository, which is still signed with the key retired in 2022 and so is
  * never added as an apt source (matrix/nvidia-packages.yaml, mlRepo).
  */
-function cudnnPackage(m: Matrix, cudnn: string, floor: boolean, cuda: string, os: ContainerOs): { name: string } | { download: Download } | undefined {
+function cudnnPackage(m: Matrix, cudnn: string, floor: boolean, cuda: string, os: ContainerOs): ({ name: string } | { download: Download }) & { version: string } | undefined {
   const pkg = (m.cuda.cudnn ?? [])
     .filter((c) => cudnnMatches(c.version, cudnn, floor) && c.cuda === cuda && c.repos.includes(os.nvidiaRepo))
     .filter((c) => c.repository === "cuda" || os.family === "debian")
     .sort((a, b) => newestFirst(a.version, b.version))[0];
   if (!pkg) return undefined;
   if (pkg.repository !== "machine-learning") {
-    return { name: fillTool(m, os.family === "debian" ? "cudnnDebPackage" : "cudnnRpmPackage", { MAJOR: String(major(pkg.version)), VERSION: pkg.version, CUDA: cuda }) };
+    return { version: pkg.version, name: fillTool(m, os.family === "debian" ? "cudnnDebPackage" : "cudnnRpmPackage", { MAJOR: String(major(pkg.version)), VERSION: pkg.version, CUDA: cuda }) };
   }
   const ml = m.nvidiaPackages.mlRepo;
   const fill: Record<string, string> = { REPO: os.nvidiaRepo, PACKAGE: `libcudnn${major(pkg.version)}`, VERSION: pkg.version, CUDA: cuda };
   const url = ml.debUrlPattern.replace(/\{([A-Z]+)\}/g, (whole, key: string) => fill[key] ?? whole);
   const sha256 = ml.pinnedFiles.find((f) => f.url === url)?.sha256 ?? null;
-  return { download: { url, file: url.slice(url.lastIndexOf("/") + 1), sha256 } };
+  return { version: pkg.version, download: { url, file: url.slice(url.lastIndexOf("/") + 1), sha256 } };
 }
 
 function pickPython(m: Matrix, needs: StackNeeds, os: ContainerOs): BasePlan["python"] | undefined {
@@ -150,6 +152,31 @@ function nominalTag(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base
   return `nvidia/cuda:${imageTag(row, flavor, variant?.tag)}`;
 }
 
+/**
+ * Why no live nvidia/cuda image serves the stack on this OS: NVIDIA deleted the tags, never
+ * published the CUDA minor for this OS, or its live images carry another cuDNN or need a newer
+ * driver than --driver. `short` heads the plan's why, `text` the warning.
+ */
+function noLiveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "base" | "runtime" | "devel"): { code: "base-image-deleted" | "base-image-unavailable"; short: string; text: string } {
+  const nominal = nominalTag(m, needs, os, flavor);
+  // A CUDA minor with no nvidia/cuda row at all (one added from other sources than the tag lists) has no tag we know of, deleted or not.
+  if (!m.images.images.some((i) => majorMinor(i.cuda) === needs.cuda)) {
+    return { code: "base-image-unavailable", short: `${nominal} is not a tag we know of`, text: `our data records no nvidia/cuda ${needs.cuda} image (matrix/images.yaml)` };
+  }
+  const rows = imagesForMinor(m, needs.cuda, os.name).filter((r) => r.flavors.includes(flavor));
+  const live = rows.filter((r) => r.status !== "deleted");
+  if (!rows.length) {
+    const text = `NVIDIA published no nvidia/cuda ${needs.cuda} ${flavor} image for ${os.name}`;
+    return { code: "base-image-unavailable", short: text, text };
+  }
+  if (!live.length) return { code: "base-image-deleted", short: `${nominal} is gone`, text: `NVIDIA has deleted ${nominal}` };
+  const driverOk = live.filter((r) => !needs.driver || compare(driverFloor(m, r.cuda) ?? "0", needs.driver) <= 0);
+  const text = !driverOk.length
+    ? `every live nvidia/cuda ${needs.cuda} ${flavor} image for ${os.name} needs a newer driver than --driver ${needs.driver}`
+    : `no live nvidia/cuda ${needs.cuda} image for ${os.name} carries cuDNN ${needs.systemCudnn}${needs.cudnnFloor ? ` or a later ${major(needs.systemCudnn!)}.x` : ""} (${[...new Set(driverOk.flatMap((r) => r.cudnn.map((c) => c.version)))].join(", ")})`;
+  return { code: "base-image-unavailable", short: text, text };
+}
+
 export type PlanFailure = { ok: false; kind: "no-python" | "no-base-image"; reason: string };
 export type PlanResult = { ok: true; plan: BasePlan } | PlanFailure;
 
@@ -178,18 +205,20 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
   }
   const warnings: Warning[] = [];
   const floors: DriverFloor[] = [];
+  let laterCudnn: BasePlan["laterCudnn"];
   const live = liveImage(m, needs, os, flavor);
   let base: StagePlan;
   if (live) {
     const ref = `nvidia/cuda:${imageTag(live.row, flavor, flavor === "base" ? undefined : live.cudnnTag)}`;
-    base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, ...(live.cudnn && flavor !== "base" ? { cudnn: live.cudnn } : {}), why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})` };
+    laterCudnn = laterCudnnOf(needs, live.cudnn);
+    base = { from: ref, kind: "nvidia", image: live.row, packages: [], downloads: [], cuda: live.row.cuda, ...(live.cudnn && flavor !== "base" ? { cudnn: live.cudnn } : {}), why: `${ref} is NVIDIA's ${flavor} image for CUDA ${live.row.cuda} on ${os.name} (${live.row.status})${laterCudnnWhy(needs, laterCudnn)}` };
     if (live.row.status === "eol") warnings.push({ code: "base-image-eol", message: `${ref} is end-of-life: NVIDIA no longer updates it and deletes such tags some months after end of life. Regenerate with a newer framework or CUDA when you can.` });
     floors.push({ driver: driverFloor(m, live.row.cuda) ?? "0", why: `CUDA ${live.row.cuda} in ${ref}`, source: tk.source });
   } else if (needs.arm64) {
     // The package lists in matrix/nvidia-packages.yaml are those of NVIDIA's x86_64 repositories.
     return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image with a linux/arm64 variant for CUDA ${needs.cuda} on ${os.name} (matrix/arm64.yaml), and the data records NVIDIA's package lists for x86_64 only` };
   } else {
-    const nominal = nominalTag(m, needs, os, flavor);
+    const missing = noLiveImage(m, needs, os, flavor);
     const needsLibs = flavor !== "base";
     if (needsLibs && !inRepo) {
       return { ok: false, kind: "no-base-image", reason: `no live nvidia/cuda ${flavor} image for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}` };
@@ -209,15 +238,14 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       if (!pkg) return { ok: false, kind: "no-base-image", reason: `no live image carries ${cudnn} for CUDA ${needs.cuda} on ${os.name}, and NVIDIA's ${os.nvidiaRepo} repositories have no such cuDNN package for it in our data` };
       if ("name" in pkg) packages.push(pkg.name);
       else downloads.push(pkg.download);
+      laterCudnn = laterCudnnOf(needs, pkg.version);
     }
-    const why = needsLibs
-      ? `${nominal} is gone, so CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image${image ? ` (what ${image.image} installs, as NVIDIA pins it)` : ""}`
-      : `${nominal} is gone; the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
+    const rest = needsLibs
+      ? `CUDA ${needs.cuda}${needs.systemCudnn ? ` and cuDNN ${needs.systemCudnn} come` : " comes"} from NVIDIA's ${os.nvidiaRepo} repository on the plain ${os.image} image${image ? ` (what ${image.image} installs, as NVIDIA pins it)` : ""}${laterCudnnWhy(needs, laterCudnn, "NVIDIA's package is")}`
+      : `the framework wheels bundle the CUDA runtime${needs.systemCudnn ? "" : " and cuDNN"}, so the plain ${os.image} image is enough`;
+    const why = `${missing.short}${needsLibs ? ", so" : ";"} ${rest}`;
     base = { from: os.image, kind: "os", packages, downloads, cuda: needsLibs ? latestRelease(tk) : null, why };
-    // A CUDA minor with no nvidia/cuda row at all (one added from other sources than the tag lists) has no tag we know of, deleted or not.
-    const recorded = m.images.images.some((i) => majorMinor(i.cuda) === needs.cuda);
-    const gone = recorded ? `NVIDIA has deleted ${nominal}` : `our data records no nvidia/cuda ${needs.cuda} image (matrix/images.yaml)`;
-    warnings.push({ code: "base-image-deleted", message: `${gone}; ${why.replace(/^.*? is gone(, so|;) /, "")}.` });
+    warnings.push({ code: missing.code, message: `${missing.text}; ${rest}.` });
     if (needsLibs) floors.push({ driver: driverFloor(m, latestRelease(tk)) ?? "0", why: `CUDA ${latestRelease(tk)} from NVIDIA's repository`, source: tk.source });
   }
   let devPackages: string[] = [];
@@ -231,7 +259,19 @@ function planOnOs(m: Matrix, needs: StackNeeds, os: ContainerOs, tk: CudaToolkit
       warnings.push({ code: "dev-without-nvcc", message: `NVIDIA's ${os.nvidiaRepo} repository does not carry CUDA ${needs.cuda}, so the dev target has no nvcc; choose another --os to get one.` });
     }
   }
-  return { ok: true, plan: { os, base, devPackages, ...(compiler ? { compiler } : {}), python, floors, warnings } };
+  return { ok: true, plan: { os, base, devPackages, ...(compiler ? { compiler } : {}), python, ...(laterCudnn ? { laterCudnn } : {}), floors, warnings } };
+}
+
+/** The cuDNN the base carries, when it meets the build's only as a floor (a later minor than the build's). */
+function laterCudnnOf(needs: StackNeeds, have: string | undefined): BasePlan["laterCudnn"] {
+  if (!have || !needs.systemCudnn || !needs.cudnnFloor || cudnnMatches(have, needs.systemCudnn)) return undefined;
+  return { version: have, sources: needs.cudnnFloorSources };
+}
+
+function laterCudnnWhy(needs: StackNeeds, later: BasePlan["laterCudnn"], what = "it carries"): string {
+  return later
+    ? `; ${what} cuDNN ${later.version}, a later ${major(later.version)}.x than the ${needs.systemCudnn} the build was compiled with, which the build accepts (matrix/library-compat.yaml; ${later.sources[0]})`
+    : "";
 }
 
 /**

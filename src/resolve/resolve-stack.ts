@@ -361,14 +361,15 @@ export function resolveStack(req: Request, m: Matrix, opts: { probe?: boolean } 
     .filter((b) => compare(b.version, chosenVersions.get(b.framework) ?? "0") >= 0)
     .map((b) => noteOf(b, verdicts, chosen.builds.includes(b)));
   const leftOut = chosen.builds.map((b) => extraLeftOut(b, chosen.plan.python.version)).flatMap((r) => (r ? [r.source, ...(r.sources ?? []), r.optionalSource] : []));
-  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...leftOut, ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source, ...chosen.ruleSources].filter((s): s is string => !!s))];
+  const sources = [...new Set([...chosen.builds.flatMap((b) => b.sources), ...leftOut, ...chosen.plan.floors.map((f) => f.source), chosen.plan.base.image?.source, chosen.plan.os.source, ...chosen.ruleSources, ...(chosen.plan.laterCudnn?.sources ?? [])].filter((s): s is string => !!s))];
   return {
     request: req,
     builds: chosen.builds,
     cuda: chosen.cuda,
     // The cuDNN in the image when a framework loads it from there, else the one the wheels bring.
-    // On a later CUDA minor (matrix/library-compat.yaml) the build's cuDNN is a floor: report the one installed.
-    cudnn: (chosen.ruleSources.length ? chosen.plan.base.cudnn : undefined) ?? [...chosen.builds].sort((a, b) => Number(a.bundlesCuda) - Number(b.bundlesCuda)).map((b) => b.cudnn).find((c): c is string => c !== null) ?? null,
+    // Where the build's cuDNN is a floor (matrix/library-compat.yaml) and the base carries a later
+    // minor, or on a later CUDA minor: report the one installed.
+    cudnn: (chosen.ruleSources.length ? chosen.plan.base.cudnn : undefined) ?? chosen.plan.laterCudnn?.version ?? [...chosen.builds].sort((a, b) => Number(a.bundlesCuda) - Number(b.bundlesCuda)).map((b) => b.cudnn).find((c): c is string => c !== null) ?? null,
     targets,
     plan: chosen.plan,
     image: chosen.plan.base.from,

@@ -4,6 +4,7 @@ import type { Request } from "../request/types.js";
 
 export type WarningCode =
   | "base-image-deleted"
+  | "base-image-unavailable"
   | "base-image-eol"
   | "os-eol"
   | "python-eol"
@@ -105,6 +106,11 @@ export interface BasePlan {
    */
   compiler?: { packages: string[]; labels: string[]; why: string[]; sources: string[] };
   python: { version: string; source: "uv" | "system" };
+  /**
+   * The cuDNN the base carries when it is a later minor than the one the build was compiled with,
+   * which the build accepts (matrix/library-compat.yaml cudnnFloor); absent otherwise
+   */
+  laterCudnn?: { version: string; sources: string[] };
   floors: DriverFloor[];
   warnings: Warning[];
 }

@@ -31,8 +31,10 @@ export function goldenCases(): Case[] {
     { name: "paddle-2.4.2", specs: ["paddle@2.4.2"] },
     // Builds that load the system CUDA and compile GPU code when they run (XLA) get nvcc's package,
     // with ptxas and libdevice, in the base stage: on NVIDIA's runtime image, and on a plain OS image.
+    // TensorFlow 2.13 (cuDNN 8.6) also runs on the later cuDNN 8.9 of the 11.8 image (a cuDNN floor).
     { name: "jax-0.3.25", specs: ["jax@0.3.25"] },
-    { name: "tensorflow-2.13-ubuntu22.04", specs: ["tensorflow@2.13"], opts: { os: "ubuntu22.04" } },
+    { name: "tensorflow-2.13", specs: ["tensorflow@2.13"] },
+    { name: "jax-0.2.17-cuda-10.2", specs: ["jax@0.2.17"], opts: { cuda: "10.2" } },
     { name: "cuda-12.4", specs: ["cuda@12.4"] },
     { name: "cuda-12.4-ubi9-devel", specs: ["cuda@12.4"], opts: { os: "ubi9", variant: "devel" } },
   ];
