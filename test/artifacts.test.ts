@@ -51,6 +51,13 @@ describe("validation", () => {
       }
     });
 
+    it("the Dockerfile's comments fit in 100 columns, but for a copyable command or a URL", () => {
+      const long = file(files!, "Dockerfile")
+        .split("\n")
+        .filter((l) => l.startsWith("# ") && l.length > 100 && !l.startsWith("# Regenerate (in the project root): ") && !l.split(" ").some((w) => w.length > 60));
+      expect(long).toEqual([]);
+    });
+
     it.skipIf(!hasShared)("docker-compose.yml validates against the Compose Specification", () => {
       expect(composeProblems(file(files!, "docker-compose.yml"))).toEqual([]);
     });
