@@ -187,6 +187,39 @@ describe("TensorFlow's cuDNN is a floor from cuDNN 7 (matrix/library-compat.yaml
   });
 });
 
+describe("an OS out of support names the supported OSes the same stack builds on", () => {
+  it("every default stack on an OS past its end of support: each OS it names resolves the same stack there, out of that warning", () => {
+    let named = 0;
+    for (const fw of FRAMEWORK_NAMES) {
+      for (const r of matrix.frameworks[fw]?.releases ?? []) {
+        let res;
+        try {
+          res = resolveFor([`${fw}@${r.version}`]);
+        } catch {
+          continue;
+        }
+        const eol = res.warnings.find((w) => w.code === "os-eol");
+        expect(res.plan.supportedOses === undefined || eol !== undefined, `${fw}@${r.version}`).toBe(true);
+        for (const os of res.plan.supportedOses ?? []) {
+          named++;
+          expect(eol!.message).toContain(`${os} (supported until `);
+          const there = resolveFor([`${fw}@${r.version}`], { os });
+          expect(there.builds.map((b) => b.label), `${fw}@${r.version} --os ${os}`).toEqual(res.builds.map((b) => b.label));
+          expect(there.cuda).toBe(res.cuda);
+          expect(there.warnings.map((w) => w.code)).not.toContain("os-eol");
+        }
+        if (res.plan.supportedOses) expect(eol!.message).toContain(`pass --os ${res.plan.supportedOses[0]}.`);
+      }
+    }
+    expect(named).toBeGreaterThan(20);
+  });
+  it("names none when --os chose the OS", () => {
+    const res = resolveFor(["jax@0.3.25"], { os: "ubuntu20.04" });
+    expect(res.warnings.find((w) => w.code === "os-eol")?.message).not.toContain("also builds on");
+    expect(res.plan.supportedOses).toBeUndefined();
+  });
+});
+
 describe("rows whose facts no primary source confirmed (class 7)", () => {
   it("every unverified row says why, and names a source that suggests it exists", () => {
     const rows = matrix.cuda.toolkits.filter((t) => t.verified === false);

@@ -308,12 +308,27 @@ export function planBase(m: Matrix, needs: StackNeeds): PlanResult {
       continue;
     }
     // Prefer an OS where NVIDIA still publishes the image; otherwise the first that works.
-    if (result.plan.base.kind === "nvidia") return result;
+    if (result.plan.base.kind === "nvidia") return withSupportedOses(m, needs, tk, candidates, result);
     fallback ??= result;
   }
-  if (fallback) return fallback;
+  if (fallback) return withSupportedOses(m, needs, tk, candidates, fallback);
   const others = candidates.slice(1).map((o) => o.name);
   return { ok: false, kind: firstFailure?.kind ?? "no-base-image", reason: `${firstFailure?.reason ?? "no base image"}${others.length ? ` (nor on ${others.join(", ")})` : ""}` };
+}
+
+/** Has this OS reached the end of its standard support by the data's date? */
+export function osEol(m: Matrix, os: ContainerOs): boolean {
+  return compare(os.eol.replace(/-/g, "."), m.platform.asOf.replace(/-/g, ".")) < 0;
+}
+
+/**
+ * When the chosen OS is out of support and no --os pinned it, the supported OSes on which the same
+ * stack also plans, in preference order: the os-eol warning names them.
+ */
+function withSupportedOses(m: Matrix, needs: StackNeeds, tk: CudaToolkit, candidates: ContainerOs[], result: PlanResult): PlanResult {
+  if (!result.ok || needs.os || !osEol(m, result.plan.os)) return result;
+  const supported = candidates.filter((o) => o !== result.plan.os && !osEol(m, o) && planOnOs(m, needs, o, tk).ok).map((o) => o.name);
+  return supported.length ? { ok: true, plan: { ...result.plan, supportedOses: supported } } : result;
 }
 
 export function floorOf(floors: DriverFloor[]): DriverFloor | undefined {

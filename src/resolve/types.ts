@@ -111,6 +111,8 @@ export interface BasePlan {
    * which the build accepts (matrix/library-compat.yaml cudnnFloor); absent otherwise
    */
   laterCudnn?: { version: string; sources: string[] };
+  /** when the OS is out of support and no --os chose it: supported OSes the same stack also builds on */
+  supportedOses?: string[];
   floors: DriverFloor[];
   warnings: Warning[];
 }

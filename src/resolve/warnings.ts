@@ -1,15 +1,19 @@
 // What the user should know about a resolved stack (SPEC §3.5), beyond the base-image choice.
 import type { Matrix } from "../matrix/data.js";
-import { isUnverified, pythonRelease, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
+import { containerOs, isUnverified, pythonRelease, tool, toolkit, unverifiedReason } from "../matrix/lookup.js";
 import { compare } from "../matrix/versions.js";
+import { osEol } from "./plan-base.js";
 import { archKnown, canDrive } from "./targets.js";
 import type { BasePlan, Build, DriverFloor, Target, Warning } from "./types.js";
 
 export function stackWarnings(builds: Build[], plan: BasePlan, floor: DriverFloor, targets: Target[], m: Matrix, hostDriver: string | null = null, stackCuda: string | null = null): Warning[] {
   const warnings: Warning[] = [];
   const asOf = m.platform.asOf;
-  if (compare(plan.os.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
-    warnings.push({ code: "os-eol", message: `${plan.os.name} reached end of standard support on ${plan.os.eol}; it gets no security updates. It is used because CUDA ${stackCuda ?? builds[0]?.cuda} is published for it.` });
+  if (osEol(m, plan.os)) {
+    const others = plan.supportedOses ?? [];
+    const until = others.map((name) => `${name} (supported until ${containerOs(m, name)?.eol ?? "?"})`);
+    const instead = others.length ? ` The same stack also builds on ${until.join(", ")}: pass --os ${others[0]}.` : "";
+    warnings.push({ code: "os-eol", message: `${plan.os.name} reached end of standard support on ${plan.os.eol}; it gets no security updates. It is used because CUDA ${stackCuda ?? builds[0]?.cuda} is published for it.${instead}` });
   }
   const py = pythonRelease(m, plan.python.version);
   if (py && compare(py.eol.replace(/-/g, "."), asOf.replace(/-/g, ".")) < 0) {
