@@ -46,6 +46,19 @@ function wrap(text: string, width = 96): string[] {
   return line ? [...lines, line] : lines;
 }
 
+/** Wraps at a separator (the Stack line's " · "), keeping it at the end of each line but the last. */
+function wrapParts(text: string, separator: string, width = 96): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of text.split(separator)) {
+    if (line && line.length + separator.length + part.length > width) {
+      lines.push(`${line}${separator.trimEnd()}`);
+      line = part;
+    } else line = line ? `${line}${separator}${part}` : part;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /** Lines of one shell command: every line but the last ends in a continuation backslash. */
 function continued(words: string[]): string[] {
   return words.map((w, i) => (i < words.length - 1 ? `${w} \\` : w));
@@ -295,7 +308,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
     fromPlatform: platform.fromPlatform,
     platformWhy: platform.platformWhy,
     header,
-    stackLines: wrap(`Stack: ${stackSummary(res)}`),
+    stackLines: wrapParts(`Stack: ${stackSummary(res)}`, " · "),
     user: USER,
     baseWhy: wrap(plan.base.why),
     debian,
