@@ -6,6 +6,9 @@ import { FRAMEWORK_NAMES } from "../src/matrix/lookup.js";
 import { satisfies } from "../src/matrix/versions.js";
 import { cudnnMatches } from "../src/resolve/plan-base.js";
 import { refused, renderFor, resolveFor } from "./support/render.js";
+import type { Matrix } from "../src/matrix/data.js";
+import { parseRequest, type RawRequest } from "../src/request/parse-request.js";
+import { resolveStack } from "../src/resolve/resolve-stack.js";
 
 describe("experimental Pythons (class 1)", () => {
   it.each([
@@ -181,6 +184,15 @@ describe("TensorFlow's cuDNN is a floor from cuDNN 7 (matrix/library-compat.yaml
       expect(sysCudnn.includes(".") ? Number(sysCudnn.split(".")[0]) < 7 : true, `${r.version} ${sysCudnn}`).toBe(true);
     }
     expect(resolveFor(["tensorflow@1.4.1"]).builds[0]!.systemLibs).toBeNull();
+  });
+  it("without the rule (a pin), a live image with another cuDNN is named as such, not as deleted", () => {
+    const m: Matrix = structuredClone(matrix);
+    m.libraryCompat.rules = m.libraryCompat.rules.filter((r) => r.framework !== "tensorflow");
+    const raw = { specs: ["tensorflow@2.13.1"], folderName: "demo", project: { requirements: false, pyproject: false }, name: "demo", os: "ubuntu22.04" } as RawRequest;
+    const res = resolveStack(parseRequest(raw, m), m);
+    expect(res.plan.base.kind).toBe("os");
+    expect(res.warnings.map((w) => w.code)).not.toContain("base-image-deleted");
+    expect(res.warnings.find((w) => w.code === "base-image-unavailable")?.message).toMatch(/^no live nvidia\/cuda 11\.8 image for ubuntu22\.04 carries cuDNN 8\.6 \(8\.9\.6\.50\); CUDA 11\.8 and cuDNN 8\.6 come from NVIDIA's ubuntu2204 repository/);
   });
   it("a cuDNN equal to the build's at major.minor is no later cuDNN", () => {
     expect(resolveFor(["jax@0.3.25"]).plan.laterCudnn).toBeUndefined();

@@ -173,7 +173,9 @@ function noLiveImage(m: Matrix, needs: StackNeeds, os: ContainerOs, flavor: "bas
   const driverOk = live.filter((r) => !needs.driver || compare(driverFloor(m, r.cuda) ?? "0", needs.driver) <= 0);
   const text = !driverOk.length
     ? `every live nvidia/cuda ${needs.cuda} ${flavor} image for ${os.name} needs a newer driver than --driver ${needs.driver}`
-    : `no live nvidia/cuda ${needs.cuda} image for ${os.name} carries cuDNN ${needs.systemCudnn}${needs.cudnnFloor ? ` or a later ${major(needs.systemCudnn!)}.x` : ""} (${[...new Set(driverOk.flatMap((r) => r.cudnn.map((c) => c.version)))].join(", ")})`;
+    : !needs.systemCudnn
+      ? `no live nvidia/cuda ${needs.cuda} ${flavor} image for ${os.name} fits this stack`
+      : `no live nvidia/cuda ${needs.cuda} image for ${os.name} carries cuDNN ${needs.systemCudnn}${needs.cudnnFloor ? ` or a later ${major(needs.systemCudnn!)}.x` : ""} (${[...new Set(driverOk.flatMap((r) => r.cudnn.map((c) => c.version)))].join(", ")})`;
   return { code: "base-image-unavailable", short: text, text };
 }
 
