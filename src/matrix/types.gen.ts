@@ -342,6 +342,11 @@ export interface PlatformMatrix {
     fabricManagerPackageBefore: PinnedTool;
     fabricManagerService: PinnedTool;
     fabricStateReady: PinnedTool;
+    ulnSystemId: PinnedTool;
+    ulnDnfPlugin: PinnedTool;
+    ulnChannelLabel: PinnedTool;
+    ulnSubscribe: PinnedTool;
+    ulnWebSubscriptions: PinnedTool;
     [k: string]: PinnedTool | PackageListTool | DriverBranchTool | ReleaseTool;
   };
   /**

@@ -545,6 +545,11 @@ const TOOL_WORDS = {
   fabricManagerRenamedSinceSh: "fabricManagerRenamedSince",
   fabricManagerServiceSh: "fabricManagerService",
   fabricStateReadySh: "fabricStateReady",
+  ulnSystemIdSh: "ulnSystemId",
+  ulnDnfPluginSh: "ulnDnfPlugin",
+  ulnChannelLabelSh: "ulnChannelLabel",
+  ulnSubscribeSh: "ulnSubscribe",
+  ulnWebSubscriptionsSh: "ulnWebSubscriptions",
 } as const;
 
 function toolWords(m: Matrix): Record<keyof typeof TOOL_WORDS, string> {

@@ -222,6 +222,34 @@ describe.skipIf(noSandbox !== null)("host bootstrap in a sandbox", () => {
     expect(sb.snapshot()).toEqual(before);
   });
 
+  it("a host registered with ULN takes CodeReady Builder, EPEL and UEK from its ULN channels, and enables no yum repository", () => {
+    const uln = { os: "ol9", kernel: OL9_UEK8, gpu: GPU.h100, kernel_cc: "gcc (GCC) 14.2.1 20250110 (Red Hat 14.2.1-7)", toolset_pulled: "1", uln: "1" };
+    const sb = host({ ...uln, uln_channels: "ol9_{arch}_codeready_builder,ol9_{arch}_developer_EPEL,ol9_{arch}_UEKR8" });
+    const rpm = sb.driverRpm(RPM_OL9_130);
+    const first = sb.run("--driver-rpm", rpm.path);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("registered with ULN (/etc/sysconfig/rhn/systemid, /etc/dnf/plugins/spacewalk.conf)");
+    for (const channel of ["ol9_x86_64_codeready_builder", "ol9_x86_64_developer_EPEL", "ol9_x86_64_UEKR8"]) expect(first.output).toContain(`ULN channel ${channel} is subscribed`);
+    expect(first.calls.filter((call) => /config-manager --set-enabled|oracle-epel-release/.test(call))).toEqual([]);
+    expect(inOrder(first.calls, [`dnf -y install kernel-uek-devel-${OL9_UEK8} kernel-headers dkms`, ...LOCAL_RPM_CHECKS(9, rpm.path), "dnf -y install nvidia-open"])).toBeNull();
+
+    // Not subscribed to EPEL and UEK 8: stops at the repositories, naming the channels and the two ways to subscribe.
+    const bare = host({ ...uln, uln_channels: "ol9_{arch}_codeready_builder" });
+    const stopped = bare.run("--driver-rpm", bare.driverRpm(RPM_OL9_130).path);
+    expect(stopped.code, stopped.output).toBe(1);
+    expect(stopped.output).toContain('ERROR in step "Repositories": this host gets its packages from ULN and is not subscribed to ol9_x86_64_developer_EPEL ol9_x86_64_UEKR8');
+    expect(stopped.output).toContain("sudo uln-channel -a -c ol9_x86_64_developer_EPEL -c ol9_x86_64_UEKR8");
+    expect(stopped.output).toContain("https://linux.oracle.com: Systems, this host, Manage Subscriptions");
+    expect(mutating(stopped.calls).filter((call) => /config-manager --set-enabled|oracle-epel-release|kernel-uek-devel|dkms|nvidia/.test(call))).toEqual([]);
+
+    // Registered, but with the ULN plugin turned off: the yum server's repositories, as on any host.
+    const off = host({ ...uln, uln: "off" });
+    const yum = off.run("--driver-rpm", off.driverRpm(RPM_OL9_130).path);
+    expect(yum.code, yum.output).toBe(0);
+    expect(yum.calls).toContain("dnf config-manager --set-enabled ol9_codeready_builder");
+    expect(yum.output).not.toContain("registered with ULN");
+  });
+
   it("OL8 RHCK, V100: proprietary modules from the local rpm, kernel-devel for the running kernel", () => {
     const sb = host({ os: "ol8", kernel: OL8_RHCK, gpu: GPU.v100, preinstalled: "dnf-plugins-core" });
     const rpm = sb.driverRpm(RPM_OL8_124);

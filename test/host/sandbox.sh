@@ -26,6 +26,8 @@
 # pair) sudo_user=NAME subuid=LINE subgid=LINE cdi_spec=PATH:DRIVER (a spec an earlier run left)
 # rootless_error=TEXT (rootless Podman, run through runuser as the sudo user, fails with TEXT)
 # https_proxy=URL (the run's proxy variable; none otherwise, whatever the test runner has)
+# uln=1|off (registered with ULN, its dnf plugin on or off) uln_channels=LABEL,… (the channels it is
+# subscribed to besides baseos_latest and appstream; {arch} stands for the machine)
 # epel_compose=VERSION (the podman-compose release `dnf upgrade` finds in EPEL; 1.0.6 by default).
 set -euo pipefail
 
@@ -129,6 +131,17 @@ cmd_init() {
   else
     printf '[ol9_UEKR7]\nenabled=0\n\n[ol9_UEKR8]\nenabled=%s\n' "${SET[uek_repo_enabled]}"
   fi >"$dir/fs/etc-d/yum.repos.d/uek-ol$m.repo"
+  # Registered with ULN (uln=1, its dnf plugin on; uln=off, plugin off): the registration's file,
+  # the plugin's configuration, and the channels, which the stand-in dnf lists as repositories the
+  # way the plugin makes them appear (a file here; the yum repositories' files stay, as the release
+  # package left them).
+  if [[ -n ${SET[uln]-} ]]; then
+    mkdir -p "$dir/fs/etc.upper/sysconfig/rhn" "$dir/fs/etc.upper/dnf/plugins"
+    echo '<?xml version="1.0"?><params><param><value>ID-1000010000</value></param></params>' >"$dir/fs/etc.upper/sysconfig/rhn/systemid"
+    printf '[main]\nenabled = %s\ngpgcheck = 1\n' "$([[ ${SET[uln]} == off ]] && echo 0 || echo 1)" >"$dir/fs/etc.upper/dnf/plugins/spacewalk.conf"
+    local channel a=${SET[arch]} channels="ol${m}_${SET[arch]}_baseos_latest,ol${m}_${SET[arch]}_appstream,${SET[uln_channels]-}"
+    for channel in ${channels//,/ }; do printf '[%s]\nenabled=1\n\n' "${channel//\{arch\}/$a}"; done >"$dir/fs/etc-d/yum.repos.d/uln-channels.repo"
+  fi
 
   # The rpm database: installed kernels and whatever the scenario preinstalls.
   {

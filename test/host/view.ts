@@ -54,6 +54,11 @@ export interface BootstrapView {
   fabricManagerRenamedSinceSh: string;
   fabricManagerServiceSh: string;
   fabricStateReadySh: string;
+  ulnSystemIdSh: string;
+  ulnDnfPluginSh: string;
+  ulnChannelLabelSh: string;
+  ulnSubscribeSh: string;
+  ulnWebSubscriptionsSh: string;
   /** `['<chip letters>']='<branch>'` elements of CHIP_LAST_BRANCHES: the last driver branch of a legacy GPU generation */
   chipLastBranchesSh: string;
   /** `['<branch>']='<CUDA X.Y>'` elements of BRANCH_NEWEST_CUDA: the newest CUDA each such branch runs */
@@ -124,6 +129,11 @@ export const sampleView: BootstrapView = {
   fabricManagerRenamedSinceSh: "'580'",
   fabricManagerServiceSh: "'nvidia-fabricmanager'",
   fabricStateReadySh: "'Completed'",
+  ulnSystemIdSh: "'/etc/sysconfig/rhn/systemid'",
+  ulnDnfPluginSh: "'/etc/dnf/plugins/spacewalk.conf'",
+  ulnChannelLabelSh: "'ol{MAJOR}_{ARCH}_{REPO}'",
+  ulnSubscribeSh: "'uln-channel -a'",
+  ulnWebSubscriptionsSh: "'https://linux.oracle.com'",
   chipLastBranchesSh: "['GK']='470' ['GM']='580' ['GP']='580' ['GV']='580'",
   branchNewestCudaSh: "['470']='11.4' ['580']='13.0'",
   branchRegenerateSh: "['470']='npx cuda-scaffold@0.1.0 torch@1.9.0 --driver 470 --name app'\n  ['580']='npx cuda-scaffold@0.1.0 torch@1.9.0 --driver 580 --name app'",

@@ -57,6 +57,8 @@ repo_driver_version() {
   printf '%s\n' "$best"
 }
 need_repo() {
+  # On a ULN host (uln=1) a package comes from the channel of that repository (ol8_x86_64_…).
+  if [[ ${SETTING[uln]-} == 1 && $1 == ol[0-9]_* ]]; then set -- "${1:0:4}${SETTING[arch]}_${1:4}" "$2"; fi
   repo_enabled "$1" || fail "Error: Unable to find a match: $2 (repository $1 is not enabled)"
   local f=${REPO_FILE[$1]-} host
   [[ -n $f ]] || return 0
