@@ -52,6 +52,21 @@ describe("requirements.txt", () => {
     expect(r.rewrites.map((x) => x.why)).toEqual([expect.stringContaining("PyTorch index"), expect.stringContaining("not editable")]);
   });
 
+  it.each([
+    ["apex @ file:///home/tiger/apex", false],
+    ["apex @ file://localhost/opt/apex", false],
+    ["/opt/wheels/bar-1.0-py3-none-any.whl", false],
+    ["file:///home/me/pkg", false],
+    ["../sibling/pkg", false],
+    ["lib @ file:///${PROJECT_ROOT}/libs/lib", true],
+    ["./third_party/foo", true],
+  ])("a path on the author's machine is left out with a note; one inside the project goes to the dev container: %s", (line, inside) => {
+    const r = read({ "requirements.txt": `torch==2.1.2\n${line}\n` });
+    expect(r.dependencies.filter((d) => d.kind === "local").map((d) => d.line)).toEqual(inside ? [line] : []);
+    expect(r.dependencies.filter((d) => d.kind !== "local")).toEqual([]);
+    expect(r.warnings.map((w) => w.message)).toEqual(inside ? [] : [`\`${line}\` (requirements.txt line 2) points outside the project (a path on the author's machine); it is not installed.`]);
+  });
+
   it("keeps the pinned version and changes only the build a GPU forces, saying why", () => {
     const { req, res } = resolve({ "requirements.txt": "torch==1.9.0\n" }, { gpu: "a100" });
     expect(res.builds[0]!.label).toBe("torch 1.9.0+cu111");

@@ -201,10 +201,7 @@ function add(walk: Walk, entries: Entry[], file: string, depth: number): void {
           break;
         }
         if (e.form === "local") {
-          const path = e.line.replace(/^file:(\/\/)?/, "").split(/[#;]/)[0]!.trim();
-          const inside = !posix.isAbsolute(path) && !path.startsWith("~") && !posix.normalize(posix.join(posix.dirname(file), path)).startsWith("../");
-          if (inside) reading.dependencies.push({ line: e.editable ? `-e ${e.line}` : e.line, name: e.name, kind: "local", origin: e.origin });
-          else reading.warnings.push({ origin: e.origin, message: `${quote(e.origin)} points outside the project (a path on the author's machine); it is not installed.` });
+          addLocal(reading, e.line, file, e.origin, e.line, e.name, e.editable);
           break;
         }
         if (e.form === "vcs" && e.editable) {
@@ -224,6 +221,11 @@ function add(walk: Walk, entries: Entry[], file: string, depth: number): void {
             reading.notInstalled.push({ origin: e.origin, why: "its environment marker is false on Linux x86_64" });
             break;
           }
+        }
+        // `name @ file:///…`: a path on the machine the file was written on, like a bare local path.
+        if (e.req.url && /^file:/i.test(e.req.url)) {
+          addLocal(reading, e.req.url, file, e.origin, e.line, e.req.name, false);
+          break;
         }
         if (CPU_ONLY.has(e.req.name)) {
           reading.dependencies.push({ line: e.line, name: e.req.name, kind: "requirement", origin: e.origin });
@@ -245,6 +247,23 @@ function add(walk: Walk, entries: Entry[], file: string, depth: number): void {
       }
     }
   }
+}
+
+/**
+ * A requirement on a local path (./pkg, /abs/pkg.whl, file:///abs/pkg, name @ file:///abs/pkg): one
+ * inside the project is installed in the dev container, which mounts the project; one outside it
+ * (an absolute path, ~, ../) is a path on the author's machine, which no image has, and is left out
+ * with a note. PDM's `file:///${PROJECT_ROOT}/pkg` is inside.
+ */
+function addLocal(reading: ProjectReading, target: string, file: string, origin: Origin, line: string, name: string | null, editable: boolean): void {
+  const path = target
+    .replace(/^file:(\/\/(localhost)?)?/i, "")
+    .replace(/^\/?\$\{PROJECT_ROOT\}\/?/, "./")
+    .split(/[#;]/)[0]!
+    .trim();
+  const inside = !posix.isAbsolute(path) && !path.startsWith("~") && !posix.normalize(posix.join(posix.dirname(file), path)).startsWith("../");
+  if (inside) reading.dependencies.push({ line: editable ? `-e ${line}` : line, name, kind: "local", origin });
+  else reading.warnings.push({ origin, message: `${quote(origin)} points outside the project (a path on the author's machine); it is not installed.` });
 }
 
 function readOne(walk: Walk, rel: string, kind: FileKind, depth: number, from: Origin | null): void {
