@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { matrix } from "../src/matrix/data.js";
 import { tool } from "../src/matrix/lookup.js";
-import { hostCompiler } from "../src/matrix/rules.js";
+import { capsFor, hostCompiler } from "../src/matrix/rules.js";
 import { compare } from "../src/matrix/versions.js";
 import { UserError } from "../src/errors.js";
 import type { RawRequest } from "../src/request/parse-request.js";
@@ -114,3 +114,33 @@ describe("torch 2.0 and later get C and C++ compilers for torch.compile; nothing
     expect(tool(matrix, "hostCompilerRpmPackages").split(" ")).toEqual(expect.arrayContaining(["gcc", "gcc-c++"]));
   });
 });
+
+describe("setuptools, which torch.utils.cpp_extension and torch.compile's CPU path import (matrix/companions.yaml)", () => {
+  const setuptoolsCaps = (version: string) => capsFor(matrix, { framework: "torch", version, cuda: "" }).filter((c) => c.package === "setuptools").map((c) => c.spec);
+  it("every torch release from 1.9 installs and constrains a setuptools that suits it; earlier ones are left alone", () => {
+    const seen: string[] = [];
+    for (const r of matrix.frameworks.torch!.releases) {
+      const specs = setuptoolsCaps(r.version);
+      seen.push(`${r.version}: ${specs.join(",")}`);
+      if (compare(r.version, "1.9.0") < 0) expect(specs, r.version).toEqual([]);
+      else if (compare(r.version, "1.11.0") < 0) expect(specs, r.version).toContain("<59.6");
+      else if (compare(r.version, "2.2.0") < 0) expect(specs, r.version).toEqual(["<70"]);
+      else expect(specs, r.version).toEqual([">=49.4.0"]);
+    }
+    expect(seen.length).toBeGreaterThan(40);
+    const docker = file(renderFor(["torch@2.1.2"]).files, "Dockerfile");
+    expect(docker).toContain("      'setuptools<70'");
+    expect(docker).toMatch(/^setuptools<70$/m);
+  });
+
+  it("the H200 record: without setuptools, cpp_extension and a compiled call on the CPU fail; pkg_resources is not needed by torch 2.11", () => {
+    const record = readFileSync(join(root, "fixtures/torch-compile/h200-setuptools.txt"), "utf8");
+    expect(record).toMatch(/^torch 2\.11\.0\+cu130 python 3\.12\.3$/m);
+    expect(record).toMatch(/^hidden=- +torch\.compile on CPU +rc=0/m);
+    expect(record).toMatch(/^hidden=pkg_resources +import cpp_extension +rc=0/m);
+    expect(record).toMatch(/^hidden=setuptools,pkg_resources +import cpp_extension +rc=1 +ModuleNotFoundError: No module named 'setuptools'/m);
+    expect(record).toMatch(/^hidden=setuptools,pkg_resources +torch\.compile on CPU +rc=1/m);
+    expect(record).toMatch(/^torch files naming pkg_resources: 0 /m);
+  });
+});
+
