@@ -55,6 +55,8 @@ export function directReference(text: string, editable: boolean, origin: Origin)
   if (/^https?:\/\//i.test(text)) {
     return { kind: "direct", form: "url", line: text, name: archive?.name ?? (egg ? normalizeName(egg) : null), version: archive?.version ?? null, editable, origin };
   }
+  // `name @ https://…/pkg-1.0.tar.gz` is a PEP 508 direct reference (read as a requirement), not a path.
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*[A-Za-z][A-Za-z0-9+.-]*:/.test(text)) return null;
   if (/^(\.{1,2}(\/|$)|\/|~|file:)/.test(text) || /\.(whl|tar\.gz|zip)$/.test(text)) {
     return { kind: "direct", form: "local", line: text, name: archive?.name ?? (egg ? normalizeName(egg) : null), version: archive?.version ?? null, editable, origin };
   }

@@ -169,17 +169,33 @@ function keyringView(res: Resolution, m: Matrix) {
   };
 }
 
-/** The project's other requirements (read by src/project/), as here-document lines; VCS lines need git in the image. */
+/**
+ * A requirement that builds from source when installed: a VCS checkout, or an archive that is not a
+ * wheel (`name @ git+https://…`, `https://…/pkg-1.0.tar.gz`).
+ */
+export function buildsFromSource(line: string): boolean {
+  const url = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*@\s*)?([A-Za-z][A-Za-z0-9+.-]*:\S+)/.exec(line.trim())?.[1];
+  if (!url) return false;
+  if (/^(git|hg|svn|bzr)\+/i.test(url)) return true;
+  return /^https?:/i.test(url) && !/\.whl([#?;].*)?$/i.test(url.split(/\s*;/)[0]!);
+}
+
+/**
+ * The project's other requirements (read by src/project/), as here-document lines: those the image
+ * installs from an index in the base stage, and those that build from source, which the dev stage
+ * builds as wheels where nvcc is and the runtime installs; VCS lines need git in the image.
+ */
 function projectView(read: ProjectRecord | undefined) {
-  const install = read?.install ?? [];
+  const lines = read?.install ?? [];
   const local = read?.local ?? [];
-  if ([...install, ...local].some((l) => !safeLine(l))) throw new Error("a project requirement line is not a single printable line");
+  if ([...lines, ...local].some((l) => !safeLine(l))) throw new Error("a project requirement line is not a single printable line");
   return {
-    projectInstall: install,
+    projectInstall: lines.filter((l) => !buildsFromSource(l)),
+    projectSources: lines.filter(buildsFromSource),
     projectLocal: local,
     projectFiles: commentText((read?.files ?? []).map((f) => f.path).join(", ")),
     projectEof: REQUIREMENTS_EOF,
-    needsGit: install.some((l) => /(^|[\s@])git\+/.test(l)),
+    needsGit: lines.some((l) => /(^|[\s@])git\+/.test(l)),
   };
 }
 
