@@ -72,6 +72,14 @@ describe("a torch project with source requirements", () => {
     expect(dockerfileProblems(docker)).toEqual([]);
   });
 
+  it("a package that compiles against the framework (matrix/companions.yaml buildWithFramework) is built the same way, by its name as PyPI normalizes it", () => {
+    const docker2 = renderProject("torch==2.1.2\nFlash_Attn==2.5.8\nmamba-ssm>=2.0 ; python_version >= '3.8'\nnumpy\n");
+    const dev2 = docker2.split(/^FROM \S+ AS dev$/m)[1]!;
+    const sources = /<<"REQUIREMENTS" \/tmp\/project\/sources.txt\n([\s\S]*?)\nREQUIREMENTS/.exec(dev2)![1]!.split("\n");
+    expect(sources).toEqual(["Flash_Attn==2.5.8", "mamba-ssm>=2.0 ; python_version >= '3.8'"]);
+    for (const b of matrix.companions.buildWithFramework) expect(b.source, b.package).toMatch(/^https:\/\//);
+  });
+
   it("a project without them renders no such step", () => {
     const plain = renderProject("torch==2.1.2\nnumpy>=1.19\n");
     expect(plain).not.toContain("/opt/wheels");
@@ -100,6 +108,7 @@ describe("a torch project with source requirements", () => {
     const ok = run(["detectron2 @ git+https://x/detectron2.git", "hatchpkg @ git+https://x/hatchpkg.git"]);
     expect(ok.code).toBe(0);
     expect(ok.calls).toEqual([
+      expect.stringMatching(/^uv pip install .* packaging ninja wheel$/),
       "pip FORCE_CUDA=1 wheel --no-deps --no-build-isolation --wheel-dir /opt/wheels detectron2 @ git+https://x/detectron2.git",
       "pip FORCE_CUDA=1 wheel --no-deps --no-build-isolation --wheel-dir /opt/wheels hatchpkg @ git+https://x/hatchpkg.git",
       "pip FORCE_CUDA=1 wheel --no-deps --wheel-dir /opt/wheels hatchpkg @ git+https://x/hatchpkg.git",
@@ -107,7 +116,7 @@ describe("a torch project with source requirements", () => {
     ]);
     const bad = run(["brokenpkg @ git+https://x/broken.git", "detectron2 @ git+https://x/detectron2.git"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.calls.filter((c) => c.startsWith("uv "))).toEqual([]);
+    expect(bad.calls.filter((c) => c.startsWith("uv ") && c.includes("/opt/wheels"))).toEqual([]);
     expect(bad.calls.some((c) => c.includes("detectron2"))).toBe(false);
   });
 });

@@ -520,6 +520,10 @@ export interface CompanionMatrix {
    * bounds the framework's own metadata declares, used to refuse frameworks that cannot share one environment
    */
   requires: CompanionRequirement[];
+  /**
+   * packages a project may list whose build imports the framework (a CUDA extension compiled against torch): built without build isolation, after the framework, where nvcc is (the dev stage), as wheels the runtime target installs
+   */
+  buildWithFramework: BuildWithFramework[];
 }
 export interface CompanionCap {
   framework: "torch" | "tensorflow" | "jax" | "paddle";
@@ -537,6 +541,12 @@ export interface CompanionRequirement {
   cuda?: string[];
   package: PipProjectName;
   spec: PipSpecifier;
+  source: string;
+  note?: string;
+}
+export interface BuildWithFramework {
+  package: PipProjectName;
+  framework: "torch" | "tensorflow" | "jax" | "paddle";
   source: string;
   note?: string;
 }

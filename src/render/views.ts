@@ -180,18 +180,25 @@ export function buildsFromSource(line: string): boolean {
   return /^https?:/i.test(url) && !/\.whl([#?;].*)?$/i.test(url.split(/\s*;/)[0]!);
 }
 
+/** A requirement line's project name, normalized as PyPI does (Flash_Attn -> flash-attn); "" for an option or a URL. */
+function requirementName(line: string): string {
+  return (/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(line.trim())?.[0] ?? "").toLowerCase().replace(/[-_.]+/g, "-");
+}
+
 /**
  * The project's other requirements (read by src/project/), as here-document lines: those the image
  * installs from an index in the base stage, and those that build from source, which the dev stage
  * builds as wheels where nvcc is and the runtime installs; VCS lines need git in the image.
  */
-function projectView(read: ProjectRecord | undefined) {
+function projectView(read: ProjectRecord | undefined, m: Matrix) {
   const lines = read?.install ?? [];
+  const withFramework = new Set(m.companions.buildWithFramework.map((b) => b.package));
+  const fromSource = (l: string) => buildsFromSource(l) || withFramework.has(requirementName(l));
   const local = read?.local ?? [];
   if ([...lines, ...local].some((l) => !safeLine(l))) throw new Error("a project requirement line is not a single printable line");
   return {
-    projectInstall: lines.filter((l) => !buildsFromSource(l)),
-    projectSources: lines.filter(buildsFromSource),
+    projectInstall: lines.filter((l) => !fromSource(l)),
+    projectSources: lines.filter(fromSource),
     projectLocal: local,
     projectFiles: commentText((read?.files ?? []).map((f) => f.path).join(", ")),
     projectEof: REQUIREMENTS_EOF,
@@ -313,7 +320,7 @@ export function dockerfileView(res: Resolution, m: Matrix, header: string) {
   const frameworks = res.builds.filter((b) => b.packages.length);
   const has = (name: string) => res.builds.some((b) => b.framework === name);
   const system = plan.python.source === "system";
-  const project = projectView(res.request.project.read);
+  const project = projectView(res.request.project.read, m);
   const cc = hostCompilerView(res, m);
   const basePackages = ["ca-certificates", ...(system ? (debian ? ["python3", "python3-venv"] : ["python3"]) : []), ...(project.needsGit ? ["git"] : []), ...cc.packages];
   const pipSpec = pythonRelease(m, plan.python.version)?.pip;
