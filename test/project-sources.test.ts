@@ -62,6 +62,9 @@ describe("a torch project with source requirements", () => {
     expect(dev!.indexOf("cuda-nvcc-12-1")).toBeGreaterThan(-1);
     expect(dev!.indexOf("cuda-nvcc-12-1")).toBeLessThan(dev!.indexOf("pip wheel"));
     expect(dev!.indexOf("ENV TORCH_CUDA_ARCH_LIST")).toBeLessThan(dev!.indexOf("pip wheel"));
+    // A build argument with no default, so it stays unset (one job per CPU) unless given.
+    expect(dev).toMatch(/^ARG MAX_JOBS$/m);
+    expect(dev!.indexOf("ARG MAX_JOBS")).toBeLessThan(dev!.indexOf("pip wheel"));
     expect(base).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bgit\b/);
   });
 
