@@ -123,3 +123,25 @@ describe("a torch project with source requirements", () => {
     expect(bad.calls.some((c) => c.includes("detectron2"))).toBe(false);
   });
 });
+
+describe("the H200 record (fixtures/source-build)", () => {
+  const dir = join(import.meta.dirname, "..", "fixtures/source-build");
+  it("loop.sh is still the dev stage's build step the renderer writes", () => {
+    const docker = renderProject("torch==2.5.1\nflash-attn==2.7.0\n");
+    const step = runSteps(docker).find((s) => s.stage === "dev" && s.shell.includes("pip wheel"))!;
+    const body = step.shell.replace(/^umask 0002 \\\n/, "");
+    expect(readFileSync(join(dir, "loop.sh"), "utf8")).toBe(`set -e\numask 0002\n:${body}\n`);
+  });
+  it("the step built the extension's wheel with nvcc against the installed torch, and it ran on the GPU for sm_90", () => {
+    const record = readFileSync(join(dir, "h200-source-build.txt"), "utf8");
+    expect(record).toMatch(/^NVIDIA H200, 580\./m);
+    const step = record.split("## the generated step (loop.sh)")[1]!.split("## the extension")[0]!;
+    expect(step).toMatch(/^exit code: 0 /m);
+    expect(step).toContain("Successfully built addone");
+    expect(step).toContain("addone-0.1-cp312-cp312-linux_x86_64.whl");
+    expect(record).toMatch(/^addone on NVIDIA H200 \[1\.0, 2\.0, 3\.0, 4\.0\]$/m);
+    expect(record).toMatch(/sm_90\.cubin$/m);
+    expect(record).toMatch(/sm_90\.ptx$/m);
+  });
+});
+
