@@ -12,7 +12,7 @@ import { matrix } from "../src/matrix/data.js";
 import { readProject } from "../src/project/read-project.js";
 import { resolveProject } from "../src/project/resolve-project.js";
 import { renderFiles } from "../src/render/render-files.js";
-import { buildsFromSource } from "../src/render/views.js";
+import { buildsFromSource } from "../src/project/pep508.js";
 import { tempDir } from "./support/cli.js";
 import { runSteps } from "./support/dockerfile.js";
 import { file, TEST_VERSION } from "./support/render.js";

@@ -35,6 +35,22 @@ function splitMarker(text: string): [string, string | null] {
   return [text.slice(0, at).trim(), text.slice(at).replace(/^\s*;\s*/, "").trim() || null];
 }
 
+/** A VCS URL as pip takes it (git+https://…, hg+ssh://…). */
+export const VCS_URL = /^(git|hg|svn|bzr)\+[a-z]+:/i;
+
+/**
+ * Does a requirement line (as the project record keeps it) build from source when installed: a VCS
+ * checkout or an archive that is not a wheel, given as `name @ url` or as a bare URL, or a package
+ * named in `compilesAgainstFramework` (matrix/companions.yaml buildWithFramework)?
+ */
+export function buildsFromSource(line: string, compilesAgainstFramework: ReadonlySet<string> = new Set()): boolean {
+  const req = parseRequirement(line);
+  if (req && !req.url) return compilesAgainstFramework.has(req.name);
+  const url = req?.url ?? /^[A-Za-z][A-Za-z0-9+.-]*:\S+/.exec(splitMarker(line)[0])?.[0];
+  if (!url) return false;
+  return VCS_URL.test(url) || (/^https?:/i.test(url) && !/\.whl([#?].*)?$/i.test(url));
+}
+
 /** Parses a specifier list ("==1.9.0", ">= 1.7 , < 1.9", "(>=1.0)") into a clean one, or null when malformed. */
 export function parseSpecifier(text: string): string | null {
   let s = text.trim();

@@ -1,7 +1,7 @@
 // requirements*.txt as pip reads it: continuation lines, comments, -r/-c includes, -e editables,
 // index options, per-requirement --hash options, and VCS, URL and path requirements kept verbatim.
 import { type Entry, unparsable } from "./entries.js";
-import { normalizeName, parseRequirement } from "./pep508.js";
+import { normalizeName, parseRequirement, VCS_URL } from "./pep508.js";
 import type { Origin } from "./types.js";
 
 /** Options pip accepts on a line of their own; the value is the next word (or after `=`). */
@@ -48,7 +48,7 @@ export function archiveName(path: string): { name: string; version: string } | n
 /** A requirement given as a VCS URL, an archive URL or a local path, or null when it is none of these. */
 export function directReference(text: string, editable: boolean, origin: Origin): Entry | null {
   const egg = /[#&]egg=([A-Za-z0-9_.-]+)/.exec(text)?.[1];
-  if (/^(git|hg|svn|bzr)\+[a-z]+:/i.test(text)) {
+  if (VCS_URL.test(text)) {
     return { kind: "direct", form: "vcs", line: text, name: egg ? normalizeName(egg) : null, version: null, editable, origin };
   }
   const archive = archiveName(text);

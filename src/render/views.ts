@@ -7,6 +7,7 @@ import type { Build, Resolution } from "../resolve/types.js";
 import type { CudaImage, PipPackage } from "../matrix/types.gen.js";
 import { commentText, shellQuote, shellWord } from "./quote.js";
 import { REQUIREMENTS_EOF, safeLine, type ProjectRecord } from "../project/record.js";
+import { buildsFromSource, normalizeName } from "../project/pep508.js";
 import { composeBuildArgs, cudaRepoArch, devcontainerBuildArgs, dockerfileSources, hostSources } from "../mirrors/sources-view.js";
 import { imageHasArm64 } from "../resolve/platform.js";
 import { switchable, type MirrorSet } from "../mirrors/mirror-set.js";
@@ -170,30 +171,14 @@ function keyringView(res: Resolution, m: Matrix) {
 }
 
 /**
- * A requirement that builds from source when installed: a VCS checkout, or an archive that is not a
- * wheel (`name @ git+https://…`, `https://…/pkg-1.0.tar.gz`).
- */
-export function buildsFromSource(line: string): boolean {
-  const url = /^(?:[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*@\s*)?([A-Za-z][A-Za-z0-9+.-]*:\S+)/.exec(line.trim())?.[1];
-  if (!url) return false;
-  if (/^(git|hg|svn|bzr)\+/i.test(url)) return true;
-  return /^https?:/i.test(url) && !/\.whl([#?;].*)?$/i.test(url.split(/\s*;/)[0]!);
-}
-
-/** A requirement line's project name, normalized as PyPI does (Flash_Attn -> flash-attn); "" for an option or a URL. */
-function requirementName(line: string): string {
-  return (/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(line.trim())?.[0] ?? "").toLowerCase().replace(/[-_.]+/g, "-");
-}
-
-/**
  * The project's other requirements (read by src/project/), as here-document lines: those the image
  * installs from an index in the base stage, and those that build from source, which the dev stage
  * builds as wheels where nvcc is and the runtime installs; VCS lines need git in the image.
  */
 function projectView(read: ProjectRecord | undefined, m: Matrix) {
   const lines = read?.install ?? [];
-  const withFramework = new Set(m.companions.buildWithFramework.map((b) => b.package));
-  const fromSource = (l: string) => buildsFromSource(l) || withFramework.has(requirementName(l));
+  const withFramework = new Set(m.companions.buildWithFramework.map((b) => normalizeName(b.package)));
+  const fromSource = (l: string) => buildsFromSource(l, withFramework);
   const local = read?.local ?? [];
   if ([...lines, ...local].some((l) => !safeLine(l))) throw new Error("a project requirement line is not a single printable line");
   return {
