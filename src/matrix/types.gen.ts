@@ -524,6 +524,7 @@ export interface CompanionMatrix {
    * packages a project may list whose build imports the framework (a CUDA extension compiled against torch): built without build isolation, after the framework, where nvcc is (the dev stage), as wheels the runtime target installs
    */
   buildWithFramework: BuildWithFramework[];
+  sourceBuildTools: SourceBuildTools;
 }
 export interface CompanionCap {
   framework: "torch" | "tensorflow" | "jax" | "paddle";
@@ -547,6 +548,17 @@ export interface CompanionRequirement {
 export interface BuildWithFramework {
   package: PipProjectName;
   framework: "torch" | "tensorflow" | "jax" | "paddle";
+  source: string;
+  note?: string;
+}
+/**
+ * the Python build tools installed before a project's source requirements are built without build isolation (what a torch CUDA extension's setup.py imports beside torch)
+ */
+export interface SourceBuildTools {
+  /**
+   * @minItems 1
+   */
+  packages: [PipProjectName, ...PipProjectName[]];
   source: string;
   note?: string;
 }

@@ -184,6 +184,7 @@ function projectView(read: ProjectRecord | undefined, m: Matrix) {
   return {
     projectInstall: lines.filter((l) => !fromSource(l)),
     projectSources: lines.filter(fromSource),
+    sourceBuildTools: m.companions.sourceBuildTools.packages.join(" "),
     projectLocal: local,
     projectFiles: commentText((read?.files ?? []).map((f) => f.path).join(", ")),
     projectEof: REQUIREMENTS_EOF,
